@@ -1,0 +1,75 @@
+"""File input/output shared by every reader and writer.
+
+- Text and CSV input in UTF-8, UTF-8 with BOM or GB18030 (what Excel and WPS save
+  on Chinese Windows), detected, never guessed silently: a file that decodes in
+  none of them is an error naming the byte offset.
+- Output written atomically (temporary file in the same folder, then rename), so a
+  crash never leaves a half-written file; CSV written as UTF-8 with BOM so Excel
+  opens it correctly.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import os
+import tempfile
+from pathlib import Path
+
+from perfscore.errors import InputError, Location
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_bytes(data: bytes, *, file: str) -> tuple[str, str]:
+    """Decode ``data``; return (text, encoding). UTF-8 first (BOM stripped), then GB18030."""
+    first_error: UnicodeDecodeError | None = None
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+    assert first_error is not None
+    raise InputError(
+        f"无法识别文件编码（第{first_error.start}字节处既不是UTF-8也不是GB18030）",
+        location=Location(file=file),
+        hint="请在Excel/WPS中“另存为”CSV UTF-8格式后重试。",
+    )
+
+
+def read_text(path: str | os.PathLike) -> str:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("文件不存在", location=Location(file=str(path))) from None
+    except IsADirectoryError:
+        raise InputError("需要文件，但给出的是文件夹", location=Location(file=str(path))) from None
+    return decode_bytes(data, file=str(path))[0]
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str, *, bom: bool = False) -> None:
+    data = text.encode("utf-8")
+    atomic_write_bytes(path, (b"\xef\xbb\xbf" + data) if bom else data)
+
+
+def write_csv(path: str | os.PathLike, frame) -> None:
+    """Write a DataFrame as UTF-8-with-BOM CSV, atomically, with '\\n' line ends."""
+    buf = _io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n")
+    atomic_write_text(path, buf.getvalue(), bom=True)
