@@ -81,6 +81,9 @@ class Project(_Model):
     # Year-end figures when a long table carries them (全年预算数 / 全年执行数, 元).
     budget_full_year: float | None = Field(default=None, description="全年预算数 (元)")
     executed: float | None = Field(default=None, description="全年执行数 (元)")
+    spent: dict[str, float] = Field(
+        default_factory=dict, description="累计支出 by checkpoint (e.g. '6月底' → 元), for 双监控"
+    )
 
 
 class SubGoal(_Model):
