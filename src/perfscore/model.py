@@ -84,6 +84,9 @@ class Project(_Model):
     spent: dict[str, float] = Field(
         default_factory=dict, description="累计支出 by checkpoint (e.g. '6月底' → 元), for 双监控"
     )
+    exec_reason: str | None = Field(
+        default=None, description="预算执行的偏差原因分析及改进措施 (the 全年执行数 row's reason)"
+    )
 
 
 class SubGoal(_Model):
