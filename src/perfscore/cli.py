@@ -37,6 +37,23 @@ def _err(text: str) -> None:
 # Each command lives in its own section below; keep them thin.
 
 
+# --- template (实际完成值填报模板) ------------------------------------------------
+
+
+@app.command("template")
+def template_command(
+    targets: str = typer.Argument(..., help="绩效目标文件：targets.json 或长表（.csv/.xlsx）。"),
+    output: str = typer.Option(..., "-o", "--output", help="输出的模板文件：.csv 或 .xlsx。"),
+) -> None:
+    """生成年末填报用的实际完成值模板（每个指标一行，另含各项目的资金行）。"""
+    from perfscore.extract import load_targets
+    from perfscore.writers.template import write_template
+
+    summary = write_template(load_targets(targets), output)
+    dept = f"、部门整体指标 {summary.department_rows} 行" if summary.department_rows else ""
+    _err(f"已生成模板 {summary.path}：指标 {summary.indicator_rows} 行{dept}、资金 {summary.fund_rows} 行。")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point of the ``perfscore`` console script."""
     try:
