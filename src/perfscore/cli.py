@@ -54,6 +54,53 @@ def template_command(
     _err(f"已生成模板 {summary.path}：指标 {summary.indicator_rows} 行{dept}、资金 {summary.fund_rows} 行。")
 
 
+# --- extract (读取绩效目标) and schema ---------------------------------------------
+
+_SEVERITY = {"error": "错误", "warn": "警告", "info": "提示"}
+
+
+@app.command("extract")
+def extract_command(
+    input: str = typer.Argument(..., help="绩效文本（Word .docx 或其文本导出 .txt），或每行一个指标的长表（.csv/.xlsx）。"),
+    output: str = typer.Option("-", "-o", "--output", help="写出的 targets.json；省略或为 - 时输出到标准输出。"),
+    year: Optional[int] = typer.Option(None, "--year", help="预算年度；不给时取文件标题中的年度（如“2023年部门预算绩效文本”）。"),
+) -> None:
+    """读取绩效目标（项目、预算、资金支出计划、指标、部门整体目标），写出经过校验的 targets.json。"""
+    from perfscore.extract import extract
+    from perfscore.model import dump_targets
+    from perfscore.readers.targets_json import save_targets_json
+
+    targets = extract(input, year=year)
+    if output == "-":
+        sys.stdout.write(dump_targets(targets))
+    else:
+        save_targets_json(targets, output)
+    goals = targets.department_goals
+    dept = f"，部门整体目标及 {len(goals.subgoals)} 个分项绩效目标" if goals else ""
+    where = "" if output == "-" else f"，已写入 {output}"
+    _err(f"已读取 {targets.source.get('file', input)}：{len(targets.projects)} 个项目、"
+         f"{targets.indicator_count()} 个指标{dept}{where}。")
+    if targets.findings:
+        _err(f"发现 {len(targets.findings)} 个问题：")
+    for f in targets.findings:
+        place = "，".join(x for x in (f.project_code and f"项目 {f.project_code}",
+                                      f.indicator_id and f"指标 {f.indicator_id}") if x)
+        _err(f"  [{_SEVERITY.get(f.severity, f.severity)}] {place + '：' if place else ''}{f.message}")
+
+
+@app.command("schema")
+def schema_command(
+    name: str = typer.Argument(..., help="要输出的格式：targets（targets.json 的 JSON Schema）。"),
+) -> None:
+    """输出文件格式的 JSON Schema（目前支持 targets）。"""
+    from perfscore.errors import UsageError
+    from perfscore.model import targets_json_schema
+
+    if name != "targets":
+        raise UsageError(f"不认识的格式「{name}」", hint="可用：perfscore schema targets")
+    sys.stdout.write(targets_json_schema())
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point of the ``perfscore`` console script."""
     try:

@@ -1,0 +1,116 @@
+"""Small helpers every reader shares: label normalisation, amounts, shares, block weights."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from perfscore.errors import DataError, Location
+
+# 金额单位 (money unit) as printed → its value in 元.
+MONEY_FACTORS: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1_000),
+    "万元": Decimal(10_000),
+    "万": Decimal(10_000),
+    "百万元": Decimal(1_000_000),
+    "亿元": Decimal(100_000_000),
+}
+
+# Cell contents that mean "nothing written" in an amount or share cell.
+EMPTY_MARKS = frozenset({"", "-", "—", "－", "–", "/", "无", "——"})
+
+_SPACES = re.compile(r"\s+")
+_ENUMERATOR = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(]\s*\d+\s*[)）]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
+_BLOCK_WEIGHT = re.compile(r"^(?P<label>.*?)\s*[（(]\s*(?P<w>\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
+
+
+def norm_label(text: str) -> str:
+    """A label for comparison: NFKC (full-width → ASCII), no whitespace at all.
+
+    ``其中：财政    资金`` → ``其中:财政资金``; ``资金支出计划（%）`` → ``资金支出计划(%)``.
+    """
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def strip_enumerator(text: str) -> str:
+    """``1.按照…`` → ``按照…``; list numbering is layout, not content."""
+    return _ENUMERATOR.sub("", text, count=1).strip()
+
+
+def split_lines(text: str) -> list[str]:
+    """The non-empty lines of a multi-line cell, stripped, numbering removed."""
+    out = []
+    for line in text.splitlines():
+        line = strip_enumerator(line.replace("\t", " ").strip())
+        if line:
+            out.append(line)
+    return out
+
+
+def parse_amount(text: str, factor: Decimal, *, where: Location) -> float | None:
+    """A printed amount (in the table's money unit) → 元, exact to the cent; empty → None."""
+    cleaned = norm_label(text).replace(",", "")
+    if cleaned in EMPTY_MARKS:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise DataError(
+            "金额不是数字", location=where, hint="请填写数字金额（如 56.25），不要带单位或文字。"
+        ) from None
+    if not value.is_finite():
+        raise DataError("金额不是有限数字", location=where, hint="请填写数字金额（如 56.25）。")
+    return float(round(value * factor, 2))
+
+
+def parse_share(text: str, *, where: Location) -> float | None:
+    """A spending-plan share ``25%`` / ``25`` → 25.0; empty → None."""
+    cleaned = norm_label(text).rstrip("%")
+    if cleaned in EMPTY_MARKS:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise DataError(
+            "资金支出计划的比例不是百分数", location=where, hint="请填写如 25% 的累计支出比例。"
+        ) from None
+    if not value.is_finite():
+        raise DataError("资金支出计划的比例不是有限数字", location=where)
+    return float(value)
+
+
+def parse_weight(text: str, *, where: Location) -> float | None:
+    """分值 ``10`` / ``10分`` → 10.0; empty → None."""
+    cleaned = norm_label(text).removesuffix("分")
+    if cleaned in EMPTY_MARKS:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise DataError("分值不是数字", location=where, hint="请填写数字分值（如 10）。") from None
+    if not value.is_finite() or value < 0:
+        raise DataError("分值必须是非负的有限数字", location=where)
+    return float(value)
+
+
+def money_unit_from(text: str) -> str | None:
+    """``单位：万元`` / ``金额单位:元`` → ``万元`` / ``元``; anything else → None."""
+    m = re.match(r"^(?:金额)?单位[:：]?(.+)$", norm_label(text))
+    if m and m.group(1) in MONEY_FACTORS:
+        return m.group(1)
+    return None
+
+
+def split_block_weight(level1: str) -> tuple[str, float | None]:
+    """``产出指标(50分)`` → (``产出指标``, 50.0); a plain label → (label, None)."""
+    m = _BLOCK_WEIGHT.match(level1)
+    if not m or not m.group("label"):
+        return level1.strip(), None
+    return m.group("label").strip(), float(m.group("w"))
+
+
+def indicator_id(project_code: str, ordinal: int) -> str:
+    """Stable indicator id ``<project code>-<nn>`` (01, 02, … in table order)."""
+    return f"{project_code}-{ordinal:02d}"
