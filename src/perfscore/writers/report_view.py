@@ -1,0 +1,744 @@
+"""The report's view model: turns an Evaluation (read only) into plain objects
+holding the formatted text the template prints.
+
+All formatting and every decision about what a reader sees (labels, the
+arithmetic sentences, which rows need attention) lives here, so the jinja2
+template stays a layout and the logic stays testable. Nothing here reads the
+clock or the file system; order always follows the Evaluation's own order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+from markupsafe import Markup
+
+from perfscore.model import Finding, Project, Targets
+from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, SCORED, Evaluation
+from perfscore.writers import svg
+from perfscore.writers.report_format import (
+    DASH,
+    GRADE_BANDS,
+    SEVERITY_LABELS,
+    SEVERITY_ORDER,
+    STATUS_LABELS,
+    fixed,
+    flag_label,
+    flag_list,
+    grade_class,
+    is_missing,
+    pct,
+    pct_number,
+    text,
+    wan,
+)
+
+# Above this many projects one bar per project is unreadable: the totals chart
+# becomes a histogram of totals.
+MAX_BARS = 40
+
+GRADE_FILLS = {"优": "#2f855a", "良": "#2b6cb0", "中": "#c05621", "差": "#c53030"}
+NO_GRADE_FILL = "#a0aec0"
+# Charts are drawn at this width (px): two fit side by side on a screen, and one
+# fits the width of an A4 page.
+CHART_WIDTH = 560
+PLAN_FILL = "#9fb3c8"
+ACTUAL_FILL = "#2c7a7b"
+BLOCK_FILL = "#3c6e9f"
+
+# Two printed numbers are "the same" when they differ by less than half a cent of
+# a point (scores are rounded to 2 decimals).
+_TOLERANCE = 0.006
+
+
+# --- plain view objects ----------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    level1: str
+    level2: str
+    level3: str
+    level1_span: int          # rows the 一级 cell spans; 0 = covered by the row above
+    level2_span: int
+    target: str
+    target_reading: str       # how perfscore read the target, when it differs from the print
+    actual: str
+    actual_reading: str
+    weight: str
+    score: str
+    status: str
+    status_label: str
+    arithmetic: str
+    review_reason: str
+    flags: list[str]
+    reason: str
+    evidence: str
+    missed: bool              # scored below its full weight (未满分)
+
+    @property
+    def row_class(self) -> str:
+        classes = [f"st-{self.status.replace('_', '-')}"]
+        if self.missed:
+            classes.append("missed")
+        return " ".join(classes)
+
+
+@dataclass
+class FindingRow:
+    severity: str
+    check: str
+    message: str
+    project: str
+    indicator: str
+    source: str
+
+
+@dataclass
+class FindingGroup:
+    severity: str
+    label: str
+    rows: list[FindingRow]
+
+
+@dataclass
+class MonitorRow:
+    checkpoint: str
+    planned: str
+    actual: str
+    lag: str                  # '滞后 5.00%' / '超前 2.40%' / '0.00%' / '—'
+    lagging: bool
+
+
+@dataclass
+class BlockPart:
+    label: str
+    score: str
+    weight: str
+
+
+@dataclass
+class ProjectView:
+    index: int
+    anchor: str
+    code: str
+    name: str
+    unit: str
+    initial_budget: str       # 年初预算数 (万元)
+    fiscal: str               # 其中：财政资金 (年初, 万元)
+    other: str                # 其他资金 (年初, 万元)
+    has_fund_split: bool
+    budget: str               # 全年预算数
+    executed: str             # 全年执行数
+    exec_weight: str
+    exec_rate: str
+    exec_score: str
+    exec_arithmetic: str
+    exec_reason: str          # 偏差原因 of the execution row, when given
+    goals: list[str]
+    goals_actual: str
+    goals_actual_generated: bool
+    rows: list[IndicatorRow]
+    blocks: list[BlockPart]
+    total: str
+    grade: str
+    grade_class: str
+    total_arithmetic: str
+    n_indicators: int
+    n_missed: int
+    n_review: int
+    n_na: int
+    monitoring: list[MonitorRow]
+    findings: list[FindingRow]
+    block_scores: list[str] = field(default_factory=list)   # for the summary table
+
+
+@dataclass
+class CompareRow:
+    name: str
+    previous_name: str
+    previous_total: str
+    total: str
+    change: str
+    change_class: str
+    previous_grade: str
+    grade: str
+
+
+@dataclass
+class ReportView:
+    title: str
+    unit_name: str
+    unit_code: str
+    year: str
+    as_of: str
+    profile: str
+    sources: list[tuple[str, str]]
+    total: str
+    grade: str
+    grade_class: str
+    budget: str
+    executed: str
+    exec_rate: str
+    n_projects: int
+    n_indicators: int
+    n_scored: int
+    n_na: int
+    n_review: int
+    n_missed: int
+    severity_counts: list[tuple[str, str, int]]
+    blocks: list[str]
+    show_unit_column: bool
+    projects: list[ProjectView]
+    chart_totals: Markup
+    chart_totals_title: str
+    chart_blocks: Markup
+    chart_monitoring: Markup | None
+    monitoring_note: str
+    findings: list[FindingGroup]
+    subgoals: list[dict]
+    compare: list[CompareRow]
+    compare_unmatched: list[str]
+    compare_previous: dict
+    version: str
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _float(value: object) -> float | None:
+    if is_missing(value):
+        return None
+    try:
+        result = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(result) else result
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    return frame.to_dict("records")
+
+
+def _spans(values: list[tuple]) -> list[int]:
+    """Row spans for merged cells: the first row of each run of equal keys gets
+    the run's length, the rows it covers get 0."""
+    spans = [0] * len(values)
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            spans[start] = i - start
+            start = i
+    return spans
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
+def _project_key(unit_code: object, code: object) -> tuple[str, str]:
+    return (text(unit_code), text(code))
+
+
+class _TargetsIndex:
+    """Finds a project of an optional Targets by (unit code, project code), or by
+    project code alone when that is unambiguous."""
+
+    def __init__(self, targets: Targets | None):
+        self.by_key: dict[tuple[str, str], Project] = {}
+        by_code: dict[str, list[Project]] = defaultdict(list)
+        if targets is not None:
+            default_unit = targets.unit.code or ""
+            for p in targets.projects:
+                self.by_key[(p.unit_code or default_unit, p.code)] = p
+                by_code[p.code].append(p)
+        self.by_code = {k: v[0] for k, v in by_code.items() if len(v) == 1}
+
+    def get(self, unit_code: object, code: object) -> Project | None:
+        return self.by_key.get(_project_key(unit_code, code)) or self.by_code.get(text(code))
+
+
+# --- indicators --------------------------------------------------------------------
+
+
+def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
+    l1_spans = _spans([(text(r.get("level1")),) for r in records])
+    l2_spans = _spans([(text(r.get("level1")), text(r.get("level2"))) for r in records])
+    rows = []
+    for r, s1, s2 in zip(records, l1_spans, l2_spans):
+        status = text(r.get("status")) or NEEDS_REVIEW
+        weight = _float(r.get("weight"))
+        score = _float(r.get("score"))
+        target = text(r.get("target"))
+        canonical = text(r.get("target_canonical"))
+        actual = text(r.get("actual"))
+        reading = text(r.get("actual_reading"))
+        missed = (status == SCORED and weight is not None and score is not None
+                  and score < weight - 1e-9)
+        rows.append(IndicatorRow(
+            level1=text(r.get("level1")),
+            level2=text(r.get("level2")),
+            level3=text(r.get("level3")),
+            level1_span=s1,
+            level2_span=s2,
+            target=target,
+            target_reading=canonical if canonical and not _same(canonical, target) else "",
+            actual=actual,
+            actual_reading=reading if reading and not _same(reading, actual) else "",
+            weight=fixed(weight),
+            score=fixed(score) if status == SCORED else DASH,
+            status=status,
+            status_label=STATUS_LABELS.get(status, status),
+            arithmetic=text(r.get("arithmetic")),
+            review_reason=text(r.get("review_reason")),
+            flags=[flag_label(f) for f in flag_list(r.get("flags"))],
+            reason=text(r.get("reason")),
+            evidence=text(r.get("evidence")),
+            missed=missed,
+        ))
+    return rows
+
+
+# --- projects ----------------------------------------------------------------------
+
+
+def _exec_arithmetic(budget: float | None, executed: float | None, weight: float | None,
+                     rate: float | None, score: float | None) -> str:
+    """The execution score worked out in words; the formula is shown only when the
+    Evaluation's numbers agree with it (another profile may score differently)."""
+    if budget is None or executed is None or rate is None:
+        return "未提供全年预算数或全年执行数，执行率无法计算，需复核。"
+    parts = [f"执行率 = 全年执行数 ÷ 全年预算数 = {wan(executed)} ÷ {wan(budget)} = {pct(rate)}"]
+    if weight is not None and score is not None:
+        expected = weight * min(rate, 1.0)
+        if abs(expected - score) < _TOLERANCE:
+            capped = "（执行率超过100%，按100%计）" if rate > 1.0 else ""
+            parts.append(f"得分 = 分值 × min(执行率, 100%) = {fixed(weight)} × "
+                         f"{pct(min(rate, 1.0))} = {fixed(score)}{capped}")
+        else:
+            parts.append(f"得分 {fixed(score)}（按所用评分规则计算）")
+    return "；".join(parts) + "。"
+
+
+def _total_arithmetic(exec_score: float | None, blocks: list[tuple[str, float | None]],
+                      total: float | None, applicable: float, earned: float) -> str:
+    if total is None:
+        return "总分未能计算，需复核。"
+    parts = [("预算执行", exec_score)] + blocks
+    known = [(label, v) for label, v in parts if v is not None]
+    summed = sum(v for _, v in known)
+    terms = " + ".join(f"{label} {fixed(v)}" for label, v in known)
+    if known and abs(summed - total) < _TOLERANCE:
+        return f"总分 = {terms} = {fixed(total)}"
+    if applicable > 0 and abs(earned / applicable * 100 - total) < _TOLERANCE:
+        return (f"总分 = 得分合计 {fixed(earned)} ÷ 适用分值合计 {fixed(applicable)} × 100 = "
+                f"{fixed(total)}（不适用或无满意度指标时按适用分值折算为百分制；分项：{terms}）")
+    return f"总分 {fixed(total)}（按所用评分规则计算；分项：{terms}）"
+
+
+def _goals_summary(rows: list[IndicatorRow]) -> str:
+    """A generated 实际完成情况 line when the unit wrote none: counts, never prose."""
+    scored = [r for r in rows if r.status == SCORED]
+    full = sum(1 for r in scored if not r.missed)
+    missed = sum(1 for r in scored if r.missed)
+    review = sum(1 for r in rows if r.status == NEEDS_REVIEW)
+    na = sum(1 for r in rows if r.status == NOT_APPLICABLE)
+    parts = [f"共{len(rows)}项绩效指标：{full}项达到指标值（满分）", f"{missed}项未满分"]
+    if review:
+        parts.append(f"{review}项需复核")
+    if na:
+        parts.append(f"{na}项不适用")
+    return "，".join(parts) + "。"
+
+
+def _monitor_rows(records: list[dict]) -> list[MonitorRow]:
+    rows = []
+    for r in records:
+        lag = _float(r.get("lag_pct"))   # planned − actual, in percent points
+        if lag is None:
+            shown = DASH
+        elif lag > _TOLERANCE:
+            shown = f"滞后 {pct_number(lag)}"
+        elif lag < -_TOLERANCE:
+            shown = f"超前 {pct_number(-lag)}"
+        else:
+            shown = pct_number(0.0)
+        rows.append(MonitorRow(
+            checkpoint=text(r.get("checkpoint")),
+            planned=pct_number(r.get("planned_pct")),
+            actual=pct_number(r.get("actual_pct")),
+            lag=shown,
+            lagging=lag is not None and lag > _TOLERANCE,
+        ))
+    return rows
+
+
+def _finding_row(f: Finding, project_names: dict[str, str], indicator_names: dict[str, str]) -> FindingRow:
+    code = f.project_code or ""
+    name = project_names.get(code, "")
+    return FindingRow(
+        severity=f.severity,
+        check=f.check,
+        message=f.message,
+        project=f"{name}（{code}）" if name else code,
+        indicator=indicator_names.get(f.indicator_id or "", f.indicator_id or ""),
+        source=f.source or "",
+    )
+
+
+def _project_views(ev: Evaluation, targets: Targets | None,
+                   finding_rows: list[tuple[Finding, FindingRow]]) -> list[ProjectView]:
+    index = _TargetsIndex(targets)
+    ind = ev.indicators
+    by_project: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in _records(ind):
+        by_project[_project_key(r.get("unit_code"), r.get("project_code"))].append(r)
+    mon: dict[str, list[dict]] = defaultdict(list)
+    for r in _records(ev.monitoring):
+        mon[text(r.get("project_code"))].append(r)
+    proj_findings: dict[str, list[FindingRow]] = defaultdict(list)
+    for f, row in finding_rows:
+        if f.project_code:
+            proj_findings[f.project_code].append(row)
+
+    views = []
+    for i, p in enumerate(_records(ev.projects), start=1):
+        key = _project_key(p.get("unit_code"), p.get("project_code"))
+        records = by_project.get(key, [])
+        rows = _indicator_rows(records)
+        source = index.get(p.get("unit_code"), p.get("project_code"))
+        budget, executed = _float(p.get("budget")), _float(p.get("executed"))
+        weight, rate, escore = _float(p.get("exec_weight")), _float(p.get("exec_rate")), _float(p.get("exec_score"))
+        total = _float(p.get("total"))
+
+        block_parts, block_values = [], []
+        applicable = (weight or 0.0)
+        earned = (escore or 0.0)
+        for label in ev.blocks:
+            value = _float(p.get(label))
+            in_block = [r for r in records if text(r.get("level1")) == label]
+            block_weight = sum(_float(r.get("weight")) or 0.0 for r in in_block
+                               if text(r.get("status")) != NOT_APPLICABLE)
+            applicable += block_weight
+            earned += sum(_float(r.get("score")) or 0.0 for r in in_block
+                          if text(r.get("status")) == SCORED)
+            block_values.append((label, value))
+            if in_block or value is not None:
+                block_parts.append(BlockPart(label, fixed(value), fixed(block_weight)))
+
+        goals = list(source.goals) if source else []
+        goals_actual = text(p.get("goals_actual"))
+        funds = source.funds if source else None
+        views.append(ProjectView(
+            index=i,
+            anchor=f"p{i}",
+            code=text(p.get("project_code")),
+            name=text(p.get("project_name")),
+            unit=text(p.get("unit_name")),
+            initial_budget=wan(funds.total) if funds else DASH,
+            fiscal=wan(funds.fiscal) if funds else DASH,
+            other=wan(funds.other) if funds else DASH,
+            has_fund_split=bool(funds and (funds.fiscal is not None or funds.other is not None)),
+            budget=wan(budget),
+            executed=wan(executed),
+            exec_weight=fixed(weight),
+            exec_rate=pct(rate),
+            exec_score=fixed(escore),
+            exec_arithmetic=_exec_arithmetic(budget, executed, weight, rate, escore),
+            exec_reason=text(p.get("exec_reason")) or (text(source.exec_reason) if source else ""),
+            goals=goals,
+            goals_actual=goals_actual or _goals_summary(rows),
+            goals_actual_generated=not goals_actual,
+            rows=rows,
+            blocks=block_parts,
+            total=fixed(total),
+            grade=text(p.get("grade")) or DASH,
+            grade_class=grade_class(p.get("grade")),
+            total_arithmetic=_total_arithmetic(escore, block_values, total, applicable, earned),
+            n_indicators=len(rows),
+            n_missed=sum(1 for r in rows if r.missed),
+            n_review=sum(1 for r in rows if r.status == NEEDS_REVIEW),
+            n_na=sum(1 for r in rows if r.status == NOT_APPLICABLE),
+            monitoring=_monitor_rows(mon.get(text(p.get("project_code")), [])),
+            findings=proj_findings.get(text(p.get("project_code")), []),
+            block_scores=[fixed(v) for _, v in block_values],
+        ))
+    return views
+
+
+# --- charts ------------------------------------------------------------------------
+
+
+def _totals_chart(ev: Evaluation) -> tuple[str, Markup]:
+    records = _records(ev.projects)
+    refs = tuple((lo, f"{lo:g}") for _, lo in GRADE_BANDS if lo > 0)
+    if len(records) <= MAX_BARS:
+        bars = []
+        for p in records:
+            total = _float(p.get("total"))
+            grade = text(p.get("grade"))
+            name = text(p.get("project_name"))
+            note = f"{fixed(total)} {grade}".strip() if total is not None else "未评分"
+            bars.append(svg.Bar(name, total, GRADE_FILLS.get(grade, NO_GRADE_FILL), note,
+                                f"{name}：{note}"))
+        return "各项目总分", svg.hbar_chart(bars, title="各项目总分", max_value=100, refs=refs,
+                                             width=CHART_WIDTH)
+    # Many projects: how many fall in each 10-point band (the last band holds 100).
+    counts = [0] * 10
+    for p in records:
+        total = _float(p.get("total"))
+        if total is not None:
+            counts[min(int(max(total, 0) // 10), 9)] += 1
+    cats = [f"{k * 10}–{k * 10 + 10}" for k in range(10)]
+    top = max(counts) or 1
+    step = max(1, math.ceil(top / 4))
+    series = svg.Series("项目数", BLOCK_FILL, tuple(float(c) for c in counts),
+                        tuple(str(c) for c in counts))
+    return ("项目总分分布（项目数）",
+            svg.column_chart(cats, [series], title="项目总分分布（项目数）",
+                             max_value=step * 4, ticks=4, width=CHART_WIDTH))
+
+
+def _blocks_chart(ev: Evaluation) -> Markup:
+    """Score rate (得分率 = Σ得分 ÷ Σ分值 of the scored indicators) per 一级 block,
+    with budget execution first, across all projects."""
+    bars = []
+    p = ev.projects
+    if not p.empty and {"exec_score", "exec_weight"} <= set(p.columns):
+        got = pd.to_numeric(p["exec_score"], errors="coerce")
+        w = pd.to_numeric(p["exec_weight"], errors="coerce")
+        ok = got.notna() & w.notna()
+        wsum, gsum = float(w[ok].sum()), float(got[ok].sum())
+        rate = gsum / wsum * 100 if wsum > 0 else None
+        bars.append(svg.Bar("预算执行", rate, BLOCK_FILL,
+                            f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
+    ind = ev.indicators
+    scored = ind[ind["status"] == SCORED] if not ind.empty else ind
+    for label in ev.blocks:
+        part = scored[scored["level1"] == label] if not scored.empty else scored
+        wsum = float(pd.to_numeric(part["weight"], errors="coerce").sum()) if not part.empty else 0.0
+        gsum = float(pd.to_numeric(part["score"], errors="coerce").sum()) if not part.empty else 0.0
+        rate = gsum / wsum * 100 if wsum > 0 else None
+        bars.append(svg.Bar(label, rate, BLOCK_FILL,
+                            f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
+    return svg.hbar_chart(bars, title="各一级指标得分率", max_value=100,
+                          refs=((60, "60%"), (80, "80%"), (100, "100%")), bar_height=20,
+                          width=CHART_WIDTH, label_max=120)
+
+
+def _monitoring_chart(ev: Evaluation) -> tuple[Markup | None, str]:
+    """Budget-weighted cumulative spending against the plan at each checkpoint
+    (双监控), over the projects that report each figure."""
+    mon = ev.monitoring
+    if mon is None or mon.empty or "checkpoint" not in mon.columns:
+        return None, "未提供资金支出计划，无法进行双监控对比。"
+    budgets = {text(p.get("project_code")): _float(p.get("budget")) or 0.0
+               for p in _records(ev.projects)}
+    order: list[str] = []
+    plan: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    actual: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for r in _records(mon):
+        cp = text(r.get("checkpoint"))
+        if cp not in order:
+            order.append(cp)
+        weight = budgets.get(text(r.get("project_code")), 0.0) or 1.0
+        for acc, key in ((plan, "planned_pct"), (actual, "actual_pct")):
+            v = _float(r.get(key))
+            if v is not None:
+                acc[cp][0] += v * weight
+                acc[cp][1] += weight
+
+    def mean(acc: dict, cp: str) -> float | None:
+        total, w = acc[cp]
+        return total / w if w > 0 else None
+
+    planned = tuple(mean(plan, cp) for cp in order)
+    spent = tuple(mean(actual, cp) for cp in order)
+    series = [
+        svg.Series("计划累计支出", PLAN_FILL, planned, tuple(pct_number(v) for v in planned)),
+        svg.Series("实际累计支出", ACTUAL_FILL, spent, tuple(pct_number(v) for v in spent)),
+    ]
+    note = "按预算数加权汇总各项目的累计支出进度。"
+    if all(v is None for v in spent):
+        note = "尚未提供各时点累计支出数据，仅显示计划进度。"
+    top = max([v for v in planned + spent if v is not None] + [100.0])
+    ceiling = math.ceil(top / 25) * 25
+    return svg.column_chart(order, series, title="预算执行进度与支出计划对比", max_value=ceiling,
+                            unit="%", ticks=ceiling // 25, width=CHART_WIDTH), note
+
+
+# --- comparison with the previous year ---------------------------------------------
+
+
+_PREFIX = re.compile(r"^(?:\d{4}年度?|[（(]\d+[)）]|\d+[.、])+")
+
+
+def _normalise_name(name: str) -> str:
+    """A project name without its year and ordinal prefixes, for matching years."""
+    return _PREFIX.sub("", re.sub(r"\s+", "", name))
+
+
+def _compare(ev: Evaluation, previous: Evaluation | None) -> tuple[list[CompareRow], list[str], dict]:
+    if previous is None:
+        return [], [], {}
+    prev = _records(previous.projects)
+    by_code = {text(p.get("project_code")): p for p in prev}
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    for p in prev:
+        by_name[_normalise_name(text(p.get("project_name")))].append(p)
+    used: set[int] = set()
+    rows = []
+    for p in _records(ev.projects):
+        match = by_code.get(text(p.get("project_code")))
+        if match is None or id(match) in used:
+            candidates = [c for c in by_name.get(_normalise_name(text(p.get("project_name"))), [])
+                          if id(c) not in used]
+            match = candidates[0] if candidates else None
+        now = _float(p.get("total"))
+        if match is None:
+            rows.append(CompareRow(text(p.get("project_name")), "（上年无此项目）", DASH,
+                                   fixed(now), DASH, "", DASH, text(p.get("grade")) or DASH))
+            continue
+        used.add(id(match))
+        before = _float(match.get("total"))
+        change = now - before if now is not None and before is not None else None
+        rows.append(CompareRow(
+            name=text(p.get("project_name")),
+            previous_name=text(match.get("project_name")),
+            previous_total=fixed(before),
+            total=fixed(now),
+            change=(("+" if change > 0 else "") + fixed(change)) if change is not None else DASH,
+            change_class=("up" if change and change > 0 else "down" if change and change < 0 else ""),
+            previous_grade=text(match.get("grade")) or DASH,
+            grade=text(p.get("grade")) or DASH,
+        ))
+    unmatched = [text(p.get("project_name")) for p in prev if id(p) not in used]
+    dep = previous.department or {}
+    summary = {
+        "year": text(previous.meta.get("year")),
+        "total": fixed(dep.get("total")),
+        "grade": text(dep.get("grade")) or DASH,
+    }
+    return rows, unmatched, summary
+
+
+# --- department ----------------------------------------------------------------------
+
+
+def _subgoals(dep: dict) -> list[dict]:
+    """The 部门整体 分项目标 table, when the engine scored it: a list of records."""
+    table = dep.get("subgoals")
+    if isinstance(table, pd.DataFrame):
+        table = table.to_dict("records")
+    if not isinstance(table, list):
+        return []
+    out = []
+    for r in table:
+        if not isinstance(r, dict):
+            continue
+        out.append({
+            "title": text(r.get("title")),
+            "level3": text(r.get("level3") or r.get("indicator")),
+            "target": text(r.get("target")),
+            "actual": text(r.get("actual")),
+            "weight": fixed(r.get("weight")),
+            "score": fixed(r.get("score")),
+            "status": STATUS_LABELS.get(text(r.get("status")), text(r.get("status"))),
+            "arithmetic": text(r.get("arithmetic")),
+        })
+    return out
+
+
+def build_view(ev: Evaluation, *, targets: Targets | None = None,
+               previous: Evaluation | None = None, version: str = "") -> ReportView:
+    meta = ev.meta or {}
+    dep = ev.department or {}
+    projects = _records(ev.projects)
+    ind = ev.indicators
+
+    unit_name = text(meta.get("unit_name")) or text(dep.get("unit_name"))
+    if not unit_name and projects:
+        unit_name = text(projects[0].get("unit_name"))
+    if not unit_name and targets is not None:
+        unit_name = text(targets.unit.name)
+    unit_code = text(meta.get("unit_code")) or (text(projects[0].get("unit_code")) if projects else "")
+    year = text(meta.get("year"))
+
+    project_names = {text(p.get("project_code")): text(p.get("project_name")) for p in projects}
+    indicator_names = {}
+    if not ind.empty:
+        indicator_names = dict(zip(ind["indicator_id"].map(text), ind["level3"].map(text)))
+    finding_rows = [(f, _finding_row(f, project_names, indicator_names)) for f in ev.findings]
+    groups = []
+    for sev in SEVERITY_ORDER:
+        rows = [row for f, row in finding_rows if f.severity == sev]
+        if rows:
+            groups.append(FindingGroup(sev, SEVERITY_LABELS[sev], rows))
+
+    views = _project_views(ev, targets, finding_rows)
+    budget = _float(dep.get("budget"))
+    executed = _float(dep.get("executed"))
+    if budget is None and projects:
+        budget = sum(_float(p.get("budget")) or 0.0 for p in projects)
+    if executed is None and projects:
+        executed = sum(_float(p.get("executed")) or 0.0 for p in projects)
+    exec_rate = _float(dep.get("exec_rate"))
+    if exec_rate is None and budget:
+        exec_rate = (executed or 0.0) / budget
+
+    statuses = ind["status"].map(text) if not ind.empty else pd.Series(dtype=str)
+    totals_title, totals_chart = _totals_chart(ev)
+    mon_chart, mon_note = _monitoring_chart(ev)
+    compare, unmatched, previous_summary = _compare(ev, previous)
+    sources = meta.get("sources") or meta.get("source") or {}
+    if isinstance(sources, dict):
+        source_items = [(str(k), str(v)) for k, v in sources.items()]
+    elif isinstance(sources, (list, tuple)):
+        source_items = [("", str(v)) for v in sources]
+    else:
+        source_items = [("", str(sources))]
+
+    title_year = f"{year}年度" if year else ""
+    return ReportView(
+        title=f"{unit_name}{title_year}预算绩效自评报告",
+        unit_name=unit_name or DASH,
+        unit_code=unit_code or DASH,
+        year=year or DASH,
+        as_of=text(meta.get("as_of")) or DASH,
+        profile=text(meta.get("profile")) or DASH,
+        sources=source_items,
+        total=fixed(dep.get("total")),
+        grade=text(dep.get("grade")) or DASH,
+        grade_class=grade_class(dep.get("grade")),
+        budget=wan(budget),
+        executed=wan(executed),
+        exec_rate=pct(exec_rate),
+        n_projects=len(projects),
+        n_indicators=len(ind),
+        n_scored=int((statuses == SCORED).sum()),
+        n_na=int((statuses == NOT_APPLICABLE).sum()),
+        n_review=int((statuses == NEEDS_REVIEW).sum()),
+        n_missed=sum(v.n_missed for v in views),
+        severity_counts=[(s, SEVERITY_LABELS[s], sum(1 for f in ev.findings if f.severity == s))
+                         for s in SEVERITY_ORDER],
+        blocks=list(ev.blocks),
+        show_unit_column=len({v.unit for v in views}) > 1,
+        projects=views,
+        chart_totals=totals_chart,
+        chart_totals_title=totals_title,
+        chart_blocks=_blocks_chart(ev),
+        chart_monitoring=mon_chart,
+        monitoring_note=mon_note,
+        findings=groups,
+        subgoals=_subgoals(dep),
+        compare=compare,
+        compare_unmatched=unmatched,
+        compare_previous=previous_summary,
+        version=version,
+    )
