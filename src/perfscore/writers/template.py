@@ -47,8 +47,7 @@ class TemplateRow:
 
     cells: tuple            # str | float | None, in TEMPLATE_HEADERS order
     kind: str               # 'indicator', 'department' or 'fund'
-    choices: tuple[str, ...] = ()   # drop-down words for 实际完成值
-    strict: bool = True     # refuse other words (grades, tiers) or only suggest (deadlines)
+    indicator: Indicator | None = None   # what the drop-down of the .xlsx is made from
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def write_template(targets: Targets, path: str | Path) -> TemplateSummary:
     if suffix == ".csv":
         _write_csv(rows, p)
     else:
-        _write_xlsx(rows, p, money_unit=_money_unit(targets))
+        _write_xlsx(rows, p, money_unit=_money_unit(targets), year=targets.year)
     return TemplateSummary(
         path=str(path),
         indicator_rows=sum(r.kind == "indicator" for r in rows),
@@ -88,12 +87,12 @@ def template_rows(targets: Targets) -> list[TemplateRow]:
     rows: list[TemplateRow] = []
     for code, name, indicators in department_groups(targets):
         for ind in indicators:
-            rows.append(_indicator_row(code, name, ind, targets.year, kind="department"))
+            rows.append(_indicator_row(code, name, ind, kind="department"))
     money_unit = _money_unit(targets)
     for project in targets.projects:
         rows += _fund_rows(project, money_unit)
         for ind in project.indicators:
-            rows.append(_indicator_row(project.code, project.name, ind, targets.year, kind="indicator"))
+            rows.append(_indicator_row(project.code, project.name, ind, kind="indicator"))
     return rows
 
 
@@ -101,15 +100,15 @@ def _money_unit(targets: Targets) -> str:
     return targets.unit.money_unit if targets.unit.money_unit in _MONEY_FACTORS else "万元"
 
 
-def _indicator_row(code: str, name: str, ind: Indicator, year: int | None, *, kind: str) -> TemplateRow:
-    choices, strict = _choices(ind, year)
+def _indicator_row(code: str, name: str, ind: Indicator, *, kind: str) -> TemplateRow:
     cells = (code, name, ind.level1, ind.level2, ind.level3, ind.target,
              ind.actual, ind.score, ind.reason, ind.evidence)
-    return TemplateRow(cells=cells, kind=kind, choices=choices, strict=strict)
+    return TemplateRow(cells=cells, kind=kind, indicator=ind)
 
 
-def _choices(ind: Indicator, year: int | None) -> tuple[tuple[str, ...], bool]:
-    """Drop-down words for the indicator's 实际完成值, from how its target reads."""
+def choices_for(ind: Indicator, year: int | None) -> tuple[tuple[str, ...], bool]:
+    """Drop-down words for the indicator's 实际完成值, from how its target reads, and
+    whether other words are refused (grades, tiers) or only suggested (deadlines)."""
     from perfscore.values import parse_target  # the value grammar
 
     target = parse_target(ind.target, level1=ind.level1, level2=ind.level2, level3=ind.level3, year=year)
@@ -145,15 +144,21 @@ def _fund_rows(project: Project, money_unit: str) -> list[TemplateRow]:
         planned = f"计划累计支出{_plain(Decimal(repr(float(pct))))}%"
         if budget is not None:
             amount = Decimal(repr(float(budget))) * Decimal(repr(float(pct))) / 100
-            planned += f"（{_plain(_round2(amount / _MONEY_FACTORS[money_unit]))}{money_unit}）"
+            planned += f"（{_money_text(_round2(amount / _MONEY_FACTORS[money_unit]))}{money_unit}）"
         rows.append(fund("支出进度", f"{checkpoint}{SPENT_SUFFIX}", f"{planned}；{note}",
                          project.spent.get(checkpoint)))
     return rows
 
 
 def _in_unit(yuan: float, money_unit: str) -> str:
-    """An amount in 元 as a plain number in the money unit (562500.0 → '56.25')."""
-    return _plain(Decimal(repr(float(yuan))) / _MONEY_FACTORS[money_unit])
+    """An amount in 元 as a number in the money unit, as the tables print it
+    (562500.0 → '56.25', 20000.0 → '2.00'; more decimals only when there are)."""
+    return _money_text(Decimal(repr(float(yuan))) / _MONEY_FACTORS[money_unit])
+
+
+def _money_text(d: Decimal) -> str:
+    cents = d.quantize(Decimal("0.01"))
+    return format(cents, "f") if cents == d else _plain(d)
 
 
 def _round2(d: Decimal) -> Decimal:
@@ -181,7 +186,7 @@ def _write_csv(rows: list[TemplateRow], path: Path) -> None:
 # --- xlsx ------------------------------------------------------------------------
 
 
-def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str) -> None:
+def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: int | None) -> None:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -220,9 +225,9 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str) -> None
         if row.kind != "fund":
             # Text format: typed 96% or 2023-11-30 stays as written, not a converted number.
             ws.cell(row=r, column=_ACTUAL + 1).number_format = "@"
-        if row.choices:
-            validations.setdefault((row.choices, row.strict), []).append(
-                f"{get_column_letter(_ACTUAL + 1)}{r}")
+        choices, strict = choices_for(row.indicator, year) if row.indicator else ((), True)
+        if choices:
+            validations.setdefault((choices, strict), []).append(f"{get_column_letter(_ACTUAL + 1)}{r}")
 
     for (choices, strict), cells in validations.items():
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
