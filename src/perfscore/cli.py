@@ -101,6 +101,27 @@ def schema_command(
     sys.stdout.write(targets_json_schema())
 
 
+# --- parse (指标值解析) -----------------------------------------------------------
+
+
+@app.command("parse")
+def parse_command(
+    texts: list[str] = typer.Argument(..., help="一个或多个指标值，如「≤25万/季度」「每季度1次」「优」。"),
+    level1: Optional[str] = typer.Option(None, "--level1", help="一级指标名称（用于推断无比较符数字的方向）。"),
+    level2: Optional[str] = typer.Option(None, "--level2", help="二级指标名称，如「成本指标」（成本类 → ≤）。"),
+    level3: Optional[str] = typer.Option(None, "--level3", help="三级指标名称，如「投诉率」（越低越好 → ≤）。"),
+    year: Optional[int] = typer.Option(None, "--year", help="评价年度，用于解析未写年份的时限，如「6月底前」。"),
+    actual: Optional[str] = typer.Option(None, "--actual", help="实际完成值：按每个指标值的单位解读并一并输出。"),
+) -> None:
+    """显示指标值（及实际完成值）是如何被理解的：每个输入输出一行 JSON。"""
+    import json
+
+    from perfscore.values import explain
+
+    for row in explain(texts, level1=level1, level2=level2, level3=level3, year=year, actual=actual):
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point of the ``perfscore`` console script."""
     try:

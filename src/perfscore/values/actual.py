@@ -1,0 +1,294 @@
+"""The actual grammar: a 实际完成值 read against its parsed target → ``Actual``.
+
+A number is expressed in the target's unit so that it compares directly with
+``Target.value``: a bare number takes the target's unit, a number with a unit is
+converted inside its dimension (万元 → 元, ‰ → %, 公里 → 米), and units that cannot
+be compared give ``unreadable`` with a reason — never a number.
+
+Percent written as a fraction (``0.96`` against ``≥95%``): a bare number in (0, 1]
+against a percent target whose value (or upper bound) is above 1 is read as a
+fraction (0.96 → 96 %), noted in ``reason``. When the target itself is at most 1 %,
+a bare number up to 1 could be either, so it is ``unreadable``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+from perfscore.values import words
+from perfscore.values.dates import excel_serial, parse_actual_date
+from perfscore.values.quantity import NotAQuantity, Quantity, read_quantity
+from perfscore.values.target import _periods_per_year
+from perfscore.values.text import normalize
+from perfscore.values.types import Actual, Target
+from perfscore.values.units import UNITS, comparable, convert, lookup
+
+_NUMERIC_TARGETS = ("comparison", "range", "frequency")
+_SYMBOL_OPS = ("≥", "≤", ">", "<", "=", ">=", "<=", "=>", "=<", "≥=", "≤=", "==")
+_LOWER_BOUND_WORDS = ("超过", "多于", "高于", "大于", "不少于", "至少", "不低于", "超出")
+_UPPER_BOUND_WORDS = ("不足", "低于", "少于", "小于", "不超过", "不高于", "不到")
+_WRAPPERS = re.compile(r"^(?:评价为|等级为|评定为|评级为|结果为|为|实际|实际为)")
+_NEGATION = re.compile(r"[未没不无差低欠]")
+_POSITIVE = ("明显", "显著", "有效", "达成", "达到", "提升", "提高", "改善", "良好", "到位", "合规", "符合",
+             "稳定", "正常", "完善", "加强", "增强")
+
+_SURVEY_FRACTION = re.compile(r"^(?P<a>\d+)/(?P<b>\d+)$")
+_INT = re.compile(r"\d+(?:,\d{3})*")
+_SATISFIED_AFTER = re.compile(r"满意(?:度|的)?(?:人数|户数|份数|人|户|份)?(?:为|:|有|共)?(?P<n>\d+(?:,\d{3})*)")
+_SATISFIED_BEFORE = re.compile(r"(?P<n>\d+(?:,\d{3})*)(?:人|户|份|名)?(?:表示|认为|评价)?(?:满意|非常满意)")
+_STRONG_DATE = re.compile(r"\d{4}(?:[-/.年]\d{1,2}|(?:0[1-9]|1[0-2])\d{2}$)")
+
+
+def _unreadable(text: str, reason: str) -> Actual:
+    return Actual(text=text, kind="unreadable", reason=reason)
+
+
+def _plain(text: str) -> str:
+    return _WRAPPERS.sub("", text)
+
+
+def _grade(text: str, s: str, target: Target | None) -> Actual | None:
+    word = words.grade_word(s) or words.grade_word(_plain(s))
+    if word is None:
+        return None
+    if target is not None and target.kind == "grade" and word not in target.ladder:
+        return _unreadable(text, f"等级「{word}」不在指标值的等级序列（{'/'.join(target.ladder)}）中，无法比较")
+    return Actual(text=text, kind="grade", grade=word)
+
+
+def _tier(text: str, s: str) -> Actual | None:
+    tier = words.TIER_OF_WORD.get(s) or words.TIER_OF_WORD.get(_plain(s))
+    if tier is None:
+        return None
+    return Actual(text=text, kind="tier", tier=tier)
+
+
+def _completion(text: str, s: str) -> Actual | None:
+    found = words.COMPLETION_WORDS.get(s) or words.COMPLETION_WORDS.get(_plain(s))
+    if found is None:
+        return None
+    completed, on_time = found
+    reason = "未说明是否按时" if completed and on_time is None else None
+    return Actual(text=text, kind="completion", completed=completed, on_time=on_time, reason=reason)
+
+
+def _loose_tier(text: str, s: str) -> Actual | None:
+    """Achievement-style wording (``效果明显``, ``居民满意度明显提升``) → 达成."""
+    if re.search(r"\d", s) or _NEGATION.search(s) or len(s) > 30:
+        return None
+    if any(word in s for word in _POSITIVE):
+        return Actual(text=text, kind="tier", tier="达成", reason=f"「{s}」按达成理解")
+    return None
+
+
+def _survey(text: str, s: str, target: Target | None) -> Actual | None:
+    pair = None
+    m = _SURVEY_FRACTION.fullmatch(s)
+    if m:
+        if target is not None and target.unit not in ("%", "‰"):
+            return None
+        pair = int(m["a"]), int(m["b"])
+    elif "满意" in s:
+        numbers = _INT.findall(s)
+        if len(numbers) != 2 or re.search(r"\d[.%‰]|[.%‰]\d|\d%", s):
+            return None
+        sat = _SATISFIED_AFTER.search(s) or _SATISFIED_BEFORE.search(s)
+        if sat is None:
+            return None
+        satisfied = sat["n"]
+        others = list(numbers)
+        others.remove(satisfied)
+        pair = int(satisfied.replace(",", "")), int(others[0].replace(",", ""))
+    if pair is None:
+        return None
+    satisfied, total = pair
+    if total == 0:
+        return _unreadable(text, "调查总数为0，无法计算满意度")
+    if satisfied > total:
+        return _unreadable(text, f"满意人数{satisfied}大于调查总数{total}")
+    percent = Decimal(satisfied) * 100 / Decimal(total)
+    unit = "%"
+    if target is not None and target.unit == "‰":
+        percent, unit = percent * 10, "‰"
+    return Actual(text=text, kind="survey", value=float(percent), unit=unit,
+                  dimension=UNITS[unit].dimension, survey=(satisfied, total))
+
+
+def _date(text: str, s: str, target: Target | None) -> Actual | None:
+    is_deadline = target is not None and target.kind == "deadline"
+    if not is_deadline and not _STRONG_DATE.match(s):
+        return None
+    default_year = int(target.deadline[:4]) if is_deadline and target.deadline else None
+    found = parse_actual_date(s, default_year)
+    if found is None:
+        return None
+    iso, reason = found
+    if iso is None:
+        return _unreadable(text, reason)
+    return Actual(text=text, kind="date", date=iso)
+
+
+def _bound(q: Quantity, s: str) -> tuple[bool, str | None] | Actual:
+    """Whether the number is approximate, and a note; an error for comparison symbols."""
+    notes = []
+    approx = q.approx or q.more
+    if q.op:
+        word = next((w for w in _SYMBOL_OPS if s.startswith(q.desc + w)), None)
+        if word is not None:
+            return Actual(text=s, kind="unreadable",
+                          reason=f"实际完成值写成了比较式「{s}」，应填写实际达到的数值")
+        if q.op in (">", ">=") and any(w in s for w in _LOWER_BOUND_WORDS):
+            approx = True
+            notes.append("只写了下限")
+        elif q.op in ("<", "<=") and any(w in s for w in _UPPER_BOUND_WORDS):
+            approx = True
+            notes.append("只写了上限")
+    if q.suffix_op:
+        approx = True
+        notes.append("只写了下限" if q.suffix_op == ">=" else "只写了上限")
+    return approx, "；".join(notes) or None
+
+
+def _number(text: str, s: str, target: Target | None) -> Actual:
+    try:
+        q = read_quantity(s)
+    except NotAQuantity as exc:
+        return _unreadable(text, f"无法识别：{exc.args[0]}")
+    if q.desc and any(m in q.desc for m in words.CHANGE_MARKERS):
+        return _unreadable(text, f"「{q.desc}」是变化量，不是实际完成值")
+    bound = _bound(q, s)
+    if isinstance(bound, Actual):
+        return Actual(text=text, kind="unreadable", reason=bound.reason)
+    approx, note = bound
+    notes = [note] if note else []
+    if q.desc and not re.fullmatch(r"(?:实际)?(?:完成|实现|达到|达|为|共|共计|合计|累计|全年|计|约|已完成)*", q.desc):
+        notes.append(f"忽略说明文字「{q.desc}」")
+    value = q.value
+    numeric_target = target is not None and target.kind in _NUMERIC_TARGETS
+    t_unit = lookup(target.unit) if numeric_target and target.unit else None
+
+    if numeric_target and target.kind == "frequency":
+        return _frequency_actual(text, q, target, approx, notes)
+
+    per = q.per or q.every
+    if numeric_target and per and target.per and per != target.per:
+        return _unreadable(text, f"实际值的分母「/{'/'.join(per)}」与指标值「/{'/'.join(target.per)}」不同，无法比较")
+    if numeric_target and per and not target.per:
+        return _unreadable(text, f"实际值带分母「/{'/'.join(per)}」，指标值没有，无法比较")
+
+    unit = q.unit
+    if unit is None:
+        if t_unit is not None:
+            unit = t_unit
+            if t_unit.name == "%" and 0 < value <= 1:
+                reference = target.value if target.value is not None else target.high
+                if reference is not None and reference > 1:
+                    notes.append(f"按小数理解：{q.written} → {float(value * 100):g}%")
+                    value = value * 100
+                else:
+                    return _unreadable(text, f"无法确定「{s}」是小数还是百分数（指标值不超过1%），请写明「%」")
+    elif t_unit is not None:
+        if not comparable(unit, t_unit):
+            return _unreadable(
+                text, f"实际值单位「{unit.name}」与指标值单位「{t_unit.name}」不可比较")
+        if unit.name != t_unit.name:
+            if unit.dimension == "count":
+                notes.append(f"单位「{unit.name}」按「{t_unit.name}」计")
+            else:
+                value = Decimal(repr(convert(float(value), unit.name, t_unit.name)))
+            unit = t_unit
+    elif numeric_target and target.unit is None and unit is not None:
+        notes.append("指标值未写单位，按实际值的单位读取")
+    number = float(value)
+    if not math.isfinite(number):
+        return _unreadable(text, "数值无效")
+    return Actual(
+        text=text, kind="number", value=number, unit=unit.name if unit else None,
+        dimension=unit.dimension if unit else None,
+        per=target.per if numeric_target and target.per else per,
+        approx=approx, reason="；".join(notes) or None,
+        extra={"written": s},
+    )
+
+
+def _frequency_actual(text: str, q: Quantity, target: Target, approx: bool, notes: list[str]) -> Actual:
+    """Against a frequency target the reading is a count for the whole year."""
+    periods = q.per or q.every
+    value = q.value
+    if q.unit is not None and target.unit is not None and not comparable(q.unit, lookup(target.unit)):
+        return _unreadable(text, f"实际值单位「{q.unit.name}」与指标值单位「{target.unit}」不可比较")
+    if periods:
+        per_year = _periods_per_year(periods[0]) if len(periods) == 1 else None
+        if per_year is None:
+            return _unreadable(text, f"无法理解频次的周期「{'/'.join(periods)}」")
+        value = value * per_year
+        notes.append(f"折算为全年{float(value):g}{target.unit or ''}")
+    else:
+        notes.append("按全年次数理解")
+    return Actual(text=text, kind="number", value=float(value), unit=target.unit, dimension="count",
+                  approx=approx, reason="；".join(notes))
+
+
+def _from_number(value) -> str | None:
+    """Spreadsheet cells may arrive as numbers; NaN means an empty cell."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if math.isinf(value):
+            return "inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
+def parse_actual(text: str | None, target: Target | None = None) -> Actual:
+    """Read a 实际完成值 against its parsed target. Never raises on user input."""
+    if text is None:
+        return Actual(text="", kind="empty")
+    if not isinstance(text, str):
+        converted = _from_number(text)
+        if converted is None:
+            return _unreadable(str(text), "实际完成值不是文字或数字")
+        text = converted
+    s = normalize(text)
+    if not s:
+        return Actual(text=text, kind="empty")
+    if s.lower() in words.NOT_A_NUMBER:
+        return _unreadable(text, f"「{s}」不是有效数值")
+    if s in words.NOT_APPLICABLE:
+        return Actual(text=text, kind="not_applicable")
+    if s in words.PLACEHOLDERS:
+        return _unreadable(text, f"「{s}」是占位符，不是实际完成值")
+    kind = target.kind if target is not None else None
+    word_readers = (
+        (lambda: _grade(text, s, target), lambda: _tier(text, s), lambda: _completion(text, s))
+        if kind == "grade" else
+        (lambda: _completion(text, s), lambda: _tier(text, s), lambda: _grade(text, s, target))
+    )
+    for reader in word_readers:
+        found = reader()
+        if found is not None:
+            return found
+    for found in (_survey(text, s, target), _date(text, s, target)):
+        if found is not None:
+            return found
+    if kind == "deadline" and re.fullmatch(r"\d{5}(?:\.0)?", s):
+        iso = excel_serial(float(s))
+        if iso is not None:
+            return Actual(text=text, kind="date", date=iso, reason=f"按Excel日期序号理解：{s} → {iso}")
+    if not re.search(r"\d|[零一二两三四五六七八九十百千万]", s):
+        loose = _loose_tier(text, s)
+        if loose is not None:
+            return loose
+        return _unreadable(text, "无法识别的文字，请填写数值、日期、等级或达成情况")
+    found = _number(text, s, target)
+    if found.kind == "unreadable":
+        loose = _loose_tier(text, s)
+        if loose is not None:
+            return loose
+    return found

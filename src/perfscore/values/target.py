@@ -1,0 +1,306 @@
+"""The target grammar: a printed 指标值 → ``Target``.
+
+Forms are tried from the most specific to the most general: not-applicable marks,
+placeholders, grade words, deadlines, frequencies, ranges, one quantity (with or
+without an operator), then qualitative wording. What matches none of them is
+``unreadable`` with a reason; a reading is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from perfscore.values.dates import parse_deadline
+from perfscore.values.numerals import ARABIC, CHINESE, to_decimal
+from perfscore.values.quantity import NotAQuantity, Quantity, read_quantity
+from perfscore.values.text import HAN, normalize
+from perfscore.values.types import Target
+from perfscore.values.units import Unit, comparable
+from perfscore.values import words
+
+# Frequency periods → how many fit in a year.
+PERIODS_PER_YEAR: dict[str, Decimal] = {
+    "年": Decimal(1), "年度": Decimal(1), "半年": Decimal(2), "季度": Decimal(4), "季": Decimal(4),
+    "月": Decimal(12), "月度": Decimal(12), "双月": Decimal(6), "半月": Decimal(24), "旬": Decimal(36),
+    "周": Decimal(52), "星期": Decimal(52), "天": Decimal(365), "日": Decimal(365), "学期": Decimal(2),
+}
+# Spellings folded to one period name (季 → 季度) so that equal readings compare equal.
+_PERIOD_CANON = {"年度": "年", "季": "季度", "月度": "月", "星期": "周", "日": "天"}
+_MULTI_PERIOD = re.compile(r"(?P<n>\d+|[两二三四五六七八九十])个?(?P<p>月|年|周|星期|天|日|季度)")
+
+_FREQ_EVERY = re.compile(
+    rf"^(?:每|一)(?P<period>(?:\d+|[两二三四五六七八九十])个?(?:月|年|周|星期|天|日|季度)|"
+    r"年度|半年|季度|学期|半月|双月|月度|年|季|月|周|星期|旬|天|日)"
+    rf"(?P<rest>.+)$"
+)
+
+_RANGE = re.compile(
+    rf"^(?P<desc>[{HAN}]*?)(?P<sign1>-)?(?P<n1>{ARABIC}|{CHINESE})(?P<u1>[^\d~至到—-]*?)"
+    rf"(?:-|~|至|到|—|——)(?P<rest>(?:{ARABIC}|{CHINESE}).*?)(?:之间|范围内|区间内)?$"
+)
+
+_GRADE_WRAP = re.compile(rf"^(?:等级|评价|评级|达到|为|评定为|评价为|考核)?(?P<g>[{HAN}]+?)(?:等级|级|及以上|以上)?$")
+
+
+def _fmt_periods(period: str) -> str:
+    return _PERIOD_CANON.get(period, period)
+
+
+def _periods_per_year(period: str) -> Decimal | None:
+    if period in PERIODS_PER_YEAR:
+        return PERIODS_PER_YEAR[period]
+    m = _MULTI_PERIOD.fullmatch(period)
+    if not m:
+        return None
+    n = to_decimal(m["n"])
+    base = PERIODS_PER_YEAR[m["p"]]
+    return base / n if n else None
+
+
+def _canonical_period(period: str) -> str:
+    """``两个月`` → ``2个月``; ``季`` → ``季度``."""
+    m = _MULTI_PERIOD.fullmatch(period)
+    if m:
+        n = to_decimal(m["n"])
+        unit = _PERIOD_CANON.get(m["p"], m["p"])
+        return f"{n}{'个' if unit == '月' else ''}{unit}" if n != 1 else unit
+    return _PERIOD_CANON.get(period, period)
+
+
+def infer_direction(level1: str | None, level2: str | None, level3: str | None) -> tuple[str, str]:
+    """The direction of a bare number and why (成本 → ≤; names of things kept low → ≤; else ≥)."""
+    for name, label in ((level2, "二级指标"), (level1, "一级指标")):
+        if name and "成本" in name:
+            return "<=", f"未写比较符，按{label}「{name}」（成本类）理解为≤"
+    if level3:
+        if not level3.endswith(words.KEPT_HIGH_ENDINGS):
+            for part in words.KEPT_LOW:
+                if part in level3:
+                    return "<=", f"未写比较符，三级指标「{level3}」含「{part}」（越低越好），理解为≤"
+    return ">=", "未写比较符，按越高越好理解为≥"
+
+
+def _unreadable(text: str, reason: str) -> Target:
+    return Target(text=text, kind="unreadable", reason=reason)
+
+
+def _decide_op(q: Quantity) -> tuple[str | None, str | None]:
+    """The operator a quantity states (None when it states none) or a conflict reason."""
+    ops = [op for op in (q.op, q.suffix_op) if op]
+    if q.more and not ops:
+        return ">=", None
+    if not ops:
+        return None, None
+    if len(ops) == 2 and ops[0] != ops[1]:
+        # ``大于5以上`` / ``控制在5%以内`` agree in direction; ``≥5以下`` does not
+        if ops[0][0] != ops[1][0]:
+            return None, f"比较符「{q.op}」与后缀「{q.suffix_op}」方向相反"
+        return ops[0], None
+    return ops[0], None
+
+
+def _dimension(unit: Unit | None) -> str | None:
+    return unit.dimension if unit else None
+
+
+def _reason_notes(q: Quantity) -> list[str]:
+    notes = []
+    if q.desc and q.desc not in ("在", "为", "控制在"):
+        notes.append(f"忽略说明文字「{q.desc}」")
+    if q.noun:
+        notes.append(f"计数对象「{q.noun}」")
+    if q.more:
+        notes.append("「余/多」按≥理解")
+    return notes
+
+
+def _frequency(text: str, m: re.Match[str]) -> Target | None:
+    period = m["period"]
+    per_year = _periods_per_year(period)
+    if per_year is None:
+        return None
+    rest = re.sub(rf"^[{HAN}]{{0,6}}?(?=(?:{'|'.join(map(re.escape, _freq_ops()))})?(?:{ARABIC}|{CHINESE})[^\d]*$)", "", m["rest"])
+    try:
+        q = read_quantity(rest)
+    except NotAQuantity:
+        return None
+    if q.unit is None or q.unit.dimension != "count" or q.per or q.every:
+        return None
+    op, conflict = _decide_op(q)
+    if conflict:
+        return _unreadable(text, conflict)
+    value = float(q.value)
+    return Target(
+        text=text, kind="frequency", op=op or ">=", value=value, unit=q.unit.name, dimension="count",
+        count_per_year=float(q.value * per_year), period=_canonical_period(period),
+        approx=q.approx and not op,
+    )
+
+
+def _freq_ops() -> tuple[str, ...]:
+    from perfscore.values.quantity import OP_OF_WORD
+
+    return tuple(sorted(OP_OF_WORD, key=len, reverse=True))
+
+
+def _as_frequency_per(text: str, q: Quantity, op: str | None) -> Target | None:
+    """``≥2次/年`` or ``每月2次`` written with the quantity grammar → a frequency."""
+    periods = q.per if q.per else q.every
+    if (q.unit is None or q.unit.dimension != "count" or len(periods) != 1
+            or (q.per and q.every)):
+        return None
+    per_year = _periods_per_year(periods[0])
+    if per_year is None:
+        return None
+    return Target(
+        text=text, kind="frequency", op=op or ">=", value=float(q.value), unit=q.unit.name,
+        dimension="count", count_per_year=float(q.value * per_year),
+        period=_canonical_period(periods[0]), approx=q.approx and not op,
+    )
+
+
+def _range(text: str, m: re.Match[str]) -> Target | None:
+    try:
+        right = read_quantity(m["rest"])
+    except NotAQuantity:
+        return None
+    if right.op or right.suffix_op or right.approx or right.more or right.desc or right.every:
+        return None
+    low = to_decimal(m["n1"])
+    if low is None:
+        return None
+    if m["sign1"]:
+        low = -low
+    u1 = m["u1"]
+    unit = right.unit
+    if u1:
+        try:
+            left = read_quantity(m["n1"] + u1)
+        except NotAQuantity:
+            return _unreadable(text, f"区间下限「{m['n1']}{u1}」无法理解")
+        if left.unit is None or unit is None or not comparable(left.unit, unit) or left.per:
+            return _unreadable(text, "区间两端的单位不一致")
+        low_value = left.value
+        if left.unit.name != unit.name and left.unit.dimension != "money":
+            return _unreadable(text, "区间两端的单位不一致")
+    else:
+        # ``10-20个``, ``5-10万元``: the right end's scale and unit apply to both ends
+        low_value = low * (right.value / right.written) if right.written else low
+    high_value = right.value
+    if low_value > high_value:
+        return _unreadable(text, f"区间下限大于上限（{m['n1']} > {m['rest']}）")
+    notes = []
+    if m["desc"]:
+        notes.append(f"忽略说明文字「{m['desc']}」")
+    return Target(
+        text=text, kind="range", low=float(low_value), high=float(high_value),
+        unit=unit.name if unit else None, dimension=_dimension(unit), per=right.per,
+        reason="；".join(notes) or None,
+    )
+
+
+def _grade(text: str) -> Target | None:
+    word = words.grade_word(text)
+    if word is None:
+        m = _GRADE_WRAP.fullmatch(text)
+        if not m or m["g"] == text:
+            return None
+        word = words.grade_word(m["g"])
+        if word is None:
+            return None
+    return Target(text=text, kind="grade", grade=word, ladder=words.ladders_of(word)[0])
+
+
+def _qualitative(text: str, has_digit: bool) -> Target | None:
+    if any(marker in text for marker in words.TIMELINESS_MARKERS):
+        return Target(text=text, kind="achievement", reason="时效表述，按达成程度评分")
+    if has_digit:
+        return None
+    if (len(text) > 1 and text[0] in "无零" ) or text.startswith("杜绝"):
+        return Target(text=text, kind="achievement")
+    if any(marker in text for marker in words.ACHIEVEMENT_MARKERS):
+        return Target(text=text, kind="achievement")
+    return None
+
+
+def parse_target(text: str, *, level1: str | None = None, level2: str | None = None,
+                 level3: str | None = None, year: int | None = None) -> Target:
+    """Read a printed 指标值. Never raises on user text: what cannot be read is
+    ``unreadable`` with a Chinese ``reason``.
+
+    ``level1``/``level2``/``level3`` (一级/二级/三级指标) give the direction of a bare
+    number; ``year`` (评价年度) resolves deadlines that name no year.
+    """
+    if not isinstance(text, str):
+        return _unreadable("" if text is None else str(text), "指标值不是文字")
+    s = normalize(text)
+    if not s:
+        return _unreadable(text, "指标值为空")
+    if s in words.NOT_APPLICABLE:
+        return Target(text=text, kind="not_applicable")
+    if s in words.PLACEHOLDERS:
+        return _unreadable(text, f"「{s}」是占位符，不是指标值")
+    if s.lower() in words.NOT_A_NUMBER:
+        return _unreadable(text, f"「{s}」不是有效数值")
+    grade = _grade(s)
+    if grade is not None:
+        return Target(**{**_fields(grade), "text": text})
+    deadline = parse_deadline(s, year)
+    if deadline is not None:
+        return Target(text=text, kind="deadline", deadline=deadline.deadline, reason=deadline.reason)
+    m = _FREQ_EVERY.match(s)
+    if m:
+        freq = _frequency(text, m)
+        if freq is not None:
+            return freq
+    m = _RANGE.match(s)
+    if m:
+        rng = _range(text, m)
+        if rng is not None:
+            return rng
+    has_digit = bool(re.search(r"\d", s))
+    try:
+        q = read_quantity(s)
+    except NotAQuantity as exc:
+        qualitative = _qualitative(s, has_digit)
+        if qualitative is not None:
+            return Target(**{**_fields(qualitative), "text": text})
+        if not has_digit and not re.search(CHINESE, s):
+            return _unreadable(text, "无法识别的定性表述（不在已知词表中），请人工确认")
+        return _unreadable(text, f"无法识别：{exc.args[0]}")
+    return _comparison(text, s, q, level1, level2, level3)
+
+
+def _fields(t: Target) -> dict:
+    return {name: getattr(t, name) for name in Target.__slots__}
+
+
+def _comparison(text: str, s: str, q: Quantity, level1, level2, level3) -> Target:
+    if q.desc and any(marker in q.desc for marker in words.CHANGE_MARKERS) and not q.op:
+        return _unreadable(text, f"「{q.desc}」是相对上年（或基期）的变化量，缺少基数，请改写为目标值")
+    op, conflict = _decide_op(q)
+    if conflict:
+        return _unreadable(text, conflict)
+    if q.approx and op:
+        return _unreadable(text, "既有比较符又有「约/左右」，含义不清")
+    freq = _as_frequency_per(text, q, op)
+    if freq is not None:
+        return freq
+    per = q.per + q.every if not q.per else q.per
+    if q.per and q.every:
+        return _unreadable(text, "分母写了两次（「每…」与「/…」）")
+    notes = _reason_notes(q)
+    inferred = False
+    if q.approx:
+        op = "="
+    elif op is None:
+        op, why = infer_direction(level1, level2, level3)
+        inferred = True
+        notes.insert(0, why)
+    value = float(q.value)
+    return Target(
+        text=text, kind="comparison", op=op, value=value,
+        unit=q.unit.name if q.unit else None, dimension=_dimension(q.unit), per=per,
+        inferred=inferred, approx=q.approx, reason="；".join(notes) or None,
+    )
