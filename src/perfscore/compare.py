@@ -39,7 +39,7 @@ from typing import Literal, Sequence
 
 import pandas as pd
 
-from perfscore.errors import DataError, FormatError, Location, UsageError
+from perfscore.errors import FormatError, Location, UsageError
 from perfscore.model import TARGETS_SCHEMA, Targets
 from perfscore.scoring.evaluation import RESULTS_SCHEMA, SCORED, Evaluation
 from perfscore.values import units
@@ -323,9 +323,14 @@ def default_labels(years: Sequence[int | None]) -> list[str]:
 
 
 def load_input(path: str | Path) -> Targets | Evaluation:
-    """Read a targets.json or results.json, told apart by its ``schema`` key."""
+    """Read one year: a targets.json or results.json (told apart by its ``schema`` key),
+    or any document ``perfscore extract`` reads (.docx, .txt, long table), read as targets.
+    """
+    from perfscore.extract import load_targets
     from perfscore.io import read_text
 
+    if Path(path).suffix.lower() != ".json":
+        return load_targets(path)
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -337,7 +342,7 @@ def load_input(path: str | Path) -> Targets | Evaluation:
         ) from None
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema == TARGETS_SCHEMA:
-        return _load_targets(path, text)
+        return load_targets(path)
     if schema == RESULTS_SCHEMA:
         return _load_results(path)
     raise FormatError(
@@ -370,23 +375,6 @@ def stricter_label(stricter: bool | None) -> str:
 
 
 # --- reading the inputs ----------------------------------------------------------------
-
-
-def _load_targets(path: str | Path, text: str) -> Targets:
-    try:
-        from perfscore.extract import load_targets
-    except ImportError:  # the extract module is not there yet: validate here
-        load_targets = None
-    if load_targets is not None:
-        return load_targets(path)
-    from pydantic import ValidationError
-
-    try:
-        return Targets.model_validate_json(text)
-    except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}：{e['msg']}" for e in exc.errors()]
-        raise DataError("targets.json 内容不符合格式", location=Location(file=str(path)),
-                        problems=problems) from None
 
 
 def _load_results(path: str | Path) -> Evaluation:
@@ -698,6 +686,11 @@ def classify(before: IndicatorView, after: IndicatorView, year_before: int | Non
     arrow = f"{before.target_text} → {after.target_text}"
     if normalize(before.target_text) == normalize(after.target_text):
         return "unchanged", None, None, ""
+    if {a.kind, b.kind} == {"frequency", "comparison"}:
+        # 每季度1次 and ≥4次 both promise a count a year: compare them as such.
+        ya, yb = _yearly_count(a), _yearly_count(b)
+        if ya is not None and yb is not None:
+            a, b = ya, yb
     if a.kind != b.kind:
         return "kind_changed", None, None, f"{arrow}：指标值类型改变"
     kind = a.kind
@@ -725,6 +718,17 @@ def classify(before: IndicatorView, after: IndicatorView, year_before: int | Non
         return "unchanged", None, None, ""
     # achievement wording, unreadable: different words, no order between them
     return "changed", None, None, f"{arrow}：表述改变，无法比较高低"
+
+
+def _yearly_count(t: Target) -> Target | None:
+    """A frequency, or a ≥ count with no denominator, as a frequency (count a year)."""
+    if t.kind == "frequency":
+        return t
+    if (t.kind == "comparison" and t.dimension == "count" and not t.per
+            and _SENSE.get(t.op or "") == _GE and t.value is not None):
+        return Target(text=t.text, kind="frequency", op=t.op, value=t.value, unit=t.unit,
+                      dimension=t.dimension, count_per_year=t.value)
+    return None
 
 
 def _classify_numeric(a: Target, b: Target, arrow: str):
