@@ -122,6 +122,28 @@ def parse_command(
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
+# --- compare (年度对比) ------------------------------------------------------------
+
+
+@app.command("compare")
+def compare_command(
+    inputs: list[str] = typer.Argument(..., help="两个或更多年度的 targets.json 或 results.json，按年度从早到晚排列；可混用。"),
+    output: str = typer.Option(..., "-o", "--output", help="输出文件夹：写出 compare.html 和 compare.csv。"),
+    label: Optional[list[str]] = typer.Option(None, "--label", help="各输入的名称（可重复，按输入顺序）；默认用年度，如“2022年”。"),
+) -> None:
+    """对比两个或更多年度的绩效目标或评分结果：预算变化、指标提高/降低/新增/删除、得分变化和提示。"""
+    from perfscore.compare import compare, load_input
+    from perfscore.writers.compare_html import write_compare
+
+    comparison = compare([load_input(p) for p in inputs], labels=label or None)
+    written = write_compare(comparison, output)
+    n_confirm = len(comparison.fallback_matches())
+    n_flags = len(comparison.flagged())
+    _err(f"已对比 {' / '.join(comparison.labels)}：{len(comparison.projects)} 个项目，"
+         f"提示 {n_flags} 条，需人工确认的指标对应 {n_confirm} 处；已写入 "
+         + "、".join(str(p) for p in written) + "。")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point of the ``perfscore`` console script."""
     try:
