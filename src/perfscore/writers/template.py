@@ -237,7 +237,8 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
         dv.showInputMessage = True
         dv.promptTitle = "实际完成值"
         dv.prompt = ("从下拉列表选择" if strict else "可选：") + "、".join(choices)
-        dv.add(" ".join(cells))
+        for ref in cells:
+            dv.add(ref)
         ws.add_data_validation(dv)
 
     _set_widths(ws, rows, get_column_letter)
