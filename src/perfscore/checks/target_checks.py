@@ -1,0 +1,383 @@
+"""Target checks (事前审核): pure functions of the Targets, before the year is scored.
+
+Each function is registered with its id, default severity and Chinese title and
+yields :class:`Hit` objects; the registry applies the profile. What each check
+looks for, and why a reviewer cares, is in docs/checks.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from perfscore.checks.common import (
+    TargetsContext,
+    fmt_money,
+    fmt_num,
+    is_benefit,
+    is_cost,
+    is_quantity,
+    is_satisfaction,
+    label,
+    norm,
+)
+from perfscore.checks.registry import Hit, register
+
+T = "targets"
+
+# `*`, `_`, `-`, `/` and the like typed where a value should be (占位符). An em
+# dash `—` and `无` mean 不适用 (domain.md §3) and are not placeholders.
+_PLACEHOLDER_RE = re.compile(r"^[\s*＊_＿\-－/／.。…?？]*$")
+_CHECKPOINT_MONTH_RE = re.compile(r"(\d{1,2})\s*月")
+_CODE_CHARS_RE = re.compile(r"^[0-9A-Za-z_.\-]+$")
+_RATE_NAME_RE = re.compile(r"(率|比率|比例|占比)$")
+
+
+def _order(pi: int, ii: int = -1) -> tuple[int, int]:
+    return (pi, ii)
+
+
+def is_placeholder(text: str | None) -> bool:
+    return _PLACEHOLDER_RE.match(text or "") is not None
+
+
+# --- reading-time findings (issue 3, item 5) ----------------------------------
+
+
+@register("deadline-year", "warn", "完成期限不在项目年度内", scope="indicator", stage=T)
+def deadline_year(ctx: TargetsContext):
+    for pi, project, ii, ind, target in ctx.each_indicator():
+        year, source = ctx.years[pi]
+        if target.kind != "deadline" or not target.deadline or year is None:
+            continue
+        deadline_year_ = int(target.deadline[:4])
+        if deadline_year_ != year:
+            whence = f"项目名称写明{year}年" if source == "name" else f"预算年度为{year}年"
+            yield Hit(f"{label(project, ind)}的完成期限「{ind.target}」在{deadline_year_}年，而{whence}；"
+                      "请核实期限或项目年度。", project.code, ind.id, order=_order(pi, ii))
+
+
+@register("project-year", "info", "项目名称年度与预算年度不同", scope="project", stage=T)
+def project_year_check(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        year, source = ctx.years[pi]
+        if source == "name" and ctx.year is not None and year != ctx.year:
+            yield Hit(f"{label(project)}名称中的年度为{year}年，而本文本的预算年度为{ctx.year}年"
+                      "（上年项目结转或名称沿用上年？）；完成期限按项目名称中的年度核对。",
+                      project.code, order=_order(pi))
+
+
+@register("spending-plan-end", "warn", "资金支出计划未到100%", scope="project", stage=T)
+def spending_plan_end(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        plan = _ordered_plan(project.spending_plan)
+        if plan and abs(plan[-1][1] - 100.0) > 1e-6:
+            yield Hit(f"{label(project)}的资金支出计划最后一个节点「{plan[-1][0]}」为{fmt_num(plan[-1][1])}%，"
+                      "年底累计应为100%。", project.code, order=_order(pi))
+
+
+@register("spending-plan-order", "warn", "资金支出计划累计比例下降", scope="project", stage=T)
+def spending_plan_order(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        plan = _ordered_plan(project.spending_plan)
+        for (k1, v1), (k2, v2) in zip(plan, plan[1:]):
+            if v2 < v1 - 1e-9:
+                yield Hit(f"{label(project)}的资金支出计划是累计比例，「{k2}」{fmt_num(v2)}%低于"
+                          f"「{k1}」{fmt_num(v1)}%。", project.code, order=_order(pi))
+                break
+
+
+def _ordered_plan(plan: dict[str, float]) -> list[tuple[str, float]]:
+    """Checkpoints in calendar order (3月底 < 6月底 < 10月底 < 12月底; 年底 = 12)."""
+
+    def month(key: str) -> int:
+        m = _CHECKPOINT_MONTH_RE.search(key)
+        if m:
+            return int(m.group(1))
+        return 12 if "年底" in key or "年末" in key else 13
+
+    return sorted(plan.items(), key=lambda kv: month(kv[0]))
+
+
+@register("duplicate-level3", "error", "同一项目内三级指标重名", scope="indicator", stage=T)
+def duplicate_level3(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        seen: dict[str, int] = {}
+        for ii, ind in enumerate(project.indicators):
+            key = norm(ind.level3)
+            if key in seen:
+                yield Hit(f"{label(project, ind)}在本项目中出现不止一次（第{seen[key] + 1}行与第{ii + 1}行），"
+                          "实际完成值无法对应到唯一指标。", project.code, ind.id, order=_order(pi, ii))
+            else:
+                seen[key] = ii
+
+
+@register("no-satisfaction", "warn", "项目没有满意度指标", scope="project", stage=T)
+def no_satisfaction(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        if project.indicators and not any(is_satisfaction(i) for i in project.indicators):
+            yield Hit(f"{label(project)}没有满意度指标；评分时按其余指标折算，并将标注。",
+                      project.code, order=_order(pi))
+
+
+@register("project-code-invalid", "error", "项目编码为空或含非法字符", scope="project", stage=T)
+def project_code_invalid(ctx: TargetsContext):
+    pattern = ctx.settings.option("project_code_pattern")
+    regex = re.compile(pattern) if pattern else None
+    for pi, project in enumerate(ctx.targets.projects):
+        code = project.code or ""
+        if not code.strip():
+            yield Hit(f"{label(project)}没有项目编码。", project.code, order=_order(pi))
+        elif not _CODE_CHARS_RE.match(code):
+            yield Hit(f"{label(project)}的项目编码「{code}」含空格、全角或其他非法字符。",
+                      project.code, order=_order(pi))
+        elif regex is not None and not regex.fullmatch(code):
+            yield Hit(f"{label(project)}的项目编码「{code}」不符合规定格式「{pattern}」。",
+                      project.code, order=_order(pi))
+
+
+def code_shape(code: str) -> str:
+    """A code's shape: digits → 9, letters → A (13020823P00018410001J → 99999999A99999999999A)."""
+    return "".join("9" if c.isdigit() else "A" if c.isalpha() else c for c in code)
+
+
+@register("project-code-shape", "warn", "项目编码与同文件其他编码格式不同", scope="project", stage=T)
+def project_code_shape(ctx: TargetsContext):
+    codes = [p.code or "" for p in ctx.targets.projects]
+    if len(codes) < 3:
+        return
+    # The shape of most codes is the norm; only letters at the last place vary
+    # (a check character), so compare the length and the body's shape.
+    def body(code: str) -> str:
+        return code_shape(code[:-1]) + "X" if code else ""
+
+    counts: dict[str, int] = defaultdict(int)
+    for code in codes:
+        counts[body(code)] += 1
+    common, n = max(sorted(counts.items()), key=lambda kv: kv[1])
+    if n * 2 <= len(codes):
+        return  # no clear norm
+    example = next(c for c in codes if body(c) == common)
+    for pi, project in enumerate(ctx.targets.projects):
+        if project.code and body(project.code) != common:
+            yield Hit(f"{label(project)}的项目编码「{project.code}」与本文件其他{n}个编码的格式"
+                      f"（如「{example}」，{len(example)}位）不同，请核对是否抄错。", project.code, order=_order(pi))
+
+
+@register("duplicate-project-code", "error", "项目编码重复", scope="project", stage=T)
+def duplicate_project_code(ctx: TargetsContext):
+    seen: dict[tuple, str] = {}
+    for pi, project in enumerate(ctx.targets.projects):
+        key = (project.unit_code or ctx.targets.unit.code, project.code)
+        if not project.code:
+            continue
+        if key in seen:
+            yield Hit(f"{label(project)}的项目编码「{project.code}」与项目「{seen[key]}」重复。",
+                      project.code, order=_order(pi))
+        else:
+            seen[key] = project.name
+
+
+# --- indicator quality --------------------------------------------------------
+
+
+@register("cost-ge", "warn", "成本指标用了“≥”", scope="indicator", stage=T)
+def cost_ge(ctx: TargetsContext):
+    for pi, project, ii, ind, target in ctx.each_indicator():
+        if is_cost(ind) and target.kind == "comparison" and target.op in (">=", ">") and not target.inferred:
+            yield Hit(f"{label(project, ind)}是成本指标，指标值「{ind.target}」却写成下限（≥/不少于），"
+                      "成本指标应为上限（≤）。", project.code, ind.id, order=_order(pi, ii))
+
+
+@register("quantity-money", "warn", "数量指标的指标值是金额", scope="indicator", stage=T)
+def quantity_money(ctx: TargetsContext):
+    for pi, project, ii, ind, target in ctx.each_indicator():
+        if is_quantity(ind) and target.dimension == "money":
+            yield Hit(f"{label(project, ind)}是数量指标，指标值「{ind.target}」却是金额；"
+                      "数量指标应衡量产出的数量，金额应放在成本指标。", project.code, ind.id, order=_order(pi, ii))
+
+
+@register("level3-two-level1", "warn", "同一三级指标挂在两个一级指标下", scope="indicator", stage=T)
+def level3_two_level1(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        first: dict[str, str] = {}
+        for ii, ind in enumerate(project.indicators):
+            key = norm(ind.level3)
+            if key in first and norm(first[key]) != norm(ind.level1):
+                yield Hit(f"{label(project, ind)}同时出现在「{first[key]}」和「{ind.level1}」下，"
+                          "同一指标不应重复计分。", project.code, ind.id, order=_order(pi, ii))
+            first.setdefault(key, ind.level1)
+
+
+@register("rate-qualitative", "warn", "比率类指标的指标值不是数值", scope="indicator", stage=T)
+def rate_qualitative(ctx: TargetsContext):
+    for pi, project, ii, ind, target in ctx.each_indicator():
+        if _RATE_NAME_RE.search(norm(ind.level3)) and target.kind in ("grade", "achievement"):
+            yield Hit(f"{label(project, ind)}名为比率，指标值却是「{ind.target}」；"
+                      "应写成可核对的百分比（如≥95%）。", project.code, ind.id, order=_order(pi, ii))
+
+
+@register("hollow-benefit", "warn", "效益指标表述空泛", scope="indicator", stage=T)
+def hollow_benefit(ctx: TargetsContext):
+    for pi, project, ii, ind, target in ctx.each_indicator():
+        if is_benefit(ind) and target.kind in ("grade", "achievement"):
+            yield Hit(f"{label(project, ind)}是效益指标，指标值「{ind.target}」只是定性评价，"
+                      "没有可衡量的标准（比率、数量或分级标准），年底难以核实。", project.code, ind.id,
+                      order=_order(pi, ii))
+
+
+@register("placeholder-target", "error", "指标值是占位符", scope="indicator", stage=T)
+def placeholder_target(ctx: TargetsContext):
+    for pi, project in enumerate(ctx.targets.projects):
+        for ii, ind in enumerate(project.indicators):
+            if is_placeholder(ind.target):
+                shown = ind.target.strip() or "（空）"
+                yield Hit(f"{label(project, ind)}的指标值为「{shown}」，是占位符而不是目标值。",
+                          project.code, ind.id, order=_order(pi, ii))
+    for ind, where in _department_indicators(ctx):
+        if is_placeholder(ind.target):
+            yield Hit(f"部门整体目标「{where}」的指标「{ind.level3}」指标值为「{ind.target.strip() or '（空）'}」，"
+                      "是占位符。", None, ind.id)
+
+
+@register("unreadable-target", "error", "指标值无法识别", scope="indicator", stage=T)
+def unreadable_target(ctx: TargetsContext):
+    for pi, project, ii, ind, target in ctx.each_indicator():
+        if target.kind == "unreadable" and not is_placeholder(ind.target):
+            why = f"（{target.reason}）" if target.reason else ""
+            yield Hit(f"{label(project, ind)}的指标值「{ind.target}」无法识别{why}，评分时需人工复核。",
+                      project.code, ind.id, order=_order(pi, ii))
+    for ind, where in _department_indicators(ctx):
+        if is_placeholder(ind.target):
+            continue
+        target = ctx.parse(ind, ctx.year)
+        if target.kind == "unreadable":
+            yield Hit(f"部门整体目标「{where}」的指标「{ind.level3}」指标值「{ind.target}」无法识别。",
+                      None, ind.id)
+
+
+def _department_indicators(ctx: TargetsContext):
+    goals = ctx.targets.department_goals
+    if goals is None:
+        return
+    for ind in goals.overall_indicators:
+        yield ind, "总体绩效目标"
+    for sub in goals.subgoals:
+        for ind in sub.indicators:
+            yield ind, sub.title
+
+
+# --- weights and money --------------------------------------------------------
+
+
+@register("block-share", "warn", "单个指标占一级指标分值过半", scope="indicator", stage=T)
+def block_share(ctx: TargetsContext):
+    limit = float(ctx.settings.option("block_share"))
+    for pi, project in enumerate(ctx.targets.projects):
+        blocks: dict[str, list[tuple[int, object]]] = defaultdict(list)
+        for ii, ind in enumerate(project.indicators):
+            if ind.weight is not None:
+                blocks[norm(ind.level1)].append((ii, ind))
+        for members in blocks.values():
+            total = sum(ind.weight for _, ind in members)
+            if len(members) < 2 or total <= 0:
+                continue
+            for ii, ind in members:
+                share = ind.weight / total
+                if share >= limit - 1e-9:
+                    yield Hit(f"{label(project, ind)}分值{fmt_num(ind.weight)}，占「{ind.level1}」"
+                              f"{fmt_num(total)}分的{fmt_num(share * 100, 1)}%，权重过于集中"
+                              f"（阈值{fmt_num(limit * 100)}%）。", project.code, ind.id, order=_order(pi, ii))
+
+
+@register("weights-sum", "error", "分值合计不符", scope="project", stage=T)
+def weights_sum(ctx: TargetsContext):
+    exec_weight = float(ctx.settings.option("exec_weight"))
+    for pi, project in enumerate(ctx.targets.projects):
+        inds = project.indicators
+        given = [i for i in inds if i.weight is not None]
+        if not given:
+            continue
+        missing = [i.level3 for i in inds if i.weight is None]
+        if missing:
+            yield Hit(f"{label(project)}部分指标填了分值、部分没有（未填：{'、'.join(missing[:5])}"
+                      f"{'等' if len(missing) > 5 else ''}）。", project.code, order=_order(pi))
+            continue
+        # Per 一级: against the block weight printed in the 一级 cell (产出指标(50分)).
+        blocks: dict[str, list] = defaultdict(list)
+        for ind in inds:
+            blocks[ind.level1].append(ind)
+        for level1, members in blocks.items():
+            printed = {m.block_weight for m in members if m.block_weight is not None}
+            total = sum(m.weight for m in members)
+            if len(printed) == 1:
+                bw = printed.pop()
+                if abs(total - bw) > 0.005:
+                    yield Hit(f"{label(project)}「{level1}」下各指标分值合计{fmt_num(total)}，"
+                              f"与该一级指标的{fmt_num(bw)}分相差{fmt_num(total - bw)}。", project.code, order=_order(pi))
+        total = sum(i.weight for i in inds)
+        has_exec_row = any("执行率" in i.level3 for i in inds)
+        expected = 100.0 if has_exec_row else 100.0 - exec_weight
+        if abs(total - expected) > 0.005:
+            what = "100分" if has_exec_row else f"{fmt_num(expected)}分（另有预算执行率{fmt_num(exec_weight)}分）"
+            yield Hit(f"{label(project)}各指标分值合计{fmt_num(total)}，应为{what}，相差{fmt_num(total - expected)}。",
+                      project.code, order=_order(pi))
+
+
+@register("funds-sum", "error", "资金来源合计不等于预算数", scope="project", stage=T)
+def funds_sum(ctx: TargetsContext):
+    tol = float(ctx.settings.option("funds_tolerance"))
+    money_unit = ctx.targets.unit.money_unit
+    for pi, project in enumerate(ctx.targets.projects):
+        f = project.funds
+        if f.total is None or (f.fiscal is None and f.other is None):
+            continue
+        parts = (f.fiscal or 0.0) + (f.other or 0.0)
+        if abs(parts - f.total) > tol:
+            yield Hit(f"{label(project)}财政资金{fmt_money(f.fiscal or 0.0, money_unit)} + 其他资金"
+                      f"{fmt_money(f.other or 0.0, money_unit)} = {fmt_money(parts, money_unit)}，"
+                      f"不等于预算数{fmt_money(f.total, money_unit)}。", project.code, order=_order(pi))
+
+
+# --- copies between projects --------------------------------------------------
+
+_NAME_NOISE_RE = re.compile(r"(?:19|20)\d{2}\s*年?|[（(][^）)]*[）)]|^\d+[.、]|\s+")
+
+
+def _stem(name: str) -> str:
+    """A project name without years and numbering: 2022年街道体制经费 → 街道体制经费."""
+    return _NAME_NOISE_RE.sub("", norm(name))
+
+
+def _related(a: str, b: str) -> bool:
+    sa, sb = _stem(a), _stem(b)
+    return bool(sa and sb) and (sa == sb or sa in sb or sb in sa)
+
+
+@register("copied-text", "warn", "指标文字照抄其他无关项目", scope="project", stage=T)
+def copied_text(ctx: TargetsContext):
+    min_shared = int(ctx.settings.option("copied_min_shared"))
+    min_share = float(ctx.settings.option("copied_min_share"))
+    projects = ctx.targets.projects
+
+    # Satisfaction indicators are alike everywhere by nature; leave them out.
+    def keys(project) -> dict[str, str]:
+        out = {}
+        for ind in project.indicators:
+            if is_satisfaction(ind) or len(norm(ind.description)) < 4:
+                continue
+            out.setdefault(norm(ind.level3) + "|" + norm(ind.description), ind.level3)
+        return out
+
+    all_keys = [keys(p) for p in projects]
+    for j, pj in enumerate(projects):
+        for i in range(j):
+            pi_ = projects[i]
+            if _related(pi_.name, pj.name):
+                continue
+            shared = [all_keys[j][k] for k in all_keys[j] if k in all_keys[i]]
+            smaller = min(len(all_keys[i]), len(all_keys[j]))
+            if len(shared) >= min_shared or (len(shared) >= 2 and smaller and len(shared) / smaller >= min_share):
+                yield Hit(f"{label(pj)}有{len(shared)}个指标（{'、'.join(shared[:5])}"
+                          f"{'等' if len(shared) > 5 else ''}）的名称和描述与无关项目「{pi_.name}」完全相同，"
+                          "疑似照抄。", pj.code, order=_order(j))
