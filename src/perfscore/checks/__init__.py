@@ -26,6 +26,7 @@ __all__ = [
     "SEVERITIES",
     "SEVERITY_ZH",
     "CheckSpec",
+    "check_file",
     "check_results",
     "check_targets",
     "settings_from_profile",
@@ -44,3 +45,18 @@ def check_results(evaluation: Any, profile: Any = None, previous: Any = None) ->
     "target not above last year's actual" check."""
     settings = settings_from_profile(profile)
     return run("results", settings, _result_checks.ResultsContext(evaluation, settings, previous))
+
+
+def check_file(path: str, profile: Any = None) -> tuple[Targets, list[Finding]]:
+    """What ``perfscore check`` does: load targets (targets.json or any extract input),
+    resolve the profile (name or path), and return the targets with every finding:
+    the reading problems stored by extract, then the target checks run afresh."""
+    from perfscore.extract import load_targets
+
+    if profile is not None and not hasattr(profile, "checks"):
+        from perfscore.scoring import load_profile
+
+        profile = load_profile(profile)
+    targets = load_targets(path)
+    reading = [f for f in targets.findings if f.check not in CHECKS]
+    return targets, reading + check_targets(targets, profile)
