@@ -144,6 +144,85 @@ def compare_command(
          + "、".join(str(p) for p in written) + "。")
 
 
+# --- check and review (检查与重点评价复核) ------------------------------------------
+
+
+@app.command("check")
+def check_command(
+    targets: str = typer.Argument(..., help="绩效目标：targets.json，或 extract 能读取的绩效文本/长表。"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="评分方案名称或 .toml 路径（其 [checks] 表可关闭检查项、调整级别）。"),
+    fmt: str = typer.Option("text", "--format", help="输出格式：text（按级别分组的中文说明）或 json。"),
+    strict: bool = typer.Option(False, "--strict", help="发现“错误”级别的问题时以状态 1 退出。"),
+) -> None:
+    """事前审核：检查绩效目标的质量（期限年度、成本与预算÷期数、支出计划、重名、满意度指标等）。"""
+    from perfscore.checks import check_file
+    from perfscore.checks.render import findings_json, findings_text
+    from perfscore.errors import UsageError
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"不支持的输出格式「{fmt}」", hint="--format 只能是 text 或 json。")
+    loaded, findings = check_file(targets, profile)
+    if fmt == "json":
+        sys.stdout.write(findings_json(findings))
+    else:
+        sys.stdout.write(findings_text(findings, title=f"{loaded.unit.name or ''}{loaded.year or ''}年绩效目标"
+                                       if loaded.year else ""))
+    if strict and any(f.severity == "error" for f in findings):
+        raise SystemExit(1)
+
+
+# --- evaluate (评分) and profiles (评分方案) -----------------------------------------
+
+
+@app.command("evaluate")
+def evaluate_command(
+    targets: str = typer.Argument(..., help="绩效目标：targets.json，或带「实际完成值」列的长表（.csv/.xlsx）。"),
+    actuals: Optional[str] = typer.Argument(None, help="实际完成值表（perfscore template 生成后填写的 .csv/.xlsx）。"),
+    out: str = typer.Option(..., "-o", "--out", help="输出文件夹：results.json、results.csv、projects.csv、report.html。"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="评分方案名称（weights/ 下，如 mof-2020、fasp-linear、sichuan）或 .toml 文件路径；默认 mof-2020。"),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="评价日期 YYYY-MM-DD；默认取 SOURCE_DATE_EPOCH，否则为预算年度的12月31日。"),
+    strict: bool = typer.Option(False, "--strict", help="存在“错误”级别的问题时以状态1退出。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时生成 report.pdf（需要 WeasyPrint）。"),
+) -> None:
+    """按评分方案为一个年度的绩效自评打分，写出结果文件和报告。"""
+    from perfscore.scoring.run import evaluate_files
+    from perfscore.scoring.summary import render_plain, render_rich
+
+    run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf)
+    ev = run.evaluation
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        render_rich(ev, Console(stderr=True))
+    else:
+        _err(render_plain(ev).rstrip("\n"))
+    for path in run.paths:
+        _err(f"已写出 {path.as_posix()}")
+    if run.report_skipped:
+        _err("提示：报告模块不可用，未生成 report.html。")
+    counts = {s: sum(1 for f in ev.findings if f.severity == s) for s in ("error", "warn", "info")}
+    _err(f"问题：错误 {counts['error']} 个，警告 {counts['warn']} 个，提示 {counts['info']} 个"
+         f"（详见 results.json 的 findings）。")
+    if strict and counts["error"]:
+        _err("--strict：存在错误级别的问题，退出状态为1。")
+        raise typer.Exit(1)
+
+
+@app.command("profiles")
+def profiles_command(
+    name: Optional[str] = typer.Argument(None, help="评分方案名称或 .toml 路径；给出时打印其全部（合并 extends 后的）设置。"),
+) -> None:
+    """列出评分方案（weights/*.toml），或打印一个方案的全部设置。"""
+    from perfscore.scoring.profile import list_profiles, load_profile, profile_to_toml
+
+    if name:
+        print(profile_to_toml(load_profile(name)), end="")
+        return
+    for item in list_profiles():
+        prof = load_profile(item)
+        print(f"{item}\t{prof.description}")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point of the ``perfscore`` console script."""
     try:
