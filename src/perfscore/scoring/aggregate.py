@@ -1,0 +1,229 @@
+"""Project totals, the department (部门整体) totals and spending monitoring (双监控).
+
+Totals are computed on integer quanta: a project's raw total is exactly the
+execution score plus the sum of its rounded indicator scores; the reported total
+re-scales it to 100 over the applicable weights (total = Σ scores / Σ applicable
+weights × 100, rounded half up), which is the raw total itself when nothing was
+dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from perfscore.model import Targets
+from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, PROJECT_COLUMNS, SCORED
+from perfscore.scoring.numeric import div_quanta, from_quanta, to_quanta
+from perfscore.scoring.profile import Profile
+
+# Columns appended after PROJECT_COLUMNS (an extension of the contract).
+EXTRA_PROJECT_COLUMNS = [
+    "not_applicable",     # number of not-applicable indicators
+    "applicable_weight",  # Σ applicable weights incl. execution (the denominator)
+    "raw_total",          # execution score + Σ indicator scores, before re-scaling
+    "incomplete",         # some row (or the execution rate) needs review: 未完成评分
+    "flags",              # ';'-joined project flags
+    "notes",              # the flags explained in Chinese
+]
+
+_NOTE = {
+    "incomplete": "有指标需复核，按0分计入（分值保留在分母中），总分为暂定",
+    "exec_missing": "缺少全年预算数或全年执行数，执行率未计分",
+    "exec_over_100": "执行率超过100%，按100%计分",
+    "exec_low": "执行率低于{low}，需说明原因",
+    "budget_from_initial": "未填全年预算数，按年初预算数计算执行率",
+    "weights_table": "按目标表中的分值计分",
+}
+
+
+def execution(pframe: pd.DataFrame, profile: Profile) -> dict[str, np.ndarray]:
+    """Budget execution per project: rate = 执行数 / 预算数, score = min(rate, 1) × w_exec."""
+    ex = profile.execution
+    digits = profile.rounding.digits
+    full = pframe["budget_full_year"].to_numpy(dtype=float)
+    initial = pframe["funds_total"].to_numpy(dtype=float)
+    if ex.denominator == "initial":
+        budget, from_initial = initial, np.zeros(len(pframe), dtype=bool)
+    else:
+        from_initial = np.isnan(full) & ~np.isnan(initial) & ex.fallback_to_initial
+        budget = np.where(from_initial, initial, full)
+    executed = pframe["executed"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(budget > 0, executed / budget, np.nan)
+    ok = ~np.isnan(rate)
+    w_q = to_quanta(np.full(len(pframe), ex.weight), digits)
+    score_q = np.where(ok, to_quanta(np.minimum(np.nan_to_num(rate), 1.0) * ex.weight, digits,
+                                     profile.rounding.mode), np.nan)
+    return {
+        "budget": budget, "executed": executed, "rate": rate, "weight_q": w_q, "score_q": score_q,
+        "ok": ok, "from_initial": from_initial & ok,
+        "over": ok & (rate > 1.0), "low": ok & (rate < ex.low_rate),
+    }
+
+
+def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray, score_q: np.ndarray,
+                  blocks: list[str], missing_blocks: dict[int, list[str]], table_projects: set[int],
+                  gap_projects: set[str], profile: Profile) -> pd.DataFrame:
+    digits = profile.rounding.digits
+    n_p = len(pframe)
+    ex = execution(pframe, profile)
+    p_idx = ind["p_idx"].to_numpy() if "p_idx" in ind else np.zeros(0, dtype=np.int64)
+    status = ind["status"].to_numpy(dtype=object)
+    block = ind["block"].to_numpy(dtype=object)
+    scored = status == SCORED
+    nr = status == NEEDS_REVIEW
+    na = status == NOT_APPLICABLE
+
+    def per_project(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_p)
+        np.add.at(out, p_idx[mask], values[mask])
+        return out
+
+    sq = np.nan_to_num(score_q)
+    wq = np.nan_to_num(weight_q)
+    count = lambda m: per_project(np.ones(len(p_idx)), m).astype(np.int64)  # noqa: E731
+    raw_q = per_project(sq, scored) + np.nan_to_num(ex["score_q"])
+    applicable_q = per_project(wq, scored)
+    if profile.needs_review.mode == "zero":
+        applicable_q += per_project(wq, nr)
+        applicable_q += np.where(ex["ok"], 0, ex["weight_q"])
+    applicable_q += np.where(ex["ok"], ex["weight_q"], 0)
+    if profile.not_applicable.missing_block == "zero":
+        scale = 10 ** digits
+        for p, gone in missing_blocks.items():
+            applicable_q[p] += sum(round(profile.blocks[b].weight * scale) for b in gone)
+    total_points_q = round(profile.total * 10 ** digits)
+    total_q = div_quanta(raw_q * total_points_q, applicable_q)
+    total = from_quanta(total_q, digits)
+
+    out = pd.DataFrame({
+        "unit_code": pframe["unit_code"].to_numpy(dtype=object),
+        "unit_name": pframe["unit_name"].to_numpy(dtype=object),
+        "project_code": pframe["project_code"].to_numpy(dtype=object),
+        "project_name": pframe["project_name"].to_numpy(dtype=object),
+        "budget": ex["budget"],
+        "executed": ex["executed"],
+        "exec_rate": np.round(ex["rate"], 6),
+        "exec_weight": from_quanta(ex["weight_q"], digits),
+        "exec_score": from_quanta(ex["score_q"], digits),
+    })
+    for name in blocks:
+        in_block = block == name
+        has_scored = count(scored & in_block) > 0
+        out[name] = np.where(has_scored, from_quanta(per_project(sq, scored & in_block), digits), np.nan)
+    n_missed = count(scored & (sq < wq))
+    n_nr = count(nr)
+    incomplete = (n_nr > 0) | ~ex["ok"]
+    out["total"] = total
+    out["grade"] = [profile.grade_of(t) for t in total]
+    out["indicators"] = count(np.ones(len(p_idx), dtype=bool))
+    out["missed"] = n_missed
+    out["needs_review"] = n_nr
+    out["not_applicable"] = count(na)
+    out["applicable_weight"] = from_quanta(applicable_q, digits)
+    out["raw_total"] = from_quanta(raw_q, digits)
+    out["incomplete"] = incomplete
+
+    flags, notes = [], []
+    low_txt = f"{profile.execution.low_rate * 100:g}%"
+    codes = pframe["project_code"].tolist()
+    for p in range(n_p):
+        f: list[str] = []
+        if incomplete[p]:
+            f.append("incomplete")
+        if not ex["ok"][p]:
+            f.append("exec_missing")
+        if ex["over"][p]:
+            f.append("exec_over_100")
+        if ex["low"][p]:
+            f.append("exec_low")
+        if ex["from_initial"][p]:
+            f.append("budget_from_initial")
+        if p in table_projects:
+            f.append("weights_table")
+        if codes[p] in gap_projects:
+            f.append("weights_gap")
+        text = [_NOTE[x].format(low=low_txt) for x in f if x in _NOTE]
+        if "weights_gap" in f:
+            text.append("目标表分值合计不符，见问题清单")
+        for b in missing_blocks.get(p, []):
+            f.append("no_satisfaction" if "满意度" in b else f"missing_block:{b}")
+            how = "已按其余分值折算到100分" if profile.not_applicable.missing_block == "rescale" else "该块按0分计"
+            text.append(f"没有{b}，{how}")
+        flags.append(";".join(f))
+        notes.append("；".join(text))
+    out["flags"] = flags
+    out["notes"] = notes
+    return out[PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + EXTRA_PROJECT_COLUMNS]
+
+
+def department_totals(projects: pd.DataFrame, ind: pd.DataFrame, profile: Profile) -> dict:
+    """部门整体: budget-weighted mean of project totals, execution and counts."""
+    digits = profile.rounding.digits
+    budget = projects["budget"].to_numpy(dtype=float)
+    executed = projects["executed"].to_numpy(dtype=float)
+    total = projects["total"].to_numpy(dtype=float)
+    has_total = ~np.isnan(total)
+    use_budget = profile.department.weighting == "budget"
+    weights = np.where(has_total & (budget > 0), budget, 0.0) if use_budget else has_total.astype(float)
+    note = ""
+    if use_budget and weights.sum() == 0 and has_total.any():
+        weights = has_total.astype(float)
+        note = "各项目均无预算数，部门总分按简单平均计算"
+    dept_total = float(np.sum(np.nan_to_num(total) * weights) / weights.sum()) if weights.sum() > 0 else float("nan")
+    dept_total = float(from_quanta(to_quanta([dept_total], digits, profile.rounding.mode), digits)[0])
+    b_sum = float(np.nansum(budget)) if (~np.isnan(budget)).any() else float("nan")
+    e_sum = float(np.nansum(executed)) if (~np.isnan(executed)).any() else float("nan")
+    rate = e_sum / b_sum if b_sum and not np.isnan(b_sum) and not np.isnan(e_sum) else float("nan")
+    status = ind["status"].to_numpy(dtype=object)
+    return {
+        "budget": _clean(b_sum),
+        "executed": _clean(e_sum),
+        "exec_rate": _clean(round(rate, 6) if not np.isnan(rate) else rate),
+        "total": _clean(dept_total),
+        "grade": profile.grade_of(dept_total),
+        "weighting": "budget" if use_budget and not note else "equal",
+        "note": note,
+        "projects": int(len(projects)),
+        "incomplete_projects": int(projects["incomplete"].sum()) if len(projects) else 0,
+        "indicators": int(len(ind)),
+        "scored": int((status == SCORED).sum()),
+        "not_applicable": int((status == NOT_APPLICABLE).sum()),
+        "needs_review": int((status == NEEDS_REVIEW).sum()),
+        "missed": int(projects["missed"].sum()) if len(projects) else 0,
+        "grades": {g: int((projects["grade"] == g).sum()) for g in profile.grades},
+    }
+
+
+def _clean(x: float):
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else x
+
+
+MONITORING_COLUMNS = ["project_code", "project_name", "checkpoint", "planned_pct", "spent",
+                      "actual_pct", "lag_pct", "lagging"]
+
+
+def monitoring_table(targets: Targets, budgets: np.ndarray, profile: Profile) -> pd.DataFrame:
+    """Spending plan checkpoints against cumulative spending (monitored, not scored)."""
+    rows = []
+    tol = profile.monitoring.lag_tolerance
+    for p, budget in zip(targets.projects, budgets):
+        points = list(p.spending_plan) + [k for k in p.spent if k not in p.spending_plan]
+        for cp in points:
+            planned = p.spending_plan.get(cp)
+            spent = p.spent.get(cp)
+            actual = spent / budget * 100 if spent is not None and budget and budget > 0 else None
+            lag = planned - actual if planned is not None and actual is not None else None
+            rows.append({
+                "project_code": p.code, "project_name": p.name, "checkpoint": cp,
+                "planned_pct": planned, "spent": spent,
+                "actual_pct": None if actual is None else round(actual, 2),
+                "lag_pct": None if lag is None else round(lag, 2),
+                "lagging": bool(lag is not None and lag > tol + 1e-9),
+            })
+    frame = pd.DataFrame(rows, columns=MONITORING_COLUMNS)
+    for col in ("planned_pct", "spent", "actual_pct", "lag_pct"):
+        frame[col] = frame[col].astype(float)
+    frame["lagging"] = frame["lagging"].astype(bool)
+    return frame

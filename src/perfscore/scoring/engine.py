@@ -1,0 +1,595 @@
+"""The scoring engine: Targets (with actuals attached) + profile → Evaluation.
+
+The work is column-wise over every indicator of every project at once:
+
+1. flatten the model into one frame (one row per indicator, in input order);
+2. read each distinct target and actual string once (``parsing``);
+3. weights from the profile or the table (``weights``);
+4. decide per row, with numpy masks, whether it can be scored and by which rule,
+   and compute the share of the weight earned (``rules``); round half up;
+5. the arithmetic text (``text``), then project, department and monitoring
+   tables (``aggregate``).
+
+How a row that needs review affects the total (profile ``needs_review.mode``,
+default ``zero``): it earns nothing, but its weight stays in the denominator, so it
+counts as 0 until a reviewer fills in what is missing, and its project is flagged
+``incomplete`` (未完成评分). ``exclude`` drops it like a not-applicable row instead.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from perfscore.errors import UsageError
+from perfscore.model import Finding, Targets
+from perfscore.scoring import rules as R_
+from perfscore.scoring import text as T_
+from perfscore.scoring.evaluation import (
+    INDICATOR_COLUMNS,
+    NEEDS_REVIEW,
+    NOT_APPLICABLE,
+    SCORED,
+)
+from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
+from perfscore.scoring.parsing import Readings, read_values
+from perfscore.scoring.profile import TIER_NAMES, Profile
+from perfscore.scoring.survey import proportion_ci
+
+# Columns added after INDICATOR_COLUMNS (an extension of the contract; same order in results.csv).
+EXTRA_INDICATOR_COLUMNS = [
+    "block",        # the profile block (一级) the row was weighted in
+    "self_score",   # 得分 as written by the unit ('' when none)
+    "ci_low",       # survey: lower bound of the confidence interval of the satisfied share (%)
+    "ci_high",
+]
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def resolve_as_of(as_of: str | _dt.date | None, year: int | None) -> _dt.date:
+    """The evaluation date: --as-of, else SOURCE_DATE_EPOCH, else 31 Dec of the targets' year.
+
+    Never the clock: the same inputs give the same outputs.
+    """
+    if isinstance(as_of, _dt.date):
+        return as_of
+    if as_of:
+        try:
+            return _dt.date.fromisoformat(str(as_of).strip())
+        except ValueError:
+            raise UsageError(f"评价日期「{as_of}」不是 YYYY-MM-DD 格式的日期") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+        except ValueError:
+            raise UsageError(f"环境变量 SOURCE_DATE_EPOCH 的值「{epoch}」不是整数秒") from None
+    if year:
+        return _dt.date(int(year), 12, 31)
+    raise UsageError("无法确定评价日期：目标没有预算年度", hint="请用 --as-of YYYY-MM-DD 指定评价日期。")
+
+
+def flatten(targets: Targets) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per indicator (input order) and one row per project."""
+    projects = targets.projects
+    pairs = [(i, ind) for i, p in enumerate(projects) for ind in p.indicators]
+    unit_code = targets.unit.code or ""
+    unit_name = targets.unit.name or ""
+    pframe = pd.DataFrame({
+        "p_idx": np.arange(len(projects)),
+        "unit_code": [p.unit_code or unit_code for p in projects],
+        "unit_name": [p.unit_name or unit_name for p in projects],
+        "project_code": [p.code for p in projects],
+        "project_name": [p.name for p in projects],
+        "funds_total": [np.nan if p.funds.total is None else p.funds.total for p in projects],
+        "budget_full_year": [np.nan if p.budget_full_year is None else p.budget_full_year for p in projects],
+        "executed": [np.nan if p.executed is None else p.executed for p in projects],
+    })
+    frame = indicator_frame(
+        pairs,
+        p_unit_code=pframe["unit_code"].tolist(), p_unit_name=pframe["unit_name"].tolist(),
+        p_code=pframe["project_code"].tolist(), p_name=pframe["project_name"].tolist())
+    return frame, pframe
+
+
+def indicator_frame(pairs, *, p_unit_code, p_unit_name, p_code, p_name) -> pd.DataFrame:
+    """The indicator frame from (project index, Indicator) pairs."""
+    p_idx = np.array([i for i, _ in pairs], dtype=np.int64)
+    inds = [ind for _, ind in pairs]
+    take = lambda col: np.array(col, dtype=object)[p_idx] if len(p_idx) else np.array([], dtype=object)  # noqa: E731
+    return pd.DataFrame({
+        "p_idx": p_idx,
+        "unit_code": take(p_unit_code),
+        "unit_name": take(p_unit_name),
+        "project_code": take(p_code),
+        "project_name": take(p_name),
+        "indicator_id": [x.id for x in inds],
+        "level1": [x.level1 for x in inds],
+        "level2": [x.level2 for x in inds],
+        "level3": [x.level3 for x in inds],
+        "target": [x.target for x in inds],
+        "actual": [x.actual for x in inds],
+        "score_text": [x.score for x in inds],
+        "reason": [x.reason or "" for x in inds],
+        "evidence": [x.evidence or "" for x in inds],
+        "weight_table": np.array([np.nan if x.weight is None else x.weight for x in inds], dtype=float),
+        "block_weight_table": np.array(
+            [np.nan if x.block_weight is None else x.block_weight for x in inds], dtype=float),
+    })
+
+
+# --- row scoring ---------------------------------------------------------------------------
+
+
+@dataclass
+class Scored:
+    """Per-row results of :func:`score_rows` (arrays aligned with the frame)."""
+
+    status: np.ndarray
+    rule: np.ndarray
+    score_q: np.ndarray      # quanta, NaN unless scored
+    weight_q: np.ndarray
+    flags: np.ndarray        # ';'-joined
+    review_reason: np.ndarray
+    arithmetic: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    findings: list[Finding]
+
+
+def _fam(dim: np.ndarray) -> np.ndarray:
+    # % and ‰ are one family (ratio); the grammar converts between them.
+    return np.where(np.isin(dim, ["percent", "permille"]), "ratio", dim)
+
+
+def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile: Profile,
+               as_of: _dt.date, *, block_known: np.ndarray | None = None) -> Scored:
+    n = len(frame)
+    digits = profile.rounding.digits
+    kind = rd["t_kind"]
+    ak = rd["a_kind"]
+    op = rd["t_op"]
+    actual_txt = frame["actual"].fillna("").astype(str).to_numpy(dtype=object)
+    level1 = frame["level1"].to_numpy(dtype=object)
+    T = np.where(kind == "frequency",
+                 np.where(np.isnan(rd["t_count"]), rd["t_value"], rd["t_count"]), rd["t_value"])
+    A = rd["a_value"]
+    low, high = rd["t_low"], rd["t_high"]
+    w = from_quanta(weight_q, digits)
+
+    status = np.full(n, SCORED, dtype=object)
+    why = np.full(n, "", dtype=object)
+    decided = np.zeros(n, dtype=bool)
+    findings: list[Finding] = []
+
+    def review(mask: np.ndarray, reason) -> None:
+        m = mask & ~decided
+        if m.any():
+            status[m] = NEEDS_REVIEW
+            why[m] = reason if isinstance(reason, str) else reason[m]
+            decided[m] = True
+
+    # The rule each row falls under (also shown for rows that end up needing review).
+    rule = np.full(n, "", dtype=object)
+    comp = kind == "comparison"
+    rule[comp & np.isin(op, [">=", ">"])] = "ge"
+    rule[comp & np.isin(op, ["<=", "<"])] = f"le-{profile.rules.le}"
+    rule[comp & (op == "=")] = "eq-deviation" if profile.rules.eq == "deviation" else "eq-ge"
+    rule[kind == "range"] = "range"
+    rule[kind == "frequency"] = "frequency"
+    rule[kind == "deadline"] = "deadline"
+    rule[kind == "grade"] = "grade"
+    rule[kind == "achievement"] = "tier"
+
+    # 1. Weight, applicability, readability.
+    if block_known is not None:
+        review(~block_known, "一级指标「" + level1 + f"」不在评分方案「{profile.name}」的一级指标中，无法分配分值")
+    na = ((kind == "not_applicable") | (ak == "not_applicable")) & ~decided
+    if profile.not_applicable.mode == "full":
+        rule[na] = "na-full"
+    else:
+        status[na] = NOT_APPLICABLE
+        rule[na] = "na"
+        why[na] = "不适用：不计分，分值不计入分母"
+        decided |= na
+    review(kind == "unreadable", "指标值无法识别：" + rd["t_reason"])
+    review(ak == "empty", "未填写实际完成值")
+    review(ak == "unreadable", "实际完成值无法识别：" + rd["a_reason"])
+
+    # 2. Does the actual fit the kind of target?
+    quant = np.isin(kind, ["comparison", "range", "frequency"])
+    review(quant & ~np.isin(ak, ["number", "survey"]),
+           "定量指标的实际完成值「" + actual_txt + "」不是数值，请填写实际完成的数量或比例")
+    t_dim, a_dim = rd["t_dim"], rd["a_dim"]
+    review(quant & (t_dim != "") & (a_dim != "") & (_fam(t_dim) != _fam(a_dim)),
+           "实际完成值的单位（" + rd["a_unit"] + "）与指标值的单位（" + rd["t_unit"] + "）不可比")
+    review(quant & (rd["a_per"] != "") & (rd["t_per"] != "") & (rd["a_per"] != rd["t_per"]),
+           "实际完成值按「/" + rd["a_per"] + "」计，指标值按「/" + rd["t_per"] + "」计，不可比")
+    review(quant & np.isnan(A), "实际完成值没有可比较的数值")
+    review(comp & (op == ""), "指标值没有比较方向（≥、≤、=）")
+    review(comp & np.isnan(T), "指标值没有数值")
+    review((kind == "frequency") & np.isnan(T), "指标值没有次数")
+    review((kind == "range") & (np.isnan(low) | np.isnan(high)), "指标值的区间不完整")
+
+    dl = kind == "deadline"
+    review(dl & ~np.isin(ak, ["date", "completion", "tier"]),
+           "时效指标的实际完成值应为完成日期或完成情况（如 按时完成、延期完成、未完成）")
+    t_dead = rd["t_deadline"]
+    a_date = rd["a_date"]
+    review(dl & (ak == "date") & np.isnat(t_dead),
+           "指标值没有具体截止日期，无法与完成日期比较；请填写完成情况（按时完成、延期完成或未完成）")
+    gr = kind == "grade"
+    review(gr & ~np.isin(ak, ["grade", "tier"]), "等级指标的实际完成值应为等级（如 优、良、中、差）或达成情况")
+    review(gr & (ak == "grade") & ~(rd["a_grade_idx"] >= 0),
+           "实际等级「" + rd["a_grade"] + "」不在指标值的等级序列（" + rd["t_ladder"] + "）中")
+    review(gr & (ak == "grade") & np.isnan(rd["t_grade_idx"]), "指标值的等级无法定位")
+    ach = kind == "achievement"
+    review(ach & ~np.isin(ak, ["tier", "completion"]),
+           "定性指标的实际完成值应为达成情况（达成、部分达成、未达成）或完成情况")
+    review(~np.isin(kind, ["comparison", "range", "frequency", "deadline", "grade", "achievement",
+                           "not_applicable", "unreadable"]), "指标值的类型无法计分")
+    as_of64 = np.datetime64(as_of.isoformat(), "D")
+    completion = (dl | ach) & (ak == "completion")
+    undated = completion & (rd["a_completed"] == 1) & np.isnan(rd["a_on_time"])
+    review(undated & ~np.isnat(t_dead) & (as_of64 > t_dead),
+           "已完成，但未说明是否在截止日期前完成；请填写完成日期或 按时完成/延期完成")
+
+    live = ~decided
+    share = np.full(n, np.nan)
+    flags: dict[str, np.ndarray] = {}
+
+    # 3. Quantitative rules.
+    ge_rows = live & np.isin(rule, ["ge", "eq-ge", "frequency"])
+    share[ge_rows] = R_.ge_share(A[ge_rows], T[ge_rows], strict=(op[ge_rows] == ">"))
+    le_rows = live & np.isin(rule, ["le-ratio", "le-linear"])
+    share[le_rows] = R_.le_share(A[le_rows], T[le_rows], method=profile.rules.le)
+    eq_rows = live & (rule == "eq-deviation")
+    share[eq_rows] = R_.eq_share(A[eq_rows], T[eq_rows])
+    rng_rows = live & (rule == "range")
+    share[rng_rows] = R_.range_share(A[rng_rows], low[rng_rows], high[rng_rows])
+    quant_live = ge_rows | le_rows | eq_rows | rng_rows
+    met = np.zeros(n, dtype=bool)
+    met[quant_live] = share[quant_live] >= 1.0
+
+    ratio = np.full(n, np.nan)
+    over_rows = ge_rows | le_rows
+    ratio[over_rows] = R_.overshoot_ratio(A[over_rows], T[over_rows], le_rows[over_rows])
+    with np.errstate(invalid="ignore"):
+        overshoot = over_rows & (ratio >= profile.overshoot.threshold)
+    flags["overshoot"] = overshoot
+    deduction = np.zeros(n)
+    if profile.overshoot.deduct:
+        deduction[overshoot] = R_.overshoot_deduction(
+            ratio[overshoot], profile.overshoot.threshold, profile.overshoot.deduct_cap)
+        share = np.where(overshoot, share - deduction, share)
+        flags["overshoot_deducted"] = overshoot & (deduction > 0)
+    deducted = flags.get("overshoot_deducted", np.zeros(n, dtype=bool))
+
+    # 4. Tier rules (deadline, grade ladder, achievement wording).
+    tier_of = {name: i for i, name in enumerate(TIER_NAMES)}
+    dlp = profile.deadline
+    tier = np.full(n, -1, dtype=np.int64)
+    how = np.full(n, "", dtype=object)
+    late_days = np.full(n, np.nan)
+    by_date = live & dl & (ak == "date")
+    if by_date.any():
+        late_days[by_date] = (a_date[by_date] - t_dead[by_date]).astype(np.int64)
+        tier[by_date] = R_.deadline_tier(late_days[by_date], dlp.grace_days,
+                                         tier_of[dlp.late_tier], tier_of[dlp.beyond_tier])
+        how[by_date] = "date"
+    by_completion = live & completion
+    done = rd["a_completed"] == 1
+    on_time = rd["a_on_time"]
+    tier[by_completion & ~done] = tier_of[dlp.not_completed_tier]
+    tier[by_completion & done & (on_time == 1)] = R_.ACHIEVED
+    tier[by_completion & done & np.isnan(on_time)] = R_.ACHIEVED
+    tier[by_completion & done & (on_time == 0)] = tier_of[dlp.late_tier]
+    how[by_completion] = "completion"
+    by_grade = live & gr & (ak == "grade")
+    steps = np.full(n, np.nan)
+    steps[by_grade] = rd["a_grade_idx"][by_grade] - rd["t_grade_idx"][by_grade]
+    tier[by_grade] = R_.ladder_tier(steps[by_grade], tier_of[profile.grade_ladder.one_below],
+                                    tier_of[profile.grade_ladder.further])
+    how[by_grade] = "grade"
+    by_tier = live & np.isin(kind, ["deadline", "grade", "achievement"]) & (ak == "tier")
+    tier[by_tier] = rd["a_tier"][by_tier].astype(np.int64)
+    how[by_tier] = "tier"
+    tier_rows = by_date | by_completion | by_grade | by_tier
+    tiers = [profile.tiers[name] for name in TIER_NAMES]
+    points = np.array([t.point for t in tiers])
+    lows = np.array([t.low for t in tiers])
+    highs = np.array([t.high for t in tiers])
+    share[tier_rows] = points[tier[tier_rows]]
+    met[tier_rows] = tier[tier_rows] == R_.ACHIEVED
+    flags["late"] = tier_rows & (((how == "date") & (late_days > 0)) | ((how == "completion") & (on_time == 0)))
+    flags["not_completed"] = by_completion & ~done
+    flags["grade_below"] = by_grade & (steps > 0)
+    with np.errstate(invalid="ignore"):
+        flags["actual_after_as_of"] = (ak == "date") & ~np.isnat(a_date) & (a_date > as_of64)
+
+    # 5. Explicit 得分 of the unit: validated against the tier, never silently accepted.
+    score_raw = frame["score_text"].fillna("").astype(str).str.strip()
+    has_self = (score_raw != "").to_numpy()
+    self_val = pd.to_numeric(score_raw.where(score_raw != "", None), errors="coerce").to_numpy(dtype=float)
+    self_tier = tier_rows & has_self
+    bad_number = self_tier & np.isnan(self_val)
+    in_tier = np.zeros(n, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        self_share = np.where(w > 0, self_val / w, np.nan)
+    st = self_tier & ~bad_number
+    in_tier[st] = R_.share_in_tier(self_share[st], tier[st], lows, highs)
+    tier_lo_q = to_quanta(w * lows[np.clip(tier, 0, 2)], digits)
+    tier_hi_q = to_quanta(w * highs[np.clip(tier, 0, 2)], digits)
+    tier_name = T_.tier_name_array(tier)
+    lo_txt = format_fixed(from_quanta(tier_lo_q, digits), digits)
+    hi_txt = format_fixed(from_quanta(tier_hi_q, digits), digits)
+    for i in np.flatnonzero(bad_number):
+        findings.append(Finding(check="score-unreadable", severity="error",
+                                project_code=frame["project_code"].iat[i], indicator_id=frame["indicator_id"].iat[i],
+                                message=f"填报得分「{score_raw.iat[i]}」不是数字"))
+    outside = st & ~in_tier
+    for i in np.flatnonzero(outside):
+        findings.append(Finding(
+            check="score-outside-tier", severity="error",
+            project_code=frame["project_code"].iat[i], indicator_id=frame["indicator_id"].iat[i],
+            message=(f"「{frame['level3'].iat[i]}」填报得分 {score_raw.iat[i]} 不在「{tier_name[i]}」档"
+                     f"（{lo_txt[i]}–{hi_txt[i]} 分）内，未采用，需复核")))
+    review(bad_number, "填报得分「" + score_raw.to_numpy(dtype=object) + "」不是数字")
+    review(outside, "填报得分 " + score_raw.to_numpy(dtype=object) + " 不在「" + tier_name + "」档（"
+           + lo_txt + "–" + hi_txt + " 分）内，未采用")
+    self_used = st & in_tier & (status == SCORED)
+
+    # 6. Scores, rounded half up per indicator.
+    scored = status == SCORED
+    if profile.not_applicable.mode == "full":
+        share[na] = 1.0
+        met[na] = True
+    score_q = np.full(n, np.nan)
+    score_q[scored] = to_quanta(share[scored] * w[scored], digits, profile.rounding.mode)
+    score_q[self_used] = to_quanta(self_val[self_used], digits, profile.rounding.mode)
+    quant_self = scored & has_self & ~tier_rows & ~np.isnan(self_val)
+    flags["self_score"] = self_used
+    flags["self_score_differs"] = quant_self & (
+        np.abs(to_quanta(np.nan_to_num(self_val), digits) - np.nan_to_num(score_q)) >= 1)
+    flags["missed"] = scored & (score_q < weight_q)
+
+    # 7. Survey counts: confidence interval of the satisfied share.
+    ci_low, ci_high = proportion_ci(rd["a_sat"], rd["a_n"], confidence=profile.survey.confidence,
+                                    method=profile.survey.method)
+    has_ci = ~np.isnan(ci_low)
+    with np.errstate(invalid="ignore"):
+        flags["survey_ci_below_target"] = has_ci & scored & np.isin(rule, ["ge", "eq-ge"]) & (ci_low < T)
+
+    flag_text = _join_flags(flags, n)
+    arith = _arithmetic(frame, rd, dict(
+        rule=rule, status=status, scored=scored, met=met, weight_q=weight_q, score_q=score_q,
+        A=A, T=T, low=low, high=high, tier=tier, tier_name=tier_name, points=points, how=how,
+        late_days=late_days, steps=steps, self_used=self_used, lo_txt=lo_txt, hi_txt=hi_txt,
+        ratio=ratio, deduction=deduction * w, deducted=deducted, ci_low=ci_low, ci_high=ci_high,
+        has_ci=has_ci, actual_txt=actual_txt, grace=dlp.grace_days), profile)
+    return Scored(status=status, rule=rule, score_q=score_q, weight_q=weight_q, flags=flag_text,
+                  review_reason=why, arithmetic=arith, ci_low=np.round(ci_low, 2), ci_high=np.round(ci_high, 2),
+                  findings=findings)
+
+
+def _join_flags(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
+    out = np.full(n, "", dtype=object)
+    for name, mask in flags.items():
+        if mask.any():
+            out[mask] = out[mask] + name + ";"
+    has = out != ""
+    out[has] = np.array([s[:-1] for s in out[has]], dtype=object)
+    return out
+
+
+def _arithmetic(frame: pd.DataFrame, rd: Readings, c: dict, profile: Profile) -> np.ndarray:
+    digits = profile.rounding.digits
+    n = len(frame)
+    rule = c["rule"]
+    T, A = c["T"], c["A"]
+    is_money = rd["t_dim"] == "money"
+    ref = np.where(np.isnan(T), c["low"], T)
+    scale = T_.money_scale(ref, is_money)
+    unit = T_.unit_text(rd["t_unit"], rd["t_per"], scale)
+    freq = rule == "frequency"
+    a_num = T_.num_text(A / scale)
+    t_num = T_.num_text(T / scale)
+    l_num = T_.num_text(c["low"] / scale)
+    h_num = T_.num_text(c["high"] / scale)
+    A_txt = np.where(freq, "全年" + a_num + rd["t_unit"], a_num + unit)
+    T_txt = np.where(freq, t_num + rd["t_unit"] + "/年", t_num + unit)
+    ctx = {
+        "rule": rule, "status": c["status"], "scored": c["scored"], "met": c["met"],
+        "w": format_fixed(from_quanta(c["weight_q"], digits), digits),
+        "s": format_fixed(from_quanta(c["score_q"], digits), digits),
+        "A": A_txt.astype(object), "T": T_txt.astype(object), "a": a_num, "t": t_num,
+        "t_zero": T == 0,
+        "L": (l_num + unit).astype(object), "H": (h_num + unit).astype(object), "l": l_num, "h": h_num,
+        "below": A < c["low"],
+        "tier_name": c["tier_name"], "point": T_.percent_text(c["points"][np.clip(c["tier"], 0, 2)]),
+        "self_used": c["self_used"], "tier_lo": c["lo_txt"], "tier_hi": c["hi_txt"],
+        "how": c["how"], "late_days": c["late_days"], "late_txt": T_.num_text(c["late_days"]),
+        "grace": c["grace"], "grace_txt": str(c["grace"]),
+        "a_date": T_.date_text(rd["a_date"]), "t_date": T_.date_text(rd["t_deadline"]),
+        "steps": c["steps"], "steps_txt": T_.num_text(c["steps"]),
+        "a_grade": rd["a_grade"], "t_grade": rd["t_grade"], "actual": c["actual_txt"],
+        "deducted": c["deducted"], "ratio_txt": T_.num_text(np.round(c["ratio"], 2)),
+        "deduction_txt": format_fixed(c["deduction"], digits),
+        "has_ci": c["has_ci"], "ci_level": f"{profile.survey.confidence * 100:g}%",
+        "ci_lo": format_fixed(c["ci_low"], 1), "ci_hi": format_fixed(c["ci_high"], 1),
+    }
+    return T_.build(ctx, np.arange(n))
+
+
+# --- the indicator table -------------------------------------------------------------------
+
+
+def indicator_table(frame: pd.DataFrame, rd: Readings, sc: Scored, block: np.ndarray,
+                    digits: int) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "unit_code": frame["unit_code"].to_numpy(dtype=object),
+        "unit_name": frame["unit_name"].to_numpy(dtype=object),
+        "project_code": frame["project_code"].to_numpy(dtype=object),
+        "project_name": frame["project_name"].to_numpy(dtype=object),
+        "indicator_id": frame["indicator_id"].to_numpy(dtype=object),
+        "level1": frame["level1"].to_numpy(dtype=object),
+        "level2": frame["level2"].to_numpy(dtype=object),
+        "level3": frame["level3"].to_numpy(dtype=object),
+        "target": frame["target"].to_numpy(dtype=object),
+        "target_kind": rd["t_kind"],
+        "target_canonical": rd["t_canonical"],
+        "inferred": rd["t_inferred"],
+        "actual": frame["actual"].fillna("").to_numpy(dtype=object),
+        "actual_reading": rd["a_reading"],
+        "weight": from_quanta(sc.weight_q, digits),
+        "score": from_quanta(sc.score_q, digits),
+        "status": sc.status,
+        "rule": sc.rule,
+        "arithmetic": sc.arithmetic,
+        "flags": sc.flags,
+        "review_reason": sc.review_reason,
+        "reason": frame["reason"].to_numpy(dtype=object),
+        "evidence": frame["evidence"].to_numpy(dtype=object),
+        "block": block,
+        "self_score": frame["score_text"].fillna("").to_numpy(dtype=object),
+        "ci_low": sc.ci_low,
+        "ci_high": sc.ci_high,
+    })
+    return out[INDICATOR_COLUMNS + EXTRA_INDICATOR_COLUMNS]
+
+
+# --- the whole year ----------------------------------------------------------------------
+
+
+def _optional(module: str):
+    """Import an optional sibling module (built by another part of perfscore) or None."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+
+
+def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept: dict) -> tuple[dict | None, list[Finding]]:
+    """Score the 部门整体 goals' indicators as their own table when any actual was given:
+    execution (department weight, Σ执行数/Σ预算数) + indicators (equal split, or the table's 分值)."""
+    from perfscore.scoring.numeric import split_quanta
+
+    goals = targets.department_goals
+    if goals is None:
+        return None, []
+    pairs = [("总体绩效目标", ind) for ind in goals.overall_indicators]
+    pairs += [(sg.title, ind) for sg in goals.subgoals for ind in sg.indicators]
+    if not pairs or not any((ind.actual or "").strip() for _, ind in pairs):
+        return None, []
+    digits = profile.rounding.digits
+    frame = indicator_frame([(0, ind) for _, ind in pairs], p_unit_code=[targets.unit.code or ""],
+                            p_unit_name=[targets.unit.name or ""], p_code=[""], p_name=["部门整体"])
+    w_table = frame["weight_table"].to_numpy(dtype=float)
+    n = len(frame)
+    if not np.isnan(w_table).any():
+        weight_q = to_quanta(w_table, digits)
+    else:
+        total_q = np.full(n, float(to_quanta([profile.department.indicator_weight], digits)[0]))
+        weight_q = split_quanta(total_q, np.arange(n), np.full(n, n))
+    rd = read_values(frame, targets.year)
+    sc = score_rows(frame, rd, weight_q, profile, as_of)
+    table = indicator_table(frame, rd, sc, np.array([""] * n, dtype=object), digits)
+    table.insert(0, "subgoal", [title for title, _ in pairs])
+    scored = sc.status == SCORED
+    nr = sc.status == NEEDS_REVIEW
+    rate = dept.get("exec_rate")
+    exec_w_q = float(to_quanta([profile.department.execution_weight], digits)[0])
+    exec_ok = rate is not None
+    exec_q = float(to_quanta([min(rate, 1.0) * profile.department.execution_weight], digits,
+                             profile.rounding.mode)[0]) if exec_ok else 0.0
+    raw_q = exec_q + np.nansum(sc.score_q[scored])
+    app_q = np.nansum(weight_q[scored]) + (exec_w_q if exec_ok or profile.needs_review.mode == "zero" else 0)
+    if profile.needs_review.mode == "zero":
+        app_q += np.nansum(weight_q[nr])
+    from perfscore.scoring.numeric import div_quanta
+
+    total_q = div_quanta(np.array([raw_q * round(profile.total * 10 ** digits)]), np.array([app_q]))[0]
+    total = float(from_quanta([total_q], digits)[0])
+    cols = ["subgoal", "indicator_id", "level1", "level2", "level3", "target", "target_kind",
+            "target_canonical", "actual", "actual_reading", "weight", "score", "status", "rule",
+            "arithmetic", "flags", "review_reason", "reason", "evidence"]
+    records = table[cols].astype(object).where(table[cols].notna(), None).to_dict(orient="records")
+    result = {
+        "exec_weight": profile.department.execution_weight,
+        "exec_score": float(from_quanta([exec_q], digits)[0]) if exec_ok else None,
+        "raw_total": float(from_quanta([raw_q], digits)[0]),
+        "applicable_weight": float(from_quanta([app_q], digits)[0]),
+        "total": None if np.isnan(total) else total,
+        "grade": profile.grade_of(total),
+        "incomplete": bool(nr.any() or not exec_ok),
+        "indicators": records,
+    }
+    return result, sc.findings
+
+
+def evaluate(targets: Targets, profile: Profile | str | None = None, *,
+             as_of: str | _dt.date | None = None) -> "Evaluation":
+    """Score a year: every indicator of every project, the projects and the department.
+
+    ``targets`` carries the actuals (Indicator.actual / score / reason / evidence and
+    Project.budget_full_year / executed / spent); ``profile`` is a Profile, a profile
+    name (``weights/<name>.toml``) or a path; None is the default (mof-2020).
+    """
+    from perfscore import __version__
+    from perfscore.scoring import weights as W_
+    from perfscore.scoring.aggregate import department_totals, monitoring_table, project_table
+    from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
+    from perfscore.scoring.profile import load_profile
+
+    prof = load_profile(profile)
+    day = resolve_as_of(as_of, targets.year)
+    digits = prof.rounding.digits
+    checks = _optional("perfscore.checks")
+    findings: list[Finding] = list(targets.findings)
+    if checks is not None:
+        findings += checks.check_targets(targets, prof)
+
+    frame, pframe = flatten(targets)
+    codes = pframe["project_code"].tolist()
+    weights = W_.assign(frame, prof, project_codes=codes)
+    rd = read_values(frame, targets.year)
+    sc = score_rows(frame, rd, weights.quanta, prof, day, block_known=~np.isnan(weights.quanta))
+    ind = indicator_table(frame, rd, sc, weights.block, digits)
+    gap_projects = {f.project_code for f in weights.findings if f.check == "weights-gap"}
+    projects = project_table(pframe, ind.assign(p_idx=frame["p_idx"].to_numpy()), sc.weight_q, sc.score_q,
+                             weights.blocks, weights.missing_blocks, weights.table_projects, gap_projects, prof)
+    department = department_totals(projects, ind, prof)
+    goals, goal_findings = _department_goals(targets, prof, day, department)
+    if goals is not None:
+        department["goals"] = goals
+    monitoring = monitoring_table(targets, projects["budget"].to_numpy(dtype=float), prof)
+    findings += weights.findings + sc.findings + goal_findings
+
+    meta = {
+        "schema": RESULTS_SCHEMA,
+        "generator": f"perfscore {__version__}",
+        "year": targets.year,
+        "as_of": day.isoformat(),
+        "profile": prof.name,
+        "profile_description": prof.description,
+        "needs_review_policy": prof.needs_review.mode,
+        "digits": digits,
+        "unit_code": targets.unit.code,
+        "unit_name": targets.unit.name,
+        "sources": dict(sorted(targets.source.items())),
+    }
+    ev = Evaluation(meta=meta, indicators=ind, projects=projects, blocks=list(weights.blocks),
+                    department=department, monitoring=monitoring, findings=findings)
+    if checks is not None:
+        ev.findings = ev.findings + list(checks.check_results(ev, prof))
+    return ev

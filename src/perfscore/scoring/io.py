@@ -1,0 +1,142 @@
+"""results.json (schema ``perfscore.results/1``): the full Evaluation, saved and read back.
+
+Layout::
+
+    {"schema": "perfscore.results/1",
+     "meta": {...}, "blocks": [...],
+     "indicators": [{column: value, ...}, ...],   # INDICATOR_COLUMNS order
+     "projects":   [{...}, ...],                  # PROJECT_COLUMNS with the block columns
+     "department": {...},
+     "monitoring": [{...}, ...],
+     "findings":   [{check, severity, message, project_code, indicator_id, source}, ...]}
+
+Missing numbers are ``null``; the text is deterministic (fixed key order, UTF-8,
+two-space indent, trailing newline), so the same Evaluation gives the same bytes.
+Other commands (report, review, compare) read results through :func:`load_results`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import pandas as pd
+
+from perfscore.errors import FormatError, Location
+from perfscore.io import atomic_write_text, read_text
+from perfscore.model import Finding
+from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
+
+_FLOAT_INDICATOR = ("weight", "score", "ci_low", "ci_high")
+_BOOL_INDICATOR = ("inferred",)
+_INT_PROJECT = ("indicators", "missed", "needs_review", "not_applicable")
+_BOOL_PROJECT = ("incomplete",)
+_TEXT_PROJECT = ("unit_code", "unit_name", "project_code", "project_name", "grade", "flags", "notes")
+
+
+def _py(value):
+    """A JSON-ready Python value (numpy scalars unwrapped, NaN → None)."""
+    if isinstance(value, dict):
+        return {str(k): _py(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_py(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    cols = list(frame.columns)
+    arrays = [frame[c].to_numpy(dtype=object) for c in cols]
+    return [{c: _py(v) for c, v in zip(cols, row)} for row in zip(*arrays)]
+
+
+def results_to_json(ev: Evaluation) -> str:
+    data = {
+        "schema": RESULTS_SCHEMA,
+        "meta": _py(ev.meta),
+        "blocks": list(ev.blocks),
+        "indicators": _records(ev.indicators),
+        "projects": _records(ev.projects),
+        "department": _py(ev.department),
+        "monitoring": _records(ev.monitoring),
+        "findings": [f.model_dump(mode="json") for f in ev.findings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def save_results(ev: Evaluation, path: str | os.PathLike) -> None:
+    atomic_write_text(path, results_to_json(ev))
+
+
+def _frame(records: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
+    if not records:
+        return pd.DataFrame(columns=columns or [])
+    cols = list(records[0])
+    return pd.DataFrame({c: [r.get(c) for r in records] for c in cols})
+
+
+def _floats(frame: pd.DataFrame, cols) -> None:
+    for c in cols:
+        if c in frame:
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+
+
+def _texts(frame: pd.DataFrame, cols) -> None:
+    for c in cols:
+        if c in frame:
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), "")
+
+
+def load_results(path: str | os.PathLike) -> Evaluation:
+    """Read a results.json written by :func:`save_results` back into an Evaluation."""
+    shown = str(path)
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"不是合法的JSON：{exc.msg}（第{exc.lineno}行）", location=Location(file=shown)) from None
+    if not isinstance(data, dict) or data.get("schema") != RESULTS_SCHEMA:
+        found = data.get("schema") if isinstance(data, dict) else None
+        raise FormatError(f"不是 {RESULTS_SCHEMA} 格式的评分结果（schema 为 {found!r}）",
+                          location=Location(file=shown), hint="请用 perfscore evaluate 重新生成 results.json。")
+    try:
+        from perfscore.scoring.aggregate import EXTRA_PROJECT_COLUMNS, MONITORING_COLUMNS
+        from perfscore.scoring.engine import EXTRA_INDICATOR_COLUMNS
+        from perfscore.scoring.evaluation import INDICATOR_COLUMNS, PROJECT_COLUMNS
+
+        blocks = list(data.get("blocks", []))
+        ind = _frame(data.get("indicators", []), INDICATOR_COLUMNS + EXTRA_INDICATOR_COLUMNS)
+        _floats(ind, _FLOAT_INDICATOR)
+        for c in _BOOL_INDICATOR:
+            if c in ind:
+                ind[c] = ind[c].astype(bool)
+        _texts(ind, [c for c in ind.columns if c not in _FLOAT_INDICATOR + _BOOL_INDICATOR])
+        proj = _frame(data.get("projects", []),
+                      PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + EXTRA_PROJECT_COLUMNS)
+        numeric = [c for c in proj.columns if c not in _TEXT_PROJECT + _INT_PROJECT + _BOOL_PROJECT]
+        _floats(proj, numeric)
+        for c in _INT_PROJECT:
+            if c in proj:
+                proj[c] = pd.to_numeric(proj[c]).astype("int64")
+        for c in _BOOL_PROJECT:
+            if c in proj:
+                proj[c] = proj[c].astype(bool)
+        _texts(proj, _TEXT_PROJECT)
+        mon = _frame(data.get("monitoring", []), MONITORING_COLUMNS)
+        _floats(mon, ("planned_pct", "spent", "actual_pct", "lag_pct"))
+        if "lagging" in mon:
+            mon["lagging"] = mon["lagging"].astype(bool)
+        findings = [Finding.model_validate(f) for f in data.get("findings", [])]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError(f"评分结果内容不完整或已损坏：{exc}", location=Location(file=shown)) from None
+    return Evaluation(meta=dict(data.get("meta", {})), indicators=ind, projects=proj, blocks=blocks,
+                      department=dict(data.get("department", {})), monitoring=mon, findings=findings)
+
+
+__all__ = ["load_results", "results_to_json", "save_results"]

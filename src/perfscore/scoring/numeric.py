@@ -1,0 +1,83 @@
+"""Exact rounding for scores and weights.
+
+Scores and weights are carried as integers of the rounding quantum (cents when
+``digits = 2``) once rounded, so sums are exact: a project total is the sum of its
+rounded scores with no float drift, and splitting a block over its indicators adds
+back to the block weight exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# A value within this many quanta of a half is treated as the half: the scores are
+# computed in binary floating point (8×1.82/1.95), and 0.125 must round to 0.13 even
+# when the product came out as 12.4999999999 quanta.
+_NOISE_DECIMALS = 6
+
+
+def to_quanta(values, digits: int, mode: str = "half_up") -> np.ndarray:
+    """Round ``values`` to ``digits`` decimals; return integer quanta (float array, NaN kept).
+
+    half_up: 0.125 → 13 quanta of 0.01; half_even: 0.125 → 12.
+    """
+    x = np.asarray(values, dtype=float) * (10 ** digits)
+    x = np.round(x, _NOISE_DECIMALS)
+    if mode == "half_even":
+        return np.round(x)
+    # Half away from zero (scores and weights are never negative).
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+def from_quanta(quanta, digits: int) -> np.ndarray:
+    """Integer quanta back to a float with exactly ``digits`` decimals (repr-stable)."""
+    q = np.asarray(quanta, dtype=float)
+    # Dividing an exact integer by a power of ten gives the nearest double of the
+    # decimal, whose repr is the short decimal text (7.47, not 7.470000000000001).
+    return q / (10 ** digits)
+
+
+def div_quanta(num, den, mode: str = "half_up") -> np.ndarray:
+    """round(num / den) for integer-valued quanta arrays, exactly, NaN where den == 0."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    ok = den > 0
+    n = num[ok] if num.shape else np.broadcast_to(num, out.shape)[ok]
+    d = den[ok] if den.shape else np.broadcast_to(den, out.shape)[ok]
+    # Integer arithmetic: floor((2n + d) / 2d) is n/d rounded half up.
+    n_i = n.astype(np.int64)
+    d_i = d.astype(np.int64)
+    if mode == "half_even":
+        q, r = np.divmod(n_i, d_i)
+        twice = 2 * r
+        up = (twice > d_i) | ((twice == d_i) & (q % 2 == 1))
+        out[ok] = q + up
+    else:
+        out[ok] = np.floor_divide(2 * n_i + d_i, 2 * d_i)
+    return out
+
+
+def split_quanta(total: np.ndarray, position: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """Split ``total`` quanta over ``count`` equal parts; row at ``position`` gets its part.
+
+    Largest remainder: every part is floor(total / count), and the first
+    ``total mod count`` parts (in table order) get one quantum more, so the parts
+    add up to ``total`` exactly (50 over 3 → 16.67, 16.67, 16.66).
+    """
+    total_i = np.asarray(total, dtype=np.int64)
+    count_i = np.maximum(np.asarray(count, dtype=np.int64), 1)
+    base, extra = np.divmod(total_i, count_i)
+    return (base + (np.asarray(position) < extra)).astype(float)
+
+
+def format_fixed(values, digits: int) -> np.ndarray:
+    """Format numbers with exactly ``digits`` decimals ('' for NaN); each distinct value once."""
+    arr = np.asarray(values, dtype=float)
+    out = np.full(arr.shape, "", dtype=object)
+    ok = ~np.isnan(arr)
+    if ok.any():
+        uniq, inv = np.unique(arr[ok], return_inverse=True)
+        texts = np.array([f"{u:.{digits}f}" for u in uniq], dtype=object)
+        out[ok] = texts[inv]
+    return out

@@ -1,0 +1,383 @@
+"""Scoring profiles (评分方案): the rules and weights a finance bureau can read and change.
+
+A profile is a TOML file in ``weights/`` (see ``weights/README.md`` for every key).
+It is read with :mod:`tomllib` and validated with pydantic models that refuse
+unknown keys, so a misspelt key is an error naming the key, never silently ignored.
+``extends = "other"`` takes every setting from another profile and overrides only
+the keys it gives (a deep merge of tables).
+
+Every default of ``domain.md`` §4 lives here as a profile setting; the engine has no
+buried constants.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+import perfscore
+from perfscore.errors import Location, ProfileError
+
+DEFAULT_PROFILE = "mof-2020"
+
+# The three qualitative tiers (达成 / 部分达成 / 未达成), best first.
+TIER_NAMES = ("达成", "部分达成", "未达成")
+
+
+def weights_dir() -> Path:
+    """The repository's ``weights/`` folder (profiles by name are looked up there)."""
+    return Path(perfscore.__file__).resolve().parents[2] / "weights"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Execution(_Section):
+    """预算执行率: rate = 全年执行数 / denominator; score = min(rate, 1) × weight."""
+
+    weight: float = Field(10.0, ge=0, le=100, description="执行率分值 w_exec")
+    denominator: Literal["full_year", "initial"] = Field(
+        "full_year", description="full_year = 全年预算数, initial = 年初预算数")
+    fallback_to_initial: bool = Field(
+        True, description="全年预算数未填时改用年初预算数 (and flag it)")
+    low_rate: float = Field(0.90, ge=0, le=1, description="执行率低于此值需说明原因")
+
+
+class Block(_Section):
+    """One 一级 block: its weight and which labels fall into it."""
+
+    weight: float | None = Field(None, ge=0, le=100)
+    level1: tuple[str, ...] = Field((), description="一级指标 labels counted in this block")
+    level2: tuple[str, ...] = Field(
+        (), description="二级指标 labels lifted into this block whatever their 一级 (成本指标, 101号)")
+
+
+class Split(_Section):
+    """How a block's weight is split over its indicators."""
+
+    method: Literal["equal", "by_level2", "explicit"] = "equal"
+    table_weights: Literal["when_complete", "ignore"] = Field(
+        "when_complete",
+        description="equal/by_level2: use the table's 分值 for a project when every indicator has one")
+
+
+class Rules(_Section):
+    """The formula per kind of target."""
+
+    le: Literal["ratio", "linear"] = Field("ratio", description="≤: ratio = w×T/A, linear = w×(1−(A−T)/T)")
+    eq: Literal["deviation", "ge"] = Field("deviation", description="=: symmetric deviation, or like ≥")
+
+
+class Tier(_Section):
+    low: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+    point: float = Field(ge=0, le=1, description="default share of the weight in this tier")
+
+
+def _default_tiers() -> dict[str, Tier]:
+    return {
+        "达成": Tier(low=0.8, high=1.0, point=1.0),
+        "部分达成": Tier(low=0.6, high=0.8, point=0.7),
+        "未达成": Tier(low=0.0, high=0.6, point=0.3),
+    }
+
+
+class Deadline(_Section):
+    grace_days: int = Field(90, ge=0, description="逾期宽限天数: late within it → late_tier")
+    late_tier: Literal["达成", "部分达成", "未达成"] = "部分达成"
+    beyond_tier: Literal["达成", "部分达成", "未达成"] = "未达成"
+    not_completed_tier: Literal["达成", "部分达成", "未达成"] = "未达成"
+
+
+class GradeLadder(_Section):
+    one_below: Literal["达成", "部分达成", "未达成"] = "部分达成"
+    further: Literal["达成", "部分达成", "未达成"] = "未达成"
+
+
+class Overshoot(_Section):
+    threshold: float = Field(1.30, gt=1, description="实际/目标 ≥ threshold → 指标值可能设置偏低")
+    deduct: bool = Field(False, description="deduct for the part beyond the threshold")
+    deduct_cap: float = Field(0.5, ge=0, le=1, description="the deduction never exceeds this share of w")
+
+
+class NotApplicable(_Section):
+    mode: Literal["rescale", "full"] = Field(
+        "rescale", description="rescale: drop and re-scale to 100; full: count as full score")
+    missing_block: Literal["rescale", "zero"] = Field(
+        "rescale", description="a block with no indicator in a project (e.g. no 满意度)")
+
+
+class NeedsReview(_Section):
+    mode: Literal["zero", "exclude"] = Field(
+        "zero", description="zero: weight stays in the denominator, counts 0 until reviewed")
+
+
+class Rounding(_Section):
+    digits: int = Field(2, ge=0, le=4)
+    mode: Literal["half_up", "half_even"] = "half_up"
+
+
+class Survey(_Section):
+    confidence: float = Field(0.95, gt=0, lt=1)
+    method: Literal["wilson", "exact"] = Field("wilson", description="exact = Clopper-Pearson")
+
+
+class Monitoring(_Section):
+    lag_tolerance: float = Field(0.0, ge=0, description="percentage points of lag tolerated")
+
+
+class Department(_Section):
+    execution_weight: float = Field(10.0, ge=0, le=100)
+    indicator_weight: float = Field(90.0, ge=0, le=100)
+    weighting: Literal["budget", "equal"] = "budget"
+
+
+class Profile(BaseModel):
+    """A resolved scoring profile."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    basis: str = Field("", description="the published rules it follows")
+    total: float = Field(100.0, gt=0)
+    execution: Execution = Execution()
+    blocks: dict[str, Block] = Field(default_factory=dict)
+    split: Split = Split()
+    rules: Rules = Rules()
+    tiers: dict[str, Tier] = Field(default_factory=_default_tiers)
+    grade_ladder: GradeLadder = GradeLadder()
+    deadline: Deadline = Deadline()
+    overshoot: Overshoot = Overshoot()
+    not_applicable: NotApplicable = NotApplicable()
+    needs_review: NeedsReview = NeedsReview()
+    rounding: Rounding = Rounding()
+    grades: dict[str, float] = Field(default_factory=lambda: {"优": 90.0, "良": 80.0, "中": 60.0, "差": 0.0})
+    survey: Survey = Survey()
+    monitoring: Monitoring = Monitoring()
+    department: Department = Department()
+    checks: dict[str, Any] = Field(default_factory=dict, description="interpreted by perfscore.checks")
+
+    @field_validator("blocks", mode="before")
+    @classmethod
+    def _block_shorthand(cls, value: Any) -> Any:
+        # `产出指标 = 50` is shorthand for `[blocks.产出指标] weight = 50`.
+        if isinstance(value, dict):
+            return {k: ({"weight": v} if isinstance(v, (int, float)) else v) for k, v in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Profile":
+        problems = _consistency_problems(self)
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+    # --- lookups used by the engine -------------------------------------------------
+
+    def block_of(self, level1: str, level2: str) -> str | None:
+        """The block an indicator falls into, or None when the profile has no block for it."""
+        for name, block in self.blocks.items():
+            if level2 and _norm(level2) in {_norm(x) for x in block.level2}:
+                return name
+        key = _norm(level1)
+        for name, block in self.blocks.items():
+            if key == _norm(name) or key in {_norm(x) for x in block.level1}:
+                return name
+        return None
+
+    def grade_of(self, total: float) -> str:
+        if total is None or (isinstance(total, float) and math.isnan(total)):
+            return ""
+        for grade, floor in sorted(self.grades.items(), key=lambda kv: -kv[1]):
+            if total >= floor:
+                return grade
+        return ""
+
+    @property
+    def indicator_total(self) -> float:
+        """What the indicators add up to: total − execution weight (90 by default)."""
+        return self.total - self.execution.weight
+
+
+def _norm(label: str) -> str:
+    # 产出指标 / 产出 / '产出指标 ' all name the same block.
+    text = "".join(str(label).split())
+    return text[:-2] if text.endswith("指标") and len(text) > 2 else text
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _consistency_problems(p: Profile) -> list[str]:
+    problems: list[str] = []
+    if not p.blocks:
+        problems.append("blocks：至少需要一个一级指标块")
+    if p.split.method != "explicit":
+        missing = [k for k, b in p.blocks.items() if b.weight is None]
+        if missing:
+            problems.append(f"blocks：按 split.method = \"{p.split.method}\" 分配时，一级指标块 {'、'.join(missing)} 必须给出 weight")
+        else:
+            total = sum(b.weight for b in p.blocks.values()) + p.execution.weight
+            if abs(total - p.total) > 1e-9:
+                gap = p.total - total
+                parts = " + ".join(f"{k} {_fmt(b.weight)}" for k, b in p.blocks.items())
+                problems.append(
+                    f"blocks：一级权重 {parts} 加执行率 {_fmt(p.execution.weight)} 合计 {_fmt(total)}，"
+                    f"应为 {_fmt(p.total)}（{'少' if gap > 0 else '多'} {_fmt(abs(gap))}）")
+    seen: dict[str, str] = {}
+    for name, block in p.blocks.items():
+        for label in (name, *block.level1):
+            key = "1:" + _norm(label)
+            if key in seen and seen[key] != name:
+                problems.append(f"blocks：一级标签「{label}」同时属于 {seen[key]} 和 {name}")
+            seen[key] = name
+        for label in block.level2:
+            key = "2:" + _norm(label)
+            if key in seen and seen[key] != name:
+                problems.append(f"blocks：二级标签「{label}」同时属于 {seen[key]} 和 {name}")
+            seen[key] = name
+    if set(p.tiers) != set(TIER_NAMES):
+        problems.append(f"tiers：必须且只能有 {'、'.join(TIER_NAMES)} 三档，现为 {'、'.join(p.tiers) or '无'}")
+    else:
+        for name, t in p.tiers.items():
+            if not t.low <= t.point <= t.high:
+                problems.append(f"tiers.{name}：默认得分率 point = {_fmt(t.point)} 不在本档 [{_fmt(t.low)}, {_fmt(t.high)}] 内")
+        a, b, c = (p.tiers[n] for n in TIER_NAMES)
+        if not (a.high == 1 and a.low == b.high and b.low == c.high and c.low == 0):
+            problems.append("tiers：三档区间必须首尾相接覆盖 0–1（未达成 [0, 部分达成.low)，部分达成 [.., 达成.low)，达成 [.., 1]）")
+    if not p.grades or min(p.grades.values()) != 0:
+        problems.append("grades：最低一档的下限必须为 0，使每个总分都有等级")
+    if abs(p.department.execution_weight + p.department.indicator_weight - p.total) > 1e-9:
+        problems.append(
+            f"department：execution_weight {_fmt(p.department.execution_weight)} + indicator_weight "
+            f"{_fmt(p.department.indicator_weight)} 应等于 total {_fmt(p.total)}")
+    return problems
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve_path(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    p = Path(text)
+    if p.suffix == ".toml" or "/" in text or "\\" in text:
+        return p
+    return weights_dir() / f"{text}.toml"
+
+
+def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
+    shown = path.name if path.parent == weights_dir() else str(path)
+    if not path.is_file():
+        names = "、".join(list_profiles()) or "无"
+        raise ProfileError("找不到评分方案文件", location=Location(file=shown),
+                           hint=f"可用的评分方案：{names}；也可给出 .toml 文件路径。")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ProfileError("评分方案文件不是UTF-8编码", location=Location(file=shown)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"评分方案不是合法的TOML：{exc}", location=Location(file=shown)) from None
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw
+    if not isinstance(parent, str):
+        raise ProfileError("extends 必须是评分方案名称", location=Location(file=shown, column="extends"))
+    if parent in chain:
+        raise ProfileError(f"extends 形成循环：{' → '.join((*chain, parent))}",
+                           location=Location(file=shown, column="extends"))
+    base = _read_raw(_resolve_path(parent), (*chain, parent))
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merge(base, raw)
+
+
+def _profile_error(exc: ValidationError, shown: str) -> ProfileError:
+    problems = []
+    for err in exc.errors():
+        key = ".".join(str(x) for x in err["loc"])
+        if err["type"] == "extra_forbidden":
+            problems.append(f"未知的键「{key}」")
+        elif err["type"] == "value_error":
+            problems.append(str(err["msg"]).removeprefix("Value error, "))
+        else:
+            problems.append(f"键「{key}」的值 {err.get('input')!r} 无效：{err['msg']}")
+    return ProfileError("评分方案无效", location=Location(file=shown), problems=problems,
+                        hint="各键的含义见 weights/README.md。")
+
+
+def profile_from_dict(raw: dict, *, source: str = "<profile>") -> Profile:
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        raise _profile_error(exc, source) from None
+
+
+def load_profile(name_or_path: str | Path | Profile | None = None) -> Profile:
+    """A profile by name (``weights/<name>.toml``) or by path; None → the default (mof-2020)."""
+    if isinstance(name_or_path, Profile):
+        return name_or_path
+    path = _resolve_path(name_or_path or DEFAULT_PROFILE)
+    raw = _read_raw(path, (path.stem,))
+    raw.setdefault("name", path.stem)
+    shown = path.name if path.parent == weights_dir() else str(name_or_path)
+    return profile_from_dict(raw, source=shown)
+
+
+def list_profiles() -> list[str]:
+    folder = weights_dir()
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+# --- display ---------------------------------------------------------------------------
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return _fmt(float(v)) if isinstance(v, float) else str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_key(k: str) -> str:
+    return k if k.replace("_", "").replace("-", "").isascii() and k.replace("_", "").replace("-", "").isalnum() else f'"{k}"'
+
+
+def profile_to_toml(profile: Profile) -> str:
+    """The resolved settings as TOML text (what ``perfscore profiles NAME`` prints)."""
+    data = profile.model_dump(mode="python")
+    lines: list[str] = []
+
+    def emit(prefix: str, table: dict) -> None:
+        scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
+        tables = {k: v for k, v in table.items() if isinstance(v, dict)}
+        if prefix and (scalars or not tables):
+            lines.append(f"\n[{prefix}]")
+        for k, v in scalars.items():
+            if v is None:
+                continue
+            lines.append(f"{_toml_key(k)} = {_toml_value(v)}")
+        for k, v in tables.items():
+            emit(f"{prefix}.{_toml_key(k)}" if prefix else _toml_key(k), v)
+
+    emit("", data)
+    return "\n".join(lines).lstrip("\n") + "\n"

@@ -1,0 +1,62 @@
+"""What ``perfscore evaluate`` does, as a library function: read the targets (and
+actuals), score them, write results.json / results.csv / projects.csv and the
+report, and give back the Evaluation with the paths written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from perfscore.model import Targets
+from perfscore.scoring.engine import _optional, evaluate
+from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.profile import Profile, load_profile
+
+
+@dataclass
+class EvaluateRun:
+    evaluation: Evaluation
+    paths: list[Path] = field(default_factory=list)
+    report_skipped: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.evaluation.findings if f.severity == "error")
+
+
+def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None = None) -> Targets:
+    """Targets from targets.json or a long table, with the actuals sheet joined when given."""
+    from perfscore.extract import load_targets
+
+    targets = load_targets(targets_path)
+    if actuals_path is not None:
+        from perfscore.readers.actuals import attach_actuals, read_actuals
+
+        targets = attach_actuals(targets, read_actuals(actuals_path))
+    sources = dict(targets.source)
+    sources.setdefault("targets", Path(targets_path).as_posix())
+    if actuals_path is not None:
+        sources["actuals"] = Path(actuals_path).as_posix()
+    return targets.model_copy(update={"source": sources})
+
+
+def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None,
+                   out_dir: str | os.PathLike, *, profile: Profile | str | None = None,
+                   as_of: str | _dt.date | None = None, pdf: bool = False,
+                   report: bool = True) -> EvaluateRun:
+    from perfscore.writers.tabular import write_results
+
+    prof = load_profile(profile)
+    targets = load_inputs(targets_path, actuals_path)
+    ev = evaluate(targets, prof, as_of=as_of)
+    paths = list(write_results(ev, out_dir).values())
+    skipped = True
+    if report:
+        html = _optional("perfscore.writers.html")
+        if html is not None:
+            paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets))
+            skipped = False
+    return EvaluateRun(evaluation=ev, paths=paths, report_skipped=skipped)

@@ -1,0 +1,104 @@
+"""Tabular outputs of ``perfscore evaluate``: results.json, results.csv, projects.csv.
+
+- results.json: the full Evaluation (see :mod:`perfscore.scoring.io`).
+- results.csv: one row per indicator, columns in the order of
+  ``perfscore.scoring.evaluation.INDICATOR_COLUMNS`` (+ the engine's extra columns).
+- projects.csv: one row per project: funds, execution, one column per 一级 block,
+  total, grade, counts (``PROJECT_COLUMNS`` with the block columns before ``total``).
+
+CSV files are UTF-8 with BOM (Excel opens them correctly), written atomically, with
+numbers formatted deterministically: weights and scores with the profile's decimals
+(2), money with 2, the execution rate as a fraction with 4; booleans as
+``true``/``false``; missing values empty. Text that a spreadsheet would read as a
+formula gets a leading apostrophe (see :mod:`perfscore.writers.xlsx_safe`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from perfscore.io import write_csv
+from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.io import save_results
+from perfscore.scoring.numeric import format_fixed
+from perfscore.writers.xlsx_safe import csv_safe_frame
+
+RESULTS_JSON = "results.json"
+RESULTS_CSV = "results.csv"
+PROJECTS_CSV = "projects.csv"
+
+
+def _bools(series: pd.Series) -> np.ndarray:
+    return np.where(series.fillna(False).astype(bool).to_numpy(), "true", "false").astype(object)
+
+
+def _ints(series: pd.Series) -> np.ndarray:
+    values = pd.to_numeric(series, errors="coerce")
+    out = np.full(len(values), "", dtype=object)
+    ok = values.notna().to_numpy()
+    out[ok] = values[ok].astype("int64").astype(str).to_numpy(dtype=object)
+    return out
+
+
+def _texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    safe = csv_safe_frame(frame[list(columns)].astype(object).where(frame[list(columns)].notna(), ""))
+    return safe
+
+
+def indicators_csv_frame(ev: Evaluation) -> pd.DataFrame:
+    digits = int(ev.meta.get("digits", 2))
+    ind = ev.indicators
+    numeric = {"weight": digits, "score": digits, "ci_low": 2, "ci_high": 2}
+    out = {}
+    text_cols = [c for c in ind.columns if c not in numeric and c != "inferred"]
+    texts = _texts(ind, text_cols)
+    for col in ind.columns:
+        if col in numeric:
+            out[col] = format_fixed(pd.to_numeric(ind[col], errors="coerce").to_numpy(dtype=float), numeric[col])
+        elif col == "inferred":
+            out[col] = _bools(ind[col])
+        else:
+            out[col] = texts[col].to_numpy(dtype=object)
+    return pd.DataFrame(out, columns=list(ind.columns))
+
+
+def projects_csv_frame(ev: Evaluation) -> pd.DataFrame:
+    digits = int(ev.meta.get("digits", 2))
+    proj = ev.projects
+    fixed = {"budget": 2, "executed": 2, "exec_rate": 4, "exec_weight": digits, "exec_score": digits,
+             "total": digits, "applicable_weight": digits, "raw_total": digits}
+    fixed.update({b: digits for b in ev.blocks})
+    ints = ("indicators", "missed", "needs_review", "not_applicable")
+    bools = ("incomplete",)
+    text_cols = [c for c in proj.columns if c not in fixed and c not in ints and c not in bools]
+    texts = _texts(proj, text_cols)
+    out = {}
+    for col in proj.columns:
+        if col in fixed:
+            out[col] = format_fixed(pd.to_numeric(proj[col], errors="coerce").to_numpy(dtype=float), fixed[col])
+        elif col in ints:
+            out[col] = _ints(proj[col])
+        elif col in bools:
+            out[col] = _bools(proj[col])
+        else:
+            out[col] = texts[col].to_numpy(dtype=object)
+    return pd.DataFrame(out, columns=list(proj.columns))
+
+
+def write_results(evaluation: Evaluation, out_dir: str | os.PathLike) -> dict[str, Path]:
+    """Write results.json, results.csv and projects.csv into ``out_dir``; return their paths."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "results.json": folder / RESULTS_JSON,
+        "results.csv": folder / RESULTS_CSV,
+        "projects.csv": folder / PROJECTS_CSV,
+    }
+    save_results(evaluation, paths["results.json"])
+    write_csv(paths["results.csv"], indicators_csv_frame(evaluation))
+    write_csv(paths["projects.csv"], projects_csv_frame(evaluation))
+    return paths
