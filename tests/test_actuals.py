@@ -227,3 +227,24 @@ def test_parse_money(text, unit, yuan):
 def test_parse_money_refuses(text, reason):
     with pytest.raises(ValueError, match=reason):
         parse_money(text, "万元")
+
+
+def test_sample_year_joins_the_seed_targets():
+    """data/yanshan-2023/actuals.csv covers every key of the seed's targets exactly once."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "data" / "yanshan-2023"
+    targets = Targets.model_validate_json((root / "targets.json").read_text(encoding="utf-8"))
+    table = read_actuals(root / "actuals.csv")
+    assert table.encoding == "utf-8-sig" and table.ignored_columns == []
+    out = attach_actuals(targets, table)
+    blank = [(p.name, i.level3) for p in out.projects for i in p.indicators if i.actual is None]
+    assert blank == [("统计专项业务经费", "统计更新程度")]       # the one deliberately missing actual
+    assert sum(i.actual is not None for p in out.projects for i in p.indicators) == 76
+    for p in out.projects:
+        assert p.budget_full_year and p.executed is not None
+        assert set(p.spent) == set(p.spending_plan) == {"3月底", "6月底", "10月底", "12月底"}
+        assert p.spent["12月底"] == p.executed
+    dept = [i for s in out.department_goals.subgoals for i in s.indicators]
+    dept += out.department_goals.overall_indicators
+    assert len(dept) == 12 and all(i.actual for i in dept)
