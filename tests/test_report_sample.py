@@ -156,3 +156,22 @@ def sample_targets() -> Targets:
                     exec_reason="年中追加预算20万元，年底前未能全部支付"),
         ],
     )
+
+
+def long_project_evaluation(n_indicators: int = 70) -> Evaluation:
+    """The sample with 社区工作经费 stretched to ``n_indicators`` rows, so its
+    indicator table runs over several printed pages."""
+    ev = sample_evaluation()
+    base = ev.indicators[ev.indicators["project_code"] == "P003"]
+    rows = []
+    for k in range(n_indicators):
+        row = dict(base.iloc[k % len(base)])
+        row["indicator_id"] = f"P003-{k + 1}"
+        row["level3"] = f"{row['level3']}{k + 1:03d}"
+        rows.append(row)
+    rows.sort(key=lambda r: ["产出指标", "效益指标", "满意度指标"].index(r["level1"]))
+    others = ev.indicators[ev.indicators["project_code"] != "P003"]
+    ev.indicators = pd.concat([others, pd.DataFrame(rows)], ignore_index=True)
+    # Findings naming its indicators would print those names below the table.
+    ev.findings = [f for f in ev.findings if not (f.indicator_id or "").startswith("P003")]
+    return ev
