@@ -18,11 +18,21 @@ from perfscore.checks import cost as _cost  # noqa: F401  (registers the cost ch
 from perfscore.checks import result_checks as _result_checks
 from perfscore.checks import target_checks as _target_checks  # noqa: F401
 from perfscore.checks.common import TargetsContext
-from perfscore.checks.registry import CHECKS, SEVERITIES, SEVERITY_ZH, CheckSpec, run, settings_from_profile, specs
+from perfscore.checks.registry import (
+    CHECKS,
+    SEVERITIES,
+    SEVERITY_ZH,
+    CheckSpec,
+    apply_settings,
+    run,
+    settings_from_profile,
+    specs,
+)
 from perfscore.model import Finding, Targets
 
 __all__ = [
     "CHECKS",
+    "apply_profile",
     "SEVERITIES",
     "SEVERITY_ZH",
     "CheckSpec",
@@ -45,6 +55,12 @@ def check_results(evaluation: Any, profile: Any = None, previous: Any = None) ->
     "target not above last year's actual" check."""
     settings = settings_from_profile(profile)
     return run("results", settings, _result_checks.ResultsContext(evaluation, settings, previous))
+
+
+def apply_profile(findings: list[Finding], profile: Any = None) -> list[Finding]:
+    """The profile's [checks] table applied to findings raised outside this package
+    (the scoring engine's ``score-outside-tier``, ``weights-gap`` …)."""
+    return apply_settings(findings, settings_from_profile(profile))
 
 
 def check_file(path: str, profile: Any = None) -> tuple[Targets, list[Finding]]:

@@ -29,7 +29,7 @@ from perfscore.model import Finding
 
 Severity = Literal["error", "warn", "info"]
 Scope = Literal["project", "indicator", "department"]
-Stage = Literal["targets", "results"]
+Stage = Literal["targets", "results", "engine"]
 
 SEVERITIES: tuple[str, ...] = ("error", "warn", "info")
 SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
@@ -70,10 +70,21 @@ class CheckSpec:
     title: str          # Chinese short title, used in docs and the CLI
     scope: Scope
     stage: Stage
-    func: Callable[..., Iterable[Hit]] = field(compare=False, repr=False)
+    func: Callable[..., Iterable[Hit]] | None = field(compare=False, repr=False)
 
 
 CHECKS: dict[str, CheckSpec] = {}
+
+# Findings the scoring engine (perfscore.scoring) raises while it scores; listed
+# here so that a profile's [checks] table may name them too (see apply_profile).
+ENGINE_CHECKS: tuple[tuple[str, Severity, str, Scope], ...] = (
+    ("score-outside-tier", "error", "填报得分不在所属档次内（未采用）", "indicator"),
+    ("score-unreadable", "error", "填报得分不是数字", "indicator"),
+    ("weights-gap", "error", "分值合计与一级分值或总分不符", "project"),
+    ("weights-incomplete", "warn", "只有部分指标给了分值", "project"),
+    ("weights-block", "warn", "表中分值与评分方案的一级权重不同", "project"),
+    ("block-unknown", "error", "一级指标不属于评分方案的任何一块", "indicator"),
+)
 
 
 def register(check_id: str, severity: Severity, title: str, *, scope: Scope,
@@ -192,6 +203,21 @@ def _tiers(profile: Any) -> dict[str, tuple[float, float]]:
         if low is None or high is None:
             return dict(DEFAULT_TIERS)
         out[name] = (float(low), float(high))
+    return out
+
+
+for _cid, _sev, _title, _scope in ENGINE_CHECKS:
+    CHECKS[_cid] = CheckSpec(_cid, _sev, _title, _scope, "engine", None)
+
+
+def apply_settings(findings: Iterable[Finding], settings: Settings) -> list[Finding]:
+    """Drop disabled checks and set the profile's severities on findings made elsewhere."""
+    out = []
+    for f in findings:
+        if f.check in settings.disabled:
+            continue
+        sev = settings.severity.get(f.check)
+        out.append(f if sev is None or sev == f.severity else f.model_copy(update={"severity": sev}))
     return out
 
 

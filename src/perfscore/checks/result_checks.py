@@ -125,7 +125,7 @@ def _hit(ctx, pos: int, row, message: str) -> Hit:
 QUANTITATIVE = ("comparison", "range", "frequency")
 
 
-def met(target, actual, tiers=None) -> bool | None:
+def met(target, actual) -> bool | None:
     """Whether ``actual`` meets ``target``: True / False, or None when it cannot be told."""
     kind = target.kind
     if actual.kind in ("empty", "unreadable", "not_applicable") or kind in ("unreadable", "not_applicable"):
@@ -152,17 +152,6 @@ def met(target, actual, tiers=None) -> bool | None:
     return None
 
 
-def tier_of(target, actual) -> str | None:
-    """The qualitative tier (达成/部分达成/未达成) the actual shows, when it shows one."""
-    if actual.kind == "tier":
-        return actual.tier
-    if target.kind == "grade" and actual.kind == "grade" and target.ladder \
-            and actual.grade in target.ladder and target.grade in target.ladder:
-        steps = target.ladder.index(actual.grade) - target.ladder.index(target.grade)
-        return "达成" if steps <= 0 else "部分达成" if steps == 1 else "未达成"
-    return None
-
-
 # --- the checks -----------------------------------------------------------------------
 
 
@@ -176,36 +165,19 @@ def _scored_full(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 @register("full-score-missed", "error", "未达到目标却得满分", scope="indicator", stage=R)
 def full_score_missed(ctx: ResultsContext):
+    # The score perfscore computed, or the 得分 the unit wrote itself (self_score):
+    # either at full weight while the actual misses the target is what reviewers catch.
     df = ctx.ind
     _, full, _ = _scored_full(df)
-    for pos, row in _rows(df, full & (_str(df, "actual") != "")):
+    weight, claimed = _num(df, "weight"), _num(df, "self_score")
+    full_claim = claimed.notna() & weight.notna() & (weight > 0) & (claimed >= weight - _FULL_EPS)
+    for pos, row in _rows(df, (full | full_claim) & (_str(df, "actual") != "")):
         target = ctx.target(row)
         if met(target, ctx.actual(row, target)) is False:
+            given = float(row.score) if full.iat[pos] else float(claimed.iat[pos])
+            who = "得满分" if full.iat[pos] else "自评填报满分"
             yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」未达到指标值「{row.target}」，"
-                                      f"却得满分{fmt_num(float(row.score))}分。")
-
-
-@register("score-outside-tier", "error", "定性指标得分不在所属档次内", scope="indicator", stage=R)
-def score_outside_tier(ctx: ResultsContext):
-    df = ctx.ind
-    scored, _, _ = _scored_full(df)
-    kinds = _str(df, "target_kind")
-    mask = scored & kinds.isin(["grade", "achievement", "deadline"]) & (_str(df, "actual") != "")
-    bands = ctx.settings.option("tiers")
-    for pos, row in _rows(df, mask):
-        target = ctx.target(row)
-        tier = tier_of(target, ctx.actual(row, target))
-        if tier is None or tier not in bands:
-            continue
-        low, high = bands[tier]
-        share = float(row.score) / float(row.weight)
-        inside = (low - 1e-9 <= share <= high + 1e-9) if high >= 1 else (low - 1e-9 <= share < high - 1e-9)
-        if not inside:
-            yield _hit(ctx, pos, row, f"{_where(row)}实际为「{tier}」，该档得分应在分值的"
-                                      f"{fmt_num(low * 100)}%–{fmt_num(high * 100)}%"
-                                      f"{'' if high >= 1 else '（不含）'}之间，而自评得分"
-                                      f"{fmt_num(float(row.score))}/{fmt_num(float(row.weight))}"
-                                      f"（{fmt_num(share * 100, 1)}%）。")
+                                      f"却{who}{fmt_num(given)}分。")
 
 
 @register("missed-no-reason", "warn", "未达成目标但未说明偏差原因", scope="indicator", stage=R)
@@ -250,6 +222,8 @@ def overshoot_no_reason(ctx: ResultsContext):
 def exec_low_no_reason(ctx: ResultsContext):
     projects = ctx.evaluation.projects
     low = float(ctx.settings.option("exec_min_rate"))
+    if "exec_reason" not in projects.columns:
+        return  # the Evaluation does not carry the execution reason: cannot tell, never guess
     rate = _num(projects, "exec_rate")
     reason = _str(projects, "exec_reason")
     mask = rate.notna() & (rate < low - 1e-12) & (reason == "")
@@ -337,7 +311,7 @@ def target_not_above_last_year(ctx: ResultsContext):
             continue
         # Last year's actual, read in this year's target unit.
         actual = prev_ctx.actual(prev, target)
-        if actual.kind != "number" or actual.value is None:
+        if actual.kind not in ("number", "survey") or actual.value is None:
             continue
         higher_is_better = target.op in (">=", ">")
         too_easy = target.value <= actual.value + 1e-9 if higher_is_better else target.value >= actual.value - 1e-9

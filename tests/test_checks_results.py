@@ -1,0 +1,190 @@
+"""Result checks at evaluate: each fires on a crafted self-evaluation and stays quiet on a sound one.
+
+Evaluations come from the real engine (perfscore.scoring.evaluate) on small Targets
+carrying actuals; a few tests then edit the Evaluation the way a hand-edited
+results.json or a unit's own 得分 column would.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from perfscore.checks import apply_profile, check_results
+from perfscore.model import Finding
+
+from test_checks_targets import WAN, project, targets
+
+pytest.importorskip("perfscore.scoring.engine")
+from perfscore.scoring import evaluate  # noqa: E402
+
+# The sound self-evaluation: one miss (95 of 100 宣传品), explained; every other target met.
+ACTUALS = {
+    "宣传品数量": ("95个", "印刷厂停产一个月，少印5个；已更换供应商", "入库单"),
+    "任务完成率": ("96%", "", "考核通报"),
+    "工作完成时限": ("2023-11-30", "", "工作总结"),
+    "工作经费成本": ("50000元/月", "", "明细账"),
+    "受益居民人数": ("1100人", "", "台账"),
+    "居民满意度": ("满意96人/共100人", "", ""),
+}
+
+
+def sound(name="2023年街道体制经费", changes=None, executed=65 * WAN):
+    actuals = {**ACTUALS, **(changes or {})}
+    p = project(name=name)
+    inds = []
+    for ind in p.indicators:
+        actual, reason, evidence = actuals[ind.level3]
+        inds.append(ind.model_copy(update={"actual": actual, "reason": reason or None, "evidence": evidence or None}))
+    p = p.model_copy(update={"indicators": inds, "budget_full_year": 67 * WAN, "executed": executed})
+    return targets(p)
+
+
+def run(t, profile=None, previous=None, edit=None):
+    ev = evaluate(t, as_of="2023-12-31")
+    if edit:
+        ev.indicators, ev.projects = ev.indicators.copy(), ev.projects.copy()
+        edit(ev)
+    return check_results(ev, profile, previous=previous)
+
+
+def fired(findings, check_id):
+    return [f for f in findings if f.check == check_id]
+
+
+@pytest.fixture(scope="module")
+def sound_findings():
+    return run(sound())
+
+
+def test_sound_evaluation_is_quiet(sound_findings):
+    assert sound_findings == []
+
+
+def test_missed_without_reason(sound_findings):
+    hits = fired(run(sound(changes={"宣传品数量": ("95个", "", "入库单")})), "missed-no-reason")
+    assert [h.indicator_id for h in hits] == ["P1-1"] and "偏差原因" in hits[0].message
+    assert fired(sound_findings, "missed-no-reason") == []
+
+
+@pytest.mark.parametrize("none_word", ["暂无", "无", "暂无问题。", "/"])
+def test_missed_but_no_problem(none_word):
+    findings = run(sound(changes={"宣传品数量": ("95个", none_word, "入库单")}))
+    assert [h.indicator_id for h in fired(findings, "missed-no-problem")] == ["P1-1"]
+    assert fired(findings, "missed-no-reason") == []
+
+
+def test_missed_with_a_real_reason_is_quiet(sound_findings):
+    assert fired(sound_findings, "missed-no-problem") == []
+
+
+def test_overshoot_without_reason(sound_findings):
+    # 1300 ≥ 130 % × 1000 → flagged; 1290 is 129 % → quiet; with a reason → quiet.
+    hits = fired(run(sound(changes={"受益居民人数": ("1300人", "", "台账")})), "overshoot-no-reason")
+    assert [h.indicator_id for h in hits] == ["P1-5"] and "130%" in hits[0].message
+    assert fired(run(sound(changes={"受益居民人数": ("1290人", "", "台账")})), "overshoot-no-reason") == []
+    assert fired(run(sound(changes={"受益居民人数": ("1300人", "旧城改造新增住户", "台账")})),
+                 "overshoot-no-reason") == []
+    assert fired(sound_findings, "overshoot-no-reason") == []
+
+
+def test_overshoot_threshold_follows_the_profile():
+    t = sound(changes={"受益居民人数": ("1300人", "", "台账")})
+    assert fired(run(t, {"options": {"overshoot_ratio": 1.5}}), "overshoot-no-reason") == []
+
+
+def test_exec_low_without_reason():
+    def with_reason(text):
+        def edit(ev):
+            ev.projects["exec_reason"] = text
+        return edit
+    low = sound(executed=50 * WAN)  # 74.6 %
+    hits = fired(run(low, edit=with_reason("")), "exec-low-no-reason")
+    assert len(hits) == 1 and "74.6%" in hits[0].message
+    assert fired(run(low, edit=with_reason("项目延期至次年")), "exec-low-no-reason") == []
+    assert fired(run(sound(), edit=with_reason("")), "exec-low-no-reason") == []
+    # An Evaluation without the column says nothing about reasons: never guess.
+    assert fired(run(low), "exec-low-no-reason") == []
+
+
+@pytest.mark.parametrize("word", ["完成", "已完成", "达成预期指标"])
+def test_text_as_actual_of_a_quantitative_indicator(word, sound_findings):
+    findings = run(sound(changes={"宣传品数量": (word, "", "入库单")}))
+    assert [h.indicator_id for h in fired(findings, "text-actual")] == ["P1-1"]
+    assert fired(sound_findings, "text-actual") == []
+
+
+def test_incomparable_units(sound_findings):
+    findings = run(sound(changes={"宣传品数量": ("5万元", "", "入库单")}))
+    hits = fired(findings, "incomparable-units")
+    assert [h.indicator_id for h in hits] == ["P1-1"] and "元" in hits[0].message
+    assert fired(sound_findings, "incomparable-units") == []
+
+
+def test_satisfaction_without_survey_evidence(sound_findings):
+    hits = fired(run(sound(changes={"居民满意度": ("96%", "", "")})), "satisfaction-no-evidence")
+    assert [h.indicator_id for h in hits] == ["P1-6"]
+    assert fired(run(sound(changes={"居民满意度": ("96%", "", "问卷汇总表")})), "satisfaction-no-evidence") == []
+    assert fired(sound_findings, "satisfaction-no-evidence") == []
+
+
+def test_whole_department_full_scores(sound_findings):
+    t = sound(changes={"宣传品数量": ("100个", "", "入库单")}, executed=67 * WAN)
+    hits = fired(run(t), "all-full-scores")
+    assert len(hits) == 1 and hits[0].project_code is None
+    assert fired(sound_findings, "all-full-scores") == []
+
+
+def test_full_score_although_missed(sound_findings):
+    def claim_full(ev):
+        i = ev.indicators.index[ev.indicators["level3"] == "宣传品数量"][0]
+        ev.indicators.loc[i, "score"] = ev.indicators.loc[i, "weight"]
+    hits = fired(run(sound(), edit=claim_full), "full-score-missed")
+    assert [h.indicator_id for h in hits] == ["P1-1"] and hits[0].severity == "error"
+    assert fired(sound_findings, "full-score-missed") == []
+
+
+def test_full_self_score_although_missed():
+    def claim(ev):
+        i = ev.indicators.index[ev.indicators["level3"] == "宣传品数量"][0]
+        ev.indicators.loc[i, "self_score"] = "12.5"
+    hits = fired(run(sound(), edit=claim), "full-score-missed")
+    assert len(hits) == 1 and "自评填报满分12.5" in hits[0].message
+
+
+def test_target_not_above_last_year():
+    # Last year (the same project, named 2022年…): every actual below this year's target
+    # except 宣传品数量 (120个 against ≥100个) → only that one is set too low.
+    below = {"任务完成率": ("90%", "原因", "考核通报"), "工作经费成本": ("60000元/月", "原因", "明细账"),
+             "受益居民人数": ("900人", "原因", "台账"), "居民满意度": ("满意90人/共100人", "原因", "问卷")}
+    previous = evaluate(sound(name="2022年街道体制经费", changes={**below, "宣传品数量": ("120个", "", "入库单")}),
+                        as_of="2022-12-31")
+    hits = fired(run(sound(), previous=previous), "target-not-above-last-year")
+    assert [h.indicator_id for h in hits] == ["P1-1"] and "120个" in hits[0].message
+    lower = evaluate(sound(name="2022年街道体制经费", changes={**below, "宣传品数量": ("90个", "原因", "入库单")}),
+                     as_of="2022-12-31")
+    assert fired(run(sound(), previous=lower), "target-not-above-last-year") == []
+    assert fired(run(sound()), "target-not-above-last-year") == []
+
+
+def test_target_not_above_last_year_for_cost_and_survey():
+    # The same actuals as this year's sound ones: ≥95% vs 96/100 surveyed, ≤55833.34 vs 50000 spent,
+    # ≥1000人 vs 1100人, ≥95% vs 96% → all set at or below what was already achieved.
+    previous = evaluate(sound(name="2022年街道体制经费"), as_of="2022-12-31")
+    hits = fired(run(sound(), previous=previous), "target-not-above-last-year")
+    assert [h.indicator_id for h in hits] == ["P1-2", "P1-4", "P1-5", "P1-6"]
+    assert "不低于" in hits[1].message
+
+
+def test_apply_profile_on_engine_findings():
+    f = [Finding(check="score-outside-tier", severity="error", message="x"),
+         Finding(check="weights-gap", severity="error", message="y")]
+    out = apply_profile(f, {"disable": ["weights-gap"], "severity": {"score-outside-tier": "warn"}})
+    assert [(x.check, x.severity) for x in out] == [("score-outside-tier", "warn")]
+
+
+def test_result_checks_respect_disable():
+    t = sound(changes={"宣传品数量": ("95个", "", "入库单")})
+    assert fired(run(t, {"disable": ["missed-no-reason"]}), "missed-no-reason") == []
+    assert math.isfinite(len(run(t)))
