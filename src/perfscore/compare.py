@@ -68,7 +68,7 @@ FLAG_COST_UP_MORE_THAN_BUDGET = "cost-up-more-than-budget"
 FLAG_DROPPED_AFTER_MISSED = "dropped-after-missed"
 
 FLAG_LABELS: dict[str, str] = {
-    FLAG_NOT_ABOVE_LAST_ACTUAL: "指标值设置偏低：不比上年实际完成值更高（成本类：更低）",
+    FLAG_NOT_ABOVE_LAST_ACTUAL: "指标值设置偏低：未高于上年实际完成值",
     FLAG_BUDGET_UP_TARGETS_FLAT: "预算增加，但没有任何指标提高要求",
     FLAG_COST_UP_MORE_THAN_BUDGET: "成本指标增幅超过预算增幅",
     FLAG_DROPPED_AFTER_MISSED: "上年未完成的指标本年被删除",
@@ -784,24 +784,27 @@ def _is_cost(ind: IndicatorView) -> bool:
 
 
 def _not_above_last_actual(before: IndicatorView, after: IndicatorView) -> str | None:
-    """A target no more demanding than what was already achieved last year (指标值设置偏低)."""
+    """A ≥ target no higher than what was already achieved last year (指标值设置偏低).
+
+    Only ≥ targets and frequencies: a ≤ cost cap follows the budget (budget ÷ period),
+    so last year's spending sits at or under it by design; cost targets are judged
+    against the budget instead (``cost-up-more-than-budget``).
+    """
     actual = before.actual_value
     t = after.target
     if actual is None or t.kind not in ("comparison", "frequency"):
         return None
     if t.kind == "frequency":
-        value, sense = t.count_per_year, _GE
-        factor = 1.0
+        value, factor = t.count_per_year, 1.0
     else:
-        value, sense = t.value, _SENSE.get(t.op or "")
-        factor = _unit_factor(before.target, t)  # last year's actual is in last year's unit
-    if value is None or sense is None or sense == _EQ or factor is None:
+        if _SENSE.get(t.op or "") != _GE:
+            return None
+        # last year's actual is in last year's target unit
+        value, factor = t.value, _unit_factor(before.target, t)
+    if value is None or factor is None:
         return None
-    actual = actual * factor
-    if sense == _GE and value <= actual:
+    if value <= actual * factor:
         return f"本年指标值{after.target_text}未高于上年实际完成值{before.actual_text}"
-    if sense == _LE and value >= actual:
-        return f"本年指标值{after.target_text}未低于上年实际完成值{before.actual_text}"
     return None
 
 
