@@ -117,3 +117,20 @@ def test_cli_labels(two_years, tmp_path):
     assert main(["compare", *map(str, two_years), "-o", str(out), "--label", "上年", "--label", "本年"]) == 0
     table = pd.read_csv(out / "compare.csv", dtype=str, encoding="utf-8-sig")
     assert set(table.from_year) == {"上年"} and set(table.to_year) == {"本年"}
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "compare-example"
+
+
+def test_documented_example_gives_what_docs_compare_md_says(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["compare", str(EXAMPLE / "2022.json"), str(EXAMPLE / "2023.json"), "-o", str(out)]) == 0
+    assert "1 个项目，提示 1 条，需人工确认的指标对应 1 处" in capsys.readouterr().err
+    table = pd.read_csv(out / "compare.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    project = table[table.row_type == "project"].iloc[0]
+    assert (project["change_zh"], project["budget_change_pct"], project["flags"]) == ("提高", "19.11", "budget-up-targets-flat")
+    changed = table[(table.row_type == "indicator") & (table.change != "unchanged")]
+    assert list(changed.level3_after) == ["最小成本完成工作"]
+    assert (changed.iloc[0].change_zh, changed.iloc[0].stricter) == ("提高", "更松")
+    similar = table[table.indicator_match == "similarity"]
+    assert list(zip(similar.level3_before, similar.level3_after)) == [("居民了解政策情况", "居民了解政策程度")]
