@@ -75,7 +75,7 @@ class IndicatorRowView:
     actuals: list[str]               # 实际完成值 per year (results only)
     changes: list[Cell]              # one per step
     notes: list[str]
-    flags: list[str]
+    flags: list[tuple[str, str]]     # (flag label, what was found)
     confirm: bool                    # a similarity match to confirm
     css: str
 
@@ -91,7 +91,7 @@ class ProjectSectionView:
     totals: list[str]
     grades: list[Cell]
     matches: list[str]               # how the project was matched, per step
-    flags: list[str]
+    flags: list[tuple[str, str]]     # (flag label, what was found)
     rows: list[IndicatorRowView]
     chart: Markup | None
     counts: str                      # "提高1 · 未变6 …" over all steps
@@ -125,7 +125,8 @@ class CompareView:
     unit: str
     labels: list[str]
     sources: list[str]               # 绩效目标 / 评分结果 per year
-    has_results: bool
+    has_results: bool                # any year with results
+    results_years: list[bool]        # per year: has results (实际完成值, 得分)
     year_cards: list[dict]
     steps: list[StepSummary]
     chart_budget: Markup
@@ -266,7 +267,7 @@ def _project_section(i: int, pt: ProjectTrack, c: Comparison) -> ProjectSectionV
             prefix = f"{c.labels[s]}→{c.labels[s + 1]}：" if n > 2 else ""
             if st.note:
                 notes.append(prefix + st.note)
-            flags += [FLAG_LABELS[f] + "：" + note for f, note in zip(st.flags, st.flag_notes)]
+            flags += [(FLAG_LABELS[f], prefix + note) for f, note in zip(st.flags, st.flag_notes)]
             confirm = confirm or bool(st.link and st.link.needs_confirmation)
         changed = any(st is not None and st.change != "unchanged" for st in it.steps)
         rows.append(IndicatorRowView(
@@ -283,7 +284,8 @@ def _project_section(i: int, pt: ProjectTrack, c: Comparison) -> ProjectSectionV
     for s in steps:
         st = pt.steps[s]
         if st is not None:
-            pflags += [FLAG_LABELS[f] + "：" + note for f, note in zip(st.flags, st.flag_notes)]
+            prefix = f"{c.labels[s]}→{c.labels[s + 1]}：" if n > 2 else ""
+            pflags += [(FLAG_LABELS[f], prefix + note) for f, note in zip(st.flags, st.flag_notes)]
     matches = []
     for s in steps:
         st = pt.steps[s]
@@ -301,7 +303,7 @@ def _project_section(i: int, pt: ProjectTrack, c: Comparison) -> ProjectSectionV
         budgets=[wan(m.budget) if m else DASH for m in pt.members],
         budget_changes=[_pct_change(pt.steps[s].budget_ratio) if pt.steps[s] else Cell("") for s in steps],
         totals=[fixed(m.total) if m and m.total is not None else DASH for m in pt.members],
-        grades=[Cell(m.grade or DASH, grade_class(m.grade)) if m else Cell(DASH, "g-none") for m in pt.members],
+        grades=[Cell(m.grade, grade_class(m.grade)) if m and m.grade else Cell("") for m in pt.members],
         matches=matches, flags=pflags, rows=rows,
         chart=_project_chart(pt, c.labels),
         counts=" · ".join(f"{CHANGE_LABELS[k]}{counts[k]}" for k in order if counts.get(k)),
@@ -390,6 +392,7 @@ def build_view(c: Comparison) -> CompareView:
         unit=unit or DASH, labels=c.labels,
         sources=[card["source"] for card in cards],
         has_results=any(y.has_results for y in c.years),
+        results_years=[y.has_results for y in c.years],
         year_cards=cards, steps=_steps(c),
         chart_budget=_budget_chart(c), chart_projects=chart_projects, chart_projects_note=note,
         chart_scores=_scores_chart(c),
