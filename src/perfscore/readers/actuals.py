@@ -20,15 +20,21 @@ explicit 得分 must be numbers, because nothing downstream could read them else
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as _dt
+import functools
 import io as _io
 import re
+import types
+import typing
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from perfscore.errors import DataError, FormatError, InputError, Location
 from perfscore.io import decode_bytes
@@ -68,9 +74,9 @@ DEPT_OVERALL_NAME = "部门整体绩效目标"
 _FORMULA_ESCAPE_RE = re.compile(r"^'+[=+\-@]")
 
 
-@dataclass(frozen=True)
-class ActualsRow:
-    """One data row of the sheet, cells stripped, blank cells as ``None``."""
+class ActualsRow(typing.NamedTuple):
+    """One data row of the sheet, cells stripped, blank cells as ``None``.
+    (A named tuple: a large sheet builds a million of them.)"""
 
     row: int                      # row number as shown by Excel (header = its own row)
     project_code: str | None
@@ -238,27 +244,19 @@ def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: 
                           location=Location(file=file, row=header_row),
                           hint="至少保留「项目编码」或「项目名称」一列。")
 
-    def cell(cells: list[str], name: str) -> str | None:
-        idx = columns.get(name)
-        if idx is None or idx >= len(cells):
-            return None
-        return _clean(cells[idx])
-
+    # Cell positions in ActualsRow field order; None for a column the file lacks.
+    positions = [columns.get(name) for name in _ROW_FIELDS]
     rows = []
     for row_no, cells in grid[header_at + 1:]:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue  # blank rows are skipped, but keep their numbers for the others
-        rows.append(ActualsRow(
-            row=row_no,
-            project_code=cell(cells, "project_code"),
-            project_name=cell(cells, "project_name"),
-            level3=cell(cells, "level3"),
-            actual=cell(cells, "actual"),
-            score=cell(cells, "score"),
-            reason=cell(cells, "reason"),
-            evidence=cell(cells, "evidence"),
-        ))
+        n = len(cells)
+        rows.append(ActualsRow(row_no, *[
+            _clean(cells[i]) if i is not None and i < n else None for i in positions]))
     return ActualsTable(file=file, rows=rows, headers=headers, ignored_columns=ignored, encoding=encoding)
+
+
+_ROW_FIELDS = ("project_code", "project_name", "level3", "actual", "score", "reason", "evidence")
 
 
 def _clean(text: str) -> str | None:
@@ -266,7 +264,7 @@ def _clean(text: str) -> str | None:
     text = text.strip()
     if not text:
         return None
-    if _FORMULA_ESCAPE_RE.match(text):
+    if text[0] == "'" and _FORMULA_ESCAPE_RE.match(text):
         text = text[1:]
     return text
 
@@ -276,6 +274,14 @@ def _clean(text: str) -> str | None:
 
 def _key(text: str) -> str:
     """Join key of a name: NFKC (full-width → half-width) without any whitespace."""
+    if text.isascii():  # NFKC leaves ASCII alone: the common case of project codes
+        return "".join(text.split())
+    return _key_cached(text)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _key_cached(text: str) -> str:
+    # Indicator names repeat across projects, so most keys come from the cache.
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
@@ -287,12 +293,54 @@ class _Group:
     name: str
     indicators: list[Indicator]
     project: object | None  # model.Project for projects, None for the department
+    _index: dict[str, list[Indicator]] | None = None
 
     def by_level3(self) -> dict[str, list[Indicator]]:
-        out: dict[str, list[Indicator]] = {}
-        for ind in self.indicators:
-            out.setdefault(_key(ind.level3), []).append(ind)
-        return out
+        """Indicators by level3 key, built on first use (most groups of a big file
+        are named by few rows, all of them by some)."""
+        if self._index is None:
+            self._index = {}
+            for ind in self.indicators:
+                self._index.setdefault(_key(ind.level3), []).append(ind)
+        return self._index
+
+
+def _copy_model(model, **replace):
+    """A copy of a pydantic model sharing nothing mutable with the original.
+
+    Much faster than ``model_copy(deep=True)`` on large targets: scalar fields are
+    copied by reference (they are immutable) and only containers are deep-copied;
+    ``replace`` supplies fields the caller copies itself.
+    """
+    out = model.model_copy(update=replace)
+    for name in _container_fields(type(model)):
+        value = getattr(model, name)
+        if name not in replace and value is not None:
+            setattr(out, name, copy.deepcopy(value))
+    return out
+
+
+@functools.cache
+def _container_fields(cls) -> tuple[str, ...]:
+    """Fields of a model class that may hold something mutable (all but scalars)."""
+    return tuple(name for name, info in cls.model_fields.items() if not _is_scalar(info.annotation))
+
+
+def _is_scalar(tp) -> bool:
+    if tp in (str, int, float, bool, type(None)):
+        return True
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return all(_is_scalar(a) for a in typing.get_args(tp))
+    return False
+
+
+def _copy_targets(targets: Targets) -> Targets:
+    projects = [_copy_model(p, indicators=[_copy_model(i) for i in p.indicators])
+                for p in targets.projects]
+    return _copy_model(targets, projects=projects)
 
 
 def department_groups(targets: Targets) -> list[tuple[str, str, list[Indicator]]]:
@@ -318,7 +366,7 @@ def attach_actuals(targets: Targets, table: ActualsTable) -> Targets:
     without a row keep what they had (usually nothing).
     Raises DataError listing every offending row.
     """
-    out = targets.model_copy(deep=True)
+    out = _copy_targets(targets)
     money_unit = out.unit.money_unit or "万元"
     groups = [_Group(p.code, p.name, p.indicators, p) for p in out.projects]
     groups += [_Group(code, name, inds, None) for code, name, inds in department_groups(out)]
@@ -326,7 +374,6 @@ def attach_actuals(targets: Targets, table: ActualsTable) -> Targets:
     by_name: dict[str, list[_Group]] = {}
     for g in groups:
         by_name.setdefault(_key(g.name), []).append(g)
-    level3_index = {id(g): g.by_level3() for g in groups}
 
     problems: list[str] = []
     rows_of: dict[tuple[int, str], list[int]] = {}   # (group, level3 key) → rows so far
@@ -347,13 +394,13 @@ def attach_actuals(targets: Targets, table: ActualsTable) -> Targets:
         if fund is not None and group.project is None:
             problem(row, "level3", row.level3, "部门整体绩效目标没有资金行，保留名称只能用于项目")
             continue
-        if fund is None and key not in level3_index[id(group)]:
+        if fund is None and key not in group.by_level3():
             problem(row, "level3", row.level3,
                     f"项目「{group.name}」（{group.code}）中没有这个三级指标")
             continue
         # A name printed twice in one project's table takes rows in table order (the
         # template writes them so); a row beyond the last of them is a duplicate.
-        slots = [None] if fund is not None else level3_index[id(group)][key]
+        slots = [None] if fund is not None else group.by_level3()[key]
         earlier = rows_of.setdefault((id(group), key), [])
         if len(earlier) >= len(slots):
             shown = "、".join(f"第{r}行" for r in earlier)
