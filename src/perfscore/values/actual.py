@@ -262,8 +262,8 @@ def parse_actual(text: str | None, target: Target | None = None) -> Actual:
         return _unreadable(text, f"「{s}」不是有效数值")
     if s in words.NOT_APPLICABLE:
         return Actual(text=text, kind="not_applicable")
-    if s in words.PLACEHOLDERS:
-        return _unreadable(text, f"「{s}」是占位符，不是实际完成值")
+    if s in words.PLACEHOLDERS or re.fullmatch(words.PLACEHOLDER_PATTERN, s):
+        return _unreadable(text, f"「{text.strip()}」是占位符，不是实际完成值")
     kind = target.kind if target is not None else None
     word_readers = (
         (lambda: _grade(text, s, target), lambda: _tier(text, s), lambda: _completion(text, s))
@@ -274,7 +274,7 @@ def parse_actual(text: str | None, target: Target | None = None) -> Actual:
         found = reader()
         if found is not None:
             return found
-    for found in (_survey(text, s, target), _date(text, s, target)):
+    for found in (_date(text, s, target), _survey(text, s, target)):
         if found is not None:
             return found
     if kind == "deadline" and re.fullmatch(r"\d{5}(?:\.0)?", s):

@@ -30,7 +30,7 @@ OP_WORDS: dict[str, tuple[str, ...]] = {
     "=": ("=", "==", "等于"),
 }
 OP_OF_WORD = {word: op for op, words in OP_WORDS.items() for word in words}
-_OP_ALT = "|".join(re.escape(w) for w in sorted(OP_OF_WORD, key=len, reverse=True))
+OP_ALT = "|".join(re.escape(w) for w in sorted(OP_OF_WORD, key=len, reverse=True))
 
 SUFFIX_OPS = {"以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<="}
 APPROX_SUFFIX = ("左右", "上下")
@@ -45,20 +45,20 @@ _EVERY_WORDS = "季度|年度|月度|学期|星期|半年|半月|双月|工作�
 _PRE = re.compile(
     rf"^(?P<every>(?:每(?:\d+|[两二三四五六七八九十半])?个?(?:{_EVERY_WORDS}|[{HAN}]))*)"
     rf"(?P<desc>[{HAN}()]*?)"
-    rf"(?P<op>{_OP_ALT})?"
+    rf"(?P<op>{OP_ALT})?"
     r"(?P<approx>约为|大约|约|近)?"
     r"(?P<pct>百分之)?"
     r"(?P<sign>[-+])?$"
 )
 _POST = re.compile(
     r"^(?P<more>余|多)?"
-    r"(?P<scale>百万|千万|万|亿|千|百)?"
+    r"(?P<scale>百万|千万|万|亿|千(?![克米瓦])|百(?!分))?"     # not the 千 of 千克 or the 百 of 百分比
     r"(?P<more2>余|多)?"
     rf"(?P<unit>{_UNIT_ALT})?"
     rf"(?P<noun>[{HAN}]{{1,8}}?)??"
     rf"(?P<per>(?:/[^/]+?)+|(?:每[{HAN}]{{1,3}}?)+)?"
     r"(?P<suffix>(?:\(含\))?(?:及|或)?(?:以上|以下|以内|之内|内|左右|上下)(?:\(含\))?)?"
-    r"(?P<tail>完成|完工|办结|到位|发放|解决|处理|答复|回复|整改|覆盖|为宜|即可|为止|为准)?$"
+    r"(?P<tail>\(含\)|完成|完工|办结|到位|发放|解决|处理|答复|回复|整改|覆盖|为宜|即可|为止|为准)?$"
 )
 _NUM_CANDIDATES = re.compile(rf"{ARABIC}|{CHINESE}")
 _PER_SPLIT = re.compile(r"[·*×.]")

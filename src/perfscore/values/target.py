@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from perfscore.values.dates import parse_deadline
 from perfscore.values.numerals import ARABIC, CHINESE, to_decimal
-from perfscore.values.quantity import NotAQuantity, Quantity, read_quantity
+from perfscore.values.quantity import OP_ALT, NotAQuantity, Quantity, read_quantity
 from perfscore.values.text import HAN, normalize
 from perfscore.values.types import Target
 from perfscore.values.units import Unit, comparable
@@ -35,12 +35,14 @@ _FREQ_EVERY = re.compile(
     rf"(?P<rest>.+)$"
 )
 
+_FREQ_VERB = re.compile(rf"^[{HAN}]{{0,6}}?(?=(?:{OP_ALT})?(?:约为|大约|约)?(?:{ARABIC}|{CHINESE})[^\d]*$)")
+
 _RANGE = re.compile(
     rf"^(?P<desc>[{HAN}]*?)(?P<sign1>-)?(?P<n1>{ARABIC}|{CHINESE})(?P<u1>[^\d~至到—-]*?)"
-    rf"(?:-|~|至|到|—|——)(?P<rest>(?:{ARABIC}|{CHINESE}).*?)(?:之间|范围内|区间内)?$"
+    rf"(?:-|~|至|到|—|——)(?P<rest>-?(?:{ARABIC}|{CHINESE}).*?)(?:之间|范围内|区间内)?$"
 )
 
-_GRADE_WRAP = re.compile(rf"^(?:等级|评价|评级|达到|为|评定为|评价为|考核)?(?P<g>[{HAN}]+?)(?:等级|级|及以上|以上)?$")
+_GRADE_WRAP = re.compile(rf"^(?:等级为|评价为|评定为|评级为|考核为|等级|评价|评级|达到|为|考核)?(?P<g>[{HAN}]+?)(?:等级|级|及以上|以上)?$")
 
 
 def _fmt_periods(period: str) -> str:
@@ -120,7 +122,7 @@ def _frequency(text: str, m: re.Match[str]) -> Target | None:
     per_year = _periods_per_year(period)
     if per_year is None:
         return None
-    rest = re.sub(rf"^[{HAN}]{{0,6}}?(?=(?:{'|'.join(map(re.escape, _freq_ops()))})?(?:{ARABIC}|{CHINESE})[^\d]*$)", "", m["rest"])
+    rest = _FREQ_VERB.sub("", m["rest"], count=1)      # 每季度[开展]1次: a verb between period and count
     try:
         q = read_quantity(rest)
     except NotAQuantity:
@@ -132,16 +134,10 @@ def _frequency(text: str, m: re.Match[str]) -> Target | None:
         return _unreadable(text, conflict)
     value = float(q.value)
     return Target(
-        text=text, kind="frequency", op=op or ">=", value=value, unit=q.unit.name, dimension="count",
+        text=text, kind="frequency", op=op or ("=" if q.approx else ">="), value=value, unit=q.unit.name, dimension="count",
         count_per_year=float(q.value * per_year), period=_canonical_period(period),
         approx=q.approx and not op,
     )
-
-
-def _freq_ops() -> tuple[str, ...]:
-    from perfscore.values.quantity import OP_OF_WORD
-
-    return tuple(sorted(OP_OF_WORD, key=len, reverse=True))
 
 
 def _as_frequency_per(text: str, q: Quantity, op: str | None) -> Target | None:
@@ -154,7 +150,7 @@ def _as_frequency_per(text: str, q: Quantity, op: str | None) -> Target | None:
     if per_year is None:
         return None
     return Target(
-        text=text, kind="frequency", op=op or ">=", value=float(q.value), unit=q.unit.name,
+        text=text, kind="frequency", op=op or ("=" if q.approx else ">="), value=float(q.value), unit=q.unit.name,
         dimension="count", count_per_year=float(q.value * per_year),
         period=_canonical_period(periods[0]), approx=q.approx and not op,
     )
@@ -176,7 +172,7 @@ def _range(text: str, m: re.Match[str]) -> Target | None:
     unit = right.unit
     if u1:
         try:
-            left = read_quantity(m["n1"] + u1)
+            left = read_quantity((m["sign1"] or "") + m["n1"] + u1)
         except NotAQuantity:
             return _unreadable(text, f"区间下限「{m['n1']}{u1}」无法理解")
         if left.unit is None or unit is None or not comparable(left.unit, unit) or left.per:
@@ -239,8 +235,8 @@ def parse_target(text: str, *, level1: str | None = None, level2: str | None = N
         return _unreadable(text, "指标值为空")
     if s in words.NOT_APPLICABLE:
         return Target(text=text, kind="not_applicable")
-    if s in words.PLACEHOLDERS:
-        return _unreadable(text, f"「{s}」是占位符，不是指标值")
+    if s in words.PLACEHOLDERS or re.fullmatch(words.PLACEHOLDER_PATTERN, s):
+        return _unreadable(text, f"「{text.strip()}」是占位符，不是指标值")
     if s.lower() in words.NOT_A_NUMBER:
         return _unreadable(text, f"「{s}」不是有效数值")
     grade = _grade(s)

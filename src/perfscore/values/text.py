@@ -22,13 +22,19 @@ _FOLD = str.maketrans({
 })
 
 _SPACE = re.compile(r"\s+")
+# Squared and cubed metres (NFKC turns ㎡ and m² into ``m2``): spelled out, so that the
+# exponent is not read as a second number.
+_POWER_UNITS = re.compile(r"(?<![A-Za-z])(?:(km)(2)|(m)([23]))(?!\d)")
+_POWER_NAMES = {("km", "2"): "平方公里", ("m", "2"): "平方米", ("m", "3"): "立方米"}
 
 
 def normalize(text: str) -> str:
     """Fold widths (NFKC), unify look-alike signs, drop spaces and end punctuation."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
     text = _SPACE.sub("", text)
-    return text.strip(",.、:")
+    if "m" in text:
+        text = _POWER_UNITS.sub(lambda m: _POWER_NAMES[(m[1] or m[3], m[2] or m[4])], text)
+    return text.strip(",、:")
 
 
 HAN = r"\u4e00-\u9fff"
