@@ -171,6 +171,37 @@ def check_command(
         raise SystemExit(1)
 
 
+@app.command("review")
+def review_command(
+    results: str = typer.Argument(..., help="评分结果 results.json（perfscore evaluate 的输出）。"),
+    output: str = typer.Option(..., "-o", "--output", help="导出时为复核工作簿 .xlsx；与 --merge 同用时为输出文件夹。"),
+    merge: Optional[str] = typer.Option(None, "--merge", help="复核人填写后的工作簿 .xlsx：合并复核结果，计算自评偏差。"),
+    csv: bool = typer.Option(False, "--csv", help="导出时把各工作表另存为 CSV（与 .xlsx 同一文件夹）。"),
+    profile: Optional[str] = typer.Option(None, "--profile", help="合并时重新计分所用的评分方案；默认用 results.json 记录的方案。"),
+) -> None:
+    """重点评价：导出复核工作簿（指标复核、项目风险排序、检查发现、汇总），或合并复核结果并计算自评偏差。"""
+    from perfscore.errors import UsageError
+    from perfscore.review import export_review, merge_review
+
+    if merge is None:
+        if profile is not None:
+            raise UsageError("--profile 只能与 --merge 一起使用")
+        if not output.lower().endswith(".xlsx"):
+            raise UsageError(f"复核工作簿应为 .xlsx 文件，而不是「{output}」", hint="例如：-o review.xlsx")
+        written = export_review(results, output, csv=csv)
+        _err("已写出 " + "、".join(p.as_posix() for p in written))
+        return
+    if csv:
+        raise UsageError("--csv 只用于导出复核工作簿；合并时总会写出 CSV")
+    result = merge_review(results, merge, output, profile=profile)
+    dept = result.evaluation.department
+    dev = dept.get("deviation")
+    _err(f"已合并复核结果：复核 {result.reviewed} 个指标（按复核完成值重新计分 {result.rescored} 个，"
+         f"采用复核得分 {result.scored_by_reviewer} 个）；部门自评 {dept.get('total')} 分，复核 "
+         f"{dept.get('review_total')} 分，自评偏差 {'' if dev is None else f'{dev:.2f}'} 分。")
+    _err("已写出 " + "、".join(p.as_posix() for p in result.paths))
+
+
 # --- evaluate (评分) and profiles (评分方案) -----------------------------------------
 
 

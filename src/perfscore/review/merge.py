@@ -1,0 +1,435 @@
+"""Merging a filled review pack (复核结果合并) and the self-versus-review deviation (自评偏差).
+
+1. Read the reviewer's 复核完成值 / 复核得分 / 复核意见 from the 指标复核 sheet,
+   keyed by (单位编码, 项目编码, 指标ID); every unknown key, duplicate, formula or
+   unreadable score is reported with file, row, column and value, all at once.
+2. Re-score: the Targets are rebuilt from the results (each indicator with its
+   weight as scored, its actual and the unit's own 得分) and the engine's
+   ``evaluate`` runs again with the reviewer's actuals in place — so re-scoring
+   follows exactly the profile's rules. A 复核得分 goes in as the indicator's
+   explicit score: on a qualitative indicator the engine checks it against the
+   tier of the actual and a score outside the tier is refused; on an indicator
+   scored by formula the reviewer's score replaces the formula's, and the
+   project's total is re-computed the engine's way (Σ scores ÷ applicable weights).
+3. 自评偏差 = self − review, per indicator, project and department.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from perfscore.errors import DataError, FormatError, InputError, Location
+from perfscore.io import write_csv
+from perfscore.model import Funds, Indicator, Project, Targets, Unit
+from perfscore.review.pack import INDICATOR_SHEET, KEY_COLUMNS, REVIEW_ACTUAL, REVIEW_COMMENT, REVIEW_SCORE
+from perfscore.writers.xlsx_safe import csv_safe_frame
+
+# Review columns added to Evaluation.indicators in the merged results.
+REVIEW_INDICATOR_COLUMNS = [
+    "review_actual",     # 复核完成值 as the reviewer wrote it ('' when none)
+    "review_score_given",  # 复核得分 as given (NaN when none)
+    "review_comment",    # 复核意见
+    "review_method",     # 'actual' (re-scored from 复核完成值) / 'score' (复核得分 taken) / '' (self accepted)
+    "review_score",      # 复核后得分
+    "review_status",     # status after review
+    "review_arithmetic",  # how the review score came about
+    "deviation",         # 自评偏差 = score − review_score
+]
+REVIEW_PROJECT_COLUMNS = ["review_total", "review_grade", "deviation", "reviewed"]
+
+DEVIATION_CSV = "deviation.csv"
+DEVIATION_HEADERS = ["层级", "单位编码", "项目编码", "项目名称", "指标ID", "三级指标", "分值", "自评完成值", "复核完成值",
+                     "自评得分", "复核得分", "自评偏差", "复核方式", "复核意见"]
+METHOD_ZH = {"actual": "按复核完成值重新计分", "score": "采用复核得分", "": ""}
+
+
+@dataclass
+class ReviewEntry:
+    row: int                       # Excel row number (1-based, header is row 1)
+    actual: str | None = None
+    score: float | None = None
+    score_text: str | None = None
+    comment: str = ""
+
+
+@dataclass
+class MergeResult:
+    evaluation: object             # the merged Evaluation (self + review columns)
+    deviation: pd.DataFrame
+    paths: list[Path] = field(default_factory=list)
+    reviewed: int = 0
+    rescored: int = 0
+    scored_by_reviewer: int = 0
+
+
+# --- reading the filled pack ----------------------------------------------------------
+
+
+def _cell_text(value) -> str | None:
+    """The text of a cell as a reviewer meant it: 95 → '95', 0.96 → '0.96', a date → ISO."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    return text or None
+
+
+def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
+    """The reviewer's entries by (单位编码, 项目编码, 指标ID); raises with every bad cell listed."""
+    from openpyxl import load_workbook
+
+    shown = str(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("文件不存在", location=Location(file=shown))
+    try:
+        wb = load_workbook(p, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
+        raise FormatError(f"无法作为 .xlsx 工作簿打开（{type(exc).__name__}）", location=Location(file=shown),
+                          hint="请提交由 perfscore review 生成并填写后的 .xlsx 文件。") from None
+    try:
+        if INDICATOR_SHEET not in wb.sheetnames:
+            raise FormatError(f"工作簿中没有「{INDICATOR_SHEET}」表", location=Location(file=shown),
+                              hint="请使用 perfscore review 生成的复核工作簿，不要改动表名。")
+        rows = wb[INDICATOR_SHEET].iter_rows(values_only=False)
+        header_cells = next(rows, None) or ()
+        headers = {str(c.value).strip(): i for i, c in enumerate(header_cells) if c.value is not None}
+        needed = ["项目编码", "指标ID", REVIEW_ACTUAL, REVIEW_SCORE, REVIEW_COMMENT]
+        missing = [h for h in needed if h not in headers]
+        if missing:
+            raise FormatError(f"「{INDICATOR_SHEET}」表缺少列「{missing[0]}」", location=Location(
+                file=shown, row=1, column=missing[0]), hint="请不要删除或改名表头。")
+        entries: dict[tuple[str, str, str], ReviewEntry] = {}
+        problems: list[str] = []
+        first: Location | None = None
+
+        def problem(loc: Location, text: str) -> None:
+            nonlocal first
+            first = first or loc
+            problems.append(f"{loc}：{text}")
+
+        for number, cells in enumerate(rows, start=2):
+            def get(header):
+                i = headers.get(header)
+                return cells[i] if i is not None and i < len(cells) else None
+
+            values = {h: get(h) for h in ("单位编码", "项目编码", "指标ID", REVIEW_ACTUAL, REVIEW_SCORE, REVIEW_COMMENT)}
+            if all(c is None or c.value is None for c in values.values()):
+                continue
+            for h in (REVIEW_ACTUAL, REVIEW_SCORE):
+                c = values[h]
+                if c is not None and c.data_type == "f":
+                    problem(Location(file=shown, row=number, column=h, value=str(c.value)), "不能填写公式，请填写数值或文字")
+            key = tuple(_cell_text(values[h].value if values[h] is not None else None) or "" for h in KEY_COLUMNS)
+            entry = ReviewEntry(row=number)
+            sc = values[REVIEW_SCORE]
+            if sc is not None and sc.value is not None and sc.data_type != "f":
+                text = _cell_text(sc.value)
+                if text is not None:
+                    try:
+                        entry.score = float(text.replace("分", "").strip())
+                        if math.isnan(entry.score) or math.isinf(entry.score):
+                            raise ValueError
+                        entry.score_text = text
+                    except ValueError:
+                        problem(Location(file=shown, row=number, column=REVIEW_SCORE, value=text), "复核得分不是数字")
+            ac = values[REVIEW_ACTUAL]
+            if ac is not None and ac.data_type != "f":
+                entry.actual = _cell_text(ac.value)
+            cm = values[REVIEW_COMMENT]
+            entry.comment = (_cell_text(cm.value) if cm is not None else None) or ""
+            if entry.actual is None and entry.score is None and not entry.comment:
+                continue  # nothing reviewed on this row: the self-evaluation stands
+            if key in entries:
+                problem(Location(file=shown, row=number, column="指标ID", value=key[2]),
+                        f"与第{entries[key].row}行是同一个指标")
+                continue
+            entries[key] = entry
+    finally:
+        wb.close()
+    if problems:
+        raise DataError(f"复核工作簿有 {len(problems)} 处无法采用", location=first, problems=problems,
+                        hint="改正后重新运行 --merge；未改动的自评内容无需填写。")
+    return entries
+
+
+# --- re-scoring -----------------------------------------------------------------------
+
+
+def _round(x: float, digits: int = 2) -> float:
+    q = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)) + 0.0
+
+
+def _text_or_none(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def rebuild_targets(evaluation, overrides: dict[tuple[str, str, str], ReviewEntry] | None = None) -> Targets:
+    """Targets that score back to ``evaluation`` (weights as scored, actuals, the unit's 得分),
+    with the reviewer's actuals and scores put in where ``overrides`` has them."""
+    overrides = overrides or {}
+    meta = evaluation.meta or {}
+    ind = evaluation.indicators
+    by_project: dict[tuple[str, str], list[Indicator]] = {}
+    for row in ind.itertuples(index=False):
+        key = (str(row.unit_code or ""), str(row.project_code or ""), str(row.indicator_id or ""))
+        entry = overrides.get(key)
+        weight = float(row.weight) if row.weight is not None and not pd.isna(row.weight) else None
+        actual = _text_or_none(row.actual)
+        score = _text_or_none(getattr(row, "self_score", None))
+        if entry is not None:
+            if entry.actual is not None:
+                actual = entry.actual
+            if entry.score is not None:
+                score = entry.score_text
+        by_project.setdefault(key[:2], []).append(Indicator(
+            id=key[2], level1=str(row.level1 or ""), level2=str(row.level2 or ""), level3=str(row.level3 or ""),
+            target=str(row.target or ""), weight=weight, actual=actual, score=score,
+            reason=_text_or_none(row.reason), evidence=_text_or_none(row.evidence)))
+    projects = []
+    for p in evaluation.projects.itertuples(index=False):
+        budget = float(p.budget) if p.budget is not None and not pd.isna(p.budget) else None
+        executed = float(p.executed) if p.executed is not None and not pd.isna(p.executed) else None
+        projects.append(Project(
+            code=str(p.project_code), name=str(p.project_name), unit_code=str(p.unit_code or "") or None,
+            unit_name=str(p.unit_name or "") or None, funds=Funds(total=budget), budget_full_year=budget,
+            executed=executed, indicators=by_project.get((str(p.unit_code or ""), str(p.project_code)), [])))
+    return Targets(year=meta.get("year"), unit=Unit(code=meta.get("unit_code"), name=meta.get("unit_name")),
+                   projects=projects)
+
+
+def _keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return list(zip(frame["unit_code"].astype(str), frame["project_code"].astype(str),
+                    frame["indicator_id"].astype(str)))
+
+
+def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = ""):
+    """The review Evaluation: the engine's scores with the reviewer's actuals and scores."""
+    from perfscore.scoring import evaluate, load_profile
+
+    meta = evaluation.meta or {}
+    keys = _keys(evaluation.indicators)
+    known = set(keys)
+    unknown = [(k, e) for k, e in entries.items() if k not in known]
+    if unknown:
+        problems = [f"{Location(file=source, row=e.row, column='指标ID', value=k[2])}：项目编码「{k[1]}」下没有这个指标"
+                    for k, e in sorted(unknown, key=lambda ke: ke[1].row)]
+        k, e = min(unknown, key=lambda ke: ke[1].row)
+        raise DataError(f"复核工作簿中有 {len(unknown)} 行在评分结果中找不到", location=Location(
+            file=source, row=e.row, column="指标ID", value=k[2]), problems=problems,
+            hint="请使用由同一份 results.json 生成的复核工作簿，不要改动编码和指标ID列。")
+    prof = load_profile(profile if profile is not None else meta.get("profile") or None)
+    weights = dict(zip(keys, pd.to_numeric(evaluation.indicators["weight"], errors="coerce")))
+    status = dict(zip(keys, evaluation.indicators["status"].astype(str)))
+    problems, first = [], None
+    for k, e in sorted(entries.items(), key=lambda ke: ke[1].row):
+        if e.score is None:
+            continue
+        w = weights[k]
+        loc = Location(file=source, row=e.row, column=REVIEW_SCORE, value=e.score_text)
+        if status[k] == "not_applicable":
+            problems.append(f"{loc}：该指标不适用，不能给复核得分")
+        elif pd.isna(w) or e.score < 0 or e.score > float(w) + 1e-9:
+            problems.append(f"{loc}：复核得分应在 0 到分值 {float(w):g} 之间" if not pd.isna(w)
+                            else f"{loc}：该指标没有分值")
+        else:
+            continue
+        first = first or loc
+    if problems:
+        raise DataError(f"复核得分有 {len(problems)} 处不符合评分规则", location=first, problems=problems)
+
+    review = evaluate(rebuild_targets(evaluation, entries), prof, as_of=meta.get("as_of") or None)
+    # A 复核得分 outside the tier of a qualitative indicator: the engine refuses it.
+    outside = {f.indicator_id: f.message for f in review.findings if f.check == "score-outside-tier"}
+    bad = [(k, e) for k, e in entries.items() if e.score is not None and k[2] in outside]
+    if bad:
+        bad.sort(key=lambda ke: ke[1].row)
+        locs = [Location(file=source, row=e.row, column=REVIEW_SCORE, value=e.score_text) for _, e in bad]
+        raise DataError(f"复核得分有 {len(bad)} 处不在所属档次的得分区间内", location=locs[0],
+                        problems=[f"{loc}：{outside[k[2]]}" for loc, (k, _) in zip(locs, bad)],
+                        hint="定性指标的得分须落在实际完成情况所属档次（达成/部分达成/未达成）的区间内。")
+    return _apply_given_scores(review, entries, prof)
+
+
+def _apply_given_scores(review, entries, prof):
+    """Put the reviewer's 复核得分 on rows the engine scores by formula, and re-total."""
+    digits = prof.rounding.digits
+    ind = review.indicators.copy()
+    proj = review.projects.copy()
+    keys = _keys(ind)
+    score = pd.to_numeric(ind["score"], errors="coerce").to_numpy(dtype=float).copy()
+    status = ind["status"].astype(str).to_numpy(dtype=object).copy()
+    arithmetic = ind["arithmetic"].astype(str).to_numpy(dtype=object).copy()
+    weight = pd.to_numeric(ind["weight"], errors="coerce").to_numpy(dtype=float)
+    changed: dict[tuple[str, str], list[tuple[int, float, bool]]] = {}
+    for i, k in enumerate(keys):
+        e = entries.get(k)
+        if e is None or e.score is None:
+            continue
+        given = _round(e.score, digits)
+        if status[i] == "scored" and not math.isnan(score[i]) and abs(score[i] - given) < 10 ** -(digits + 2):
+            continue  # the engine took it (a tier score) or the formula agrees
+        was_scored = status[i] == "scored"
+        delta = given - (score[i] if was_scored and not math.isnan(score[i]) else 0.0)
+        changed.setdefault(k[:2], []).append((i, delta, was_scored))
+        score[i], status[i] = given, "scored"
+        arithmetic[i] = f"复核得分 {given:.{digits}f} / {weight[i]:.{digits}f}（复核人直接给分）"
+    if not changed:
+        return review
+    ind["score"], ind["status"], ind["arithmetic"] = score, status, arithmetic
+    exclude_nr = prof.needs_review.mode == "exclude"
+    for pos, p in enumerate(proj.itertuples(index=False)):
+        rows = changed.get((str(p.unit_code), str(p.project_code)))
+        if not rows:
+            continue
+        raw = float(p.raw_total) + sum(d for _, d, _ in rows)
+        applicable = float(p.applicable_weight) + sum(weight[i] for i, _, was in rows if not was and exclude_nr)
+        for i, d, _ in rows:
+            block = ind["block"].iat[i] if "block" in ind else ""
+            if block in proj.columns:
+                proj.iat[pos, proj.columns.get_loc(block)] = _round(float(proj[block].iat[pos]) + d, digits)
+        total = _round(raw / applicable * prof.total, digits) if applicable > 0 else math.nan
+        proj.iat[pos, proj.columns.get_loc("raw_total")] = _round(raw, digits)
+        proj.iat[pos, proj.columns.get_loc("applicable_weight")] = _round(applicable, digits)
+        proj.iat[pos, proj.columns.get_loc("total")] = total
+        proj.iat[pos, proj.columns.get_loc("grade")] = prof.grade_of(total)
+        nr = int((status[[i for i, k in enumerate(keys) if k[:2] == (str(p.unit_code), str(p.project_code))]]
+                  == "needs_review").sum())
+        proj.iat[pos, proj.columns.get_loc("needs_review")] = nr
+    from perfscore.scoring.aggregate import department_totals
+
+    department = dict(review.department)
+    department.update(department_totals(proj, ind, prof))
+    review.indicators, review.projects, review.department = ind, proj, department
+    return review
+
+
+# --- deviation --------------------------------------------------------------------------
+
+
+def _dev(self_value: float, review_value: float) -> float:
+    if math.isnan(self_value) and math.isnan(review_value):
+        return math.nan
+    return _round((0.0 if math.isnan(self_value) else self_value) - (0.0 if math.isnan(review_value) else review_value))
+
+
+def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = "") -> MergeResult:
+    """The merged Evaluation (self columns + review columns) and the deviation table."""
+    from perfscore.scoring.evaluation import Evaluation
+
+    review = rescore(evaluation, entries, profile=profile, source=source)
+    ind = evaluation.indicators.copy()
+    keys = _keys(ind)
+    r_score = pd.to_numeric(review.indicators["score"], errors="coerce").to_numpy(dtype=float)
+    s_score = pd.to_numeric(ind["score"], errors="coerce").to_numpy(dtype=float)
+    method, given, actual, comment = [], [], [], []
+    for k in keys:
+        e = entries.get(k)
+        m = "" if e is None else "score" if e.score is not None else "actual" if e.actual is not None else ""
+        method.append(m)
+        given.append(math.nan if e is None or e.score is None else e.score)
+        actual.append("" if e is None or e.actual is None else e.actual)
+        comment.append("" if e is None else e.comment)
+    ind["review_actual"] = actual
+    ind["review_score_given"] = given
+    ind["review_comment"] = comment
+    ind["review_method"] = method
+    ind["review_score"] = r_score
+    ind["review_status"] = review.indicators["status"].astype(str).to_numpy(dtype=object)
+    ind["review_arithmetic"] = review.indicators["arithmetic"].astype(str).to_numpy(dtype=object)
+    ind["deviation"] = [math.nan if st == "not_applicable" else _dev(a, b)
+                        for a, b, st in zip(s_score, r_score, ind["status"].astype(str))]
+
+    proj = evaluation.projects.copy()
+    r_total = pd.to_numeric(review.projects["total"], errors="coerce").to_numpy(dtype=float)
+    s_total = pd.to_numeric(proj["total"], errors="coerce").to_numpy(dtype=float)
+    reviewed_by_project: dict[tuple[str, str], int] = {}
+    for k, m, e in zip(keys, method, (entries.get(k) for k in keys)):
+        if e is not None:
+            reviewed_by_project[k[:2]] = reviewed_by_project.get(k[:2], 0) + 1
+    proj["review_total"] = r_total
+    proj["review_grade"] = review.projects["grade"].astype(str).to_numpy(dtype=object)
+    proj["deviation"] = [_dev(a, b) for a, b in zip(s_total, r_total)]
+    proj["reviewed"] = [reviewed_by_project.get((str(u), str(c)), 0)
+                        for u, c in zip(proj["unit_code"], proj["project_code"])]
+
+    dept = dict(evaluation.department)
+    r_dept = review.department.get("total")
+    dept["review_total"] = r_dept
+    dept["review_grade"] = review.department.get("grade", "")
+    s_dept = dept.get("total")
+    dept["deviation"] = None if s_dept is None or r_dept is None else _round(float(s_dept) - float(r_dept))
+    meta = dict(evaluation.meta or {})
+    meta["review"] = {"source": Path(source).name if source else "", "reviewed_indicators": len(entries)}
+    merged = Evaluation(meta=meta, indicators=ind, projects=proj, blocks=list(evaluation.blocks),
+                        department=dept, monitoring=evaluation.monitoring, findings=list(evaluation.findings))
+    result = MergeResult(evaluation=merged, deviation=deviation_table(merged), reviewed=len(entries),
+                         rescored=sum(1 for m in method if m == "actual"),
+                         scored_by_reviewer=sum(1 for m in method if m == "score"))
+    return result
+
+
+def _fmt(x) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(v) else f"{v:.2f}"
+
+
+def deviation_table(merged) -> pd.DataFrame:
+    """部门, then each project followed by its reviewed indicators (input order)."""
+    dept = merged.department or {}
+    meta = merged.meta or {}
+    rows = [["部门", meta.get("unit_code") or "", "", meta.get("unit_name") or "", "", "", "", "", "",
+             _fmt(dept.get("total")), _fmt(dept.get("review_total")), _fmt(dept.get("deviation")), "", ""]]
+    ind = merged.indicators
+    by_project: dict[tuple[str, str], list] = {}
+    for row in ind.itertuples(index=False):
+        if row.review_method or row.review_comment:
+            by_project.setdefault((str(row.unit_code), str(row.project_code)), []).append(row)
+    for p in merged.projects.itertuples(index=False):
+        rows.append(["项目", p.unit_code, p.project_code, p.project_name, "", "", "", "", "",
+                     _fmt(p.total), _fmt(p.review_total), _fmt(p.deviation), "", ""])
+        for r in by_project.get((str(p.unit_code), str(p.project_code)), []):
+            rows.append(["指标", r.unit_code, r.project_code, r.project_name, r.indicator_id, r.level3, _fmt(r.weight),
+                         r.actual, r.review_actual, _fmt(r.score), _fmt(r.review_score), _fmt(r.deviation),
+                         METHOD_ZH.get(r.review_method, ""), r.review_comment])
+    return pd.DataFrame(rows, columns=DEVIATION_HEADERS)
+
+
+def write_merged(result: MergeResult, out_dir: str | Path) -> list[Path]:
+    """results.json / results.csv / projects.csv with the review columns, and deviation.csv."""
+    from perfscore.writers.tabular import write_results
+
+    folder = Path(out_dir)
+    paths = list(write_results(result.evaluation, folder).values())
+    dev_path = folder / DEVIATION_CSV
+    write_csv(dev_path, csv_safe_frame(result.deviation))
+    result.paths = [*paths, dev_path]
+    return result.paths
+
+
+__all__ = ["MergeResult", "ReviewEntry", "deviation_table", "merge", "read_filled", "rebuild_targets", "rescore",
+           "write_merged"]
