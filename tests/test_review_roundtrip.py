@@ -1,0 +1,195 @@
+"""Review round trip: export the pack → a reviewer fills it (openpyxl) → merge → deviations by hand.
+
+The year (profile mof-2020: 执行 10, 产出 50, 效益 30, 满意度 10, split equally):
+
+甲项目 (budget 100万, executed 100万 → 执行 10):
+  A-1 培训人次 ≥100人次, 100人次 → 25;  A-2 培训合格率 ≥90%, 95% → 25;
+  A-3 群众知晓率 ≥80%, 85% → 30;      A-4 学员满意度 ≥95%, 96/100 → 10;   total 100
+乙项目 (budget 300万, executed 270万 → 执行 9):
+  B-1 维修路灯数 ≥50个, 50个 → 25;    B-2 维修质量 优, 优 → 25 (达成, 100 %);
+  B-3 设施完好率 ≥95%, 96% → 30;      B-4 居民满意度 ≥90%, 92/100 → 10;   total 99
+部门 = (100 × 100 + 99 × 300) / 400 = 99.25
+
+The reviewer: A-1 复核完成值 80人次 → 25 × 80/100 = 20 (偏差 5); A-3 复核得分 24 (偏差 6);
+B-2 复核得分 20 (达成 tier of 25 is [20, 25]: accepted; 偏差 5); B-4 only a comment.
+甲 = 10 + 20 + 25 + 24 + 10 = 89 (偏差 11); 乙 = 9 + 25 + 20 + 30 + 10 = 94 (偏差 5);
+部门 = (89 × 100 + 94 × 300) / 400 = 92.75 (偏差 6.5).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+pytest.importorskip("perfscore.scoring.engine")
+
+from openpyxl import load_workbook  # noqa: E402
+
+from perfscore.errors import DataError, FormatError  # noqa: E402
+from perfscore.model import Funds, Indicator, Project, Targets, Unit  # noqa: E402
+from perfscore.review import export_review, merge_review  # noqa: E402
+from perfscore.scoring import evaluate, load_results  # noqa: E402
+from perfscore.writers.tabular import write_results  # noqa: E402
+
+WAN = 10_000.0
+
+
+def _ind(code, n, level1, level2, level3, target, actual, evidence=None):
+    return Indicator(id=f"{code}-{n}", level1=level1, level2=level2, level3=level3, target=target,
+                     actual=actual, evidence=evidence)
+
+
+def year_targets() -> Targets:
+    a = Project(code="A", name="甲项目", funds=Funds(total=100 * WAN, fiscal=100 * WAN),
+                budget_full_year=100 * WAN, executed=100 * WAN, indicators=[
+                    _ind("A", 1, "产出指标", "数量指标", "培训人次", "≥100人次", "100人次"),
+                    _ind("A", 2, "产出指标", "质量指标", "培训合格率", "≥90%", "95%"),
+                    _ind("A", 3, "效益指标", "社会效益指标", "群众知晓率", "≥80%", "85%"),
+                    _ind("A", 4, "满意度指标", "服务对象满意度指标", "学员满意度", "≥95%", "满意96人/共100人", "问卷")])
+    b = Project(code="B", name="乙项目", funds=Funds(total=300 * WAN, fiscal=300 * WAN),
+                budget_full_year=300 * WAN, executed=270 * WAN, indicators=[
+                    _ind("B", 1, "产出指标", "数量指标", "维修路灯数", "≥50个", "50个"),
+                    _ind("B", 2, "产出指标", "质量指标", "维修质量", "优", "优"),
+                    _ind("B", 3, "效益指标", "社会效益指标", "设施完好率", "≥95%", "96%"),
+                    _ind("B", 4, "满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "满意92人/共100人", "问卷")])
+    return Targets(year=2023, unit=Unit(code="900001", name="测试单位"), projects=[a, b])
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ev")
+    write_results(evaluate(year_targets(), "mof-2020", as_of="2023-12-31"), folder)
+    return folder / "results.json"
+
+
+def _fill(pack, out, cells: dict[str, dict[str, object]]):
+    """Write reviewer values: {indicator id: {header: value}}."""
+    wb = load_workbook(pack)
+    ws = wb["指标复核"]
+    head = {c.value: c.column for c in ws[1]}
+    for row in ws.iter_rows(min_row=2):
+        iid = row[head["指标ID"] - 1].value
+        for header, value in cells.get(iid, {}).items():
+            ws.cell(row=row[0].row, column=head[header], value=value)
+    wb.save(out)
+    return out
+
+
+REVIEW = {
+    "A-1": {"复核完成值": "80人次", "复核意见": "签到表只有80人次"},
+    "A-3": {"复核得分": 24},
+    "B-2": {"复核得分": 20, "复核意见": "个别路灯返修"},
+    "B-4": {"复核意见": "问卷抽查无误"},
+}
+
+
+def test_self_scores_are_the_hand_worked_ones(results):
+    ev = load_results(results)
+    assert ev.projects["total"].tolist() == [100.0, 99.0]
+    assert ev.department["total"] == 99.25
+
+
+def test_round_trip_gives_the_hand_worked_deviations(results, tmp_path):
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", REVIEW)
+    out = tmp_path / "merged"
+    result = merge_review(results, filled, out)
+
+    assert (result.reviewed, result.rescored, result.scored_by_reviewer) == (4, 1, 2)
+    ind = result.evaluation.indicators.set_index("indicator_id")
+    assert ind.loc["A-1", "review_score"] == 20.0 and ind.loc["A-1", "deviation"] == 5.0
+    assert ind.loc["A-3", "review_score"] == 24.0 and ind.loc["A-3", "deviation"] == 6.0
+    assert ind.loc["B-2", "review_score"] == 20.0 and ind.loc["B-2", "deviation"] == 5.0
+    assert ind.loc["B-4", "review_score"] == 10.0 and ind.loc["B-4", "deviation"] == 0.0
+    assert ind.loc["A-2", "deviation"] == 0.0 and ind.loc["A-2", "review_method"] == ""
+    proj = result.evaluation.projects.set_index("project_code")
+    assert proj.loc["A", "review_total"] == 89.0 and proj.loc["A", "deviation"] == 11.0
+    assert proj.loc["A", "review_grade"] == "良"
+    assert proj.loc["B", "review_total"] == 94.0 and proj.loc["B", "deviation"] == 5.0
+    dept = result.evaluation.department
+    assert (dept["total"], dept["review_total"], dept["deviation"]) == (99.25, 92.75, 6.5)
+
+    # deviation.csv: 部门, then each project with its reviewed indicators.
+    text = (out / "deviation.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["层级"], r["项目编码"], r["指标ID"], r["自评偏差"]) for r in rows] == [
+        ("部门", "", "", "6.50"),
+        ("项目", "A", "", "11.00"), ("指标", "A", "A-1", "5.00"), ("指标", "A", "A-3", "6.00"),
+        ("项目", "B", "", "5.00"), ("指标", "B", "B-2", "5.00"), ("指标", "B", "B-4", "0.00"),
+    ]
+    assert rows[2]["复核完成值"] == "80人次" and rows[2]["复核方式"] == "按复核完成值重新计分"
+    assert rows[6]["复核意见"] == "问卷抽查无误"
+
+    # The merged results read back, with the review columns.
+    merged = load_results(out / "results.json")
+    assert "review_score" in merged.indicators.columns and merged.department["review_total"] == 92.75
+    header = (out / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "review_score" in header and "deviation" in header
+
+
+def test_merging_an_untouched_pack_changes_nothing(results, tmp_path):
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    result = merge_review(results, pack, tmp_path / "merged")
+    assert result.reviewed == 0
+    assert result.evaluation.department["deviation"] == 0.0
+    assert result.evaluation.projects["deviation"].tolist() == [0.0, 0.0]
+
+
+def _refused(results, tmp_path, cells):
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", cells)
+    with pytest.raises(DataError) as exc:
+        merge_review(results, filled, tmp_path / "merged")
+    return exc.value
+
+
+def test_qualitative_score_outside_its_tier_is_refused(results, tmp_path):
+    # B-2 is row 7 (header, four rows of 甲, B-1); 15 of 25 is 60 %, below 达成 [80 %, 100 %].
+    err = _refused(results, tmp_path, {"B-2": {"复核得分": 15}})
+    loc = err.location
+    assert (loc.file.endswith("filled.xlsx"), loc.row, loc.column, loc.value) == (True, 7, "复核得分", "15")
+    assert "达成" in err.render()
+    assert not (tmp_path / "merged").exists()
+
+
+@pytest.mark.parametrize("cells, column, value", [
+    ({"A-1": {"复核得分": 30}}, "复核得分", "30"),            # above the weight 25
+    ({"A-1": {"复核得分": -1}}, "复核得分", "-1"),
+    ({"A-1": {"复核得分": "很好"}}, "复核得分", "很好"),
+    ({"A-1": {"复核得分": "=20+5"}}, "复核得分", "=20+5"),   # a formula is not a score
+])
+def test_bad_review_scores_are_refused_with_their_cell(results, tmp_path, cells, column, value):
+    err = _refused(results, tmp_path, cells)
+    assert (err.location.row, err.location.column, err.location.value) == (2, column, value)
+
+
+def test_unknown_indicator_is_refused(results, tmp_path):
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    wb = load_workbook(pack)
+    ws = wb["指标复核"]
+    head = {c.value: c.column for c in ws[1]}
+    ws.cell(row=3, column=head["指标ID"], value="A-99")
+    ws.cell(row=3, column=head["复核得分"], value=10)
+    wb.save(tmp_path / "filled.xlsx")
+    with pytest.raises(DataError) as exc:
+        merge_review(results, tmp_path / "filled.xlsx", tmp_path / "merged")
+    assert (exc.value.location.row, exc.value.location.value) == (3, "A-99")
+
+
+def test_not_a_review_pack(results, tmp_path):
+    bad = tmp_path / "other.xlsx"
+    from openpyxl import Workbook
+
+    Workbook().save(bad)
+    with pytest.raises(FormatError, match="指标复核"):
+        merge_review(results, bad, tmp_path / "merged")
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(FormatError):
+        merge_review(results, text, tmp_path / "merged")
