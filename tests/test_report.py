@@ -92,8 +92,11 @@ def test_department_page_summary(doc):
     # 社区工作经费: 140.00 万元 budget, 117.60 executed, 84.00 %, 1 needing review.
     third = [_text(td) for td in body_rows[2].xpath("td")]
     assert third[2:5] == ["140.00", "117.60", "84.00%"]
-    assert third[-4:] == ["65.37", "中", "2", "1"]
+    # A needs-review row makes the total provisional (暂定).
+    assert third[-4:] == ["65.37暂定", "中", "2", "1"]
     assert body_rows[2].get("class") == "has-review"
+    first = [_text(td) for td in body_rows[0].xpath("td")]
+    assert first[-4:] == ["100.00", "优", "0", "0"]
 
 
 def test_meta_shown(doc):

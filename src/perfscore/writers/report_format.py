@@ -29,25 +29,22 @@ SEVERITY_LABELS = {"error": "错误", "warn": "警告", "info": "提示"}
 GRADE_BANDS = (("优", 90.0), ("良", 80.0), ("中", 60.0), ("差", 0.0))
 GRADE_CLASSES = {"优": "g-a", "良": "g-b", "中": "g-c", "差": "g-d"}
 
-# Flag ids the engine sets on an indicator, with the words a reader sees. An id
-# not listed here is shown as written, so a new flag is never hidden.
+# Indicator flag ids the engine sets (scoring/engine.py), with the words a reader
+# sees. An id not listed here is shown as written, so a new flag is never hidden.
+# ``missed`` is not listed as a tag: the 未满分 status badge already says it.
 FLAG_LABELS = {
-    "inferred": "方向为推断",
-    "inferred-direction": "方向为推断",
-    "overshoot": "超额完成≥130%，指标值可能设置偏低",
-    "over-achievement": "超额完成≥130%，指标值可能设置偏低",
-    "capped": "执行率超过100%，按100%计",
-    "exec-capped": "执行率超过100%，按100%计",
-    "exec-low": "执行率低于90%",
-    "approx": "实际值为约数",
+    "overshoot": "超过指标值130%，指标值可能设置偏低",
+    "overshoot_deducted": "超额完成，按偏差扣分",
     "late": "逾期完成",
-    "survey-ci": "满意度置信区间下限低于指标值",
-    "survey-ci-below": "满意度置信区间下限低于指标值",
-    "no-satisfaction": "无满意度指标，已按比例折算",
-    "rescaled": "含不适用指标，已按比例折算",
-    "explicit-score": "采用单位填报得分",
-    "missing-reason": "未达标但未填写偏差原因",
+    "not_completed": "未完成",
+    "grade_below": "等级低于目标",
+    "actual_after_as_of": "完成日期晚于评价日期",
+    "self_score": "采用单位填报得分",
+    "self_score_differs": "填报得分与计算得分不一致",
+    "survey_ci_below_target": "满意度95%置信区间下限低于指标值",
+    "inferred": "比较方向为推断",
 }
+HIDDEN_FLAGS = frozenset({"missed"})
 
 
 def is_missing(value: object) -> bool:
@@ -107,10 +104,11 @@ def text(value: object) -> str:
 
 
 def flag_list(value: object) -> list[str]:
-    """The ';'-joined flag ids of an indicator, in their given order, without blanks."""
+    """The ';'-joined flag ids of an indicator, in their given order, without
+    blanks and without those a status badge already shows."""
     if is_missing(value):
         return []
-    return [f.strip() for f in str(value).split(";") if f.strip()]
+    return [f.strip() for f in str(value).split(";") if f.strip() and f.strip() not in HIDDEN_FLAGS]
 
 
 def flag_label(flag_id: str) -> str:

@@ -148,6 +148,8 @@ class ProjectView:
     grade: str
     grade_class: str
     total_arithmetic: str
+    notes: str                # the engine's notes on the project (执行率、折算、暂定 …)
+    incomplete: bool          # total is provisional: rows need review or execution missing
     n_indicators: int
     n_missed: int
     n_review: int
@@ -200,7 +202,12 @@ class ReportView:
     chart_monitoring: Markup | None
     monitoring_note: str
     findings: list[FindingGroup]
-    subgoals: list[dict]
+    department_table: DepartmentTable | None
+    profile_description: str
+    weighting_note: str
+    grade_counts: list[tuple[str, int]]
+    n_incomplete: int
+    review_policy: str
     compare: list[CompareRow]
     compare_unmatched: list[str]
     compare_previous: dict
@@ -236,6 +243,14 @@ def _spans(values: list[tuple]) -> list[int]:
             spans[start] = i - start
             start = i
     return spans
+
+
+def _truthy(value: object) -> bool:
+    if is_missing(value):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)
 
 
 def _same(a: str, b: str) -> bool:
@@ -281,6 +296,13 @@ def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
         reading = text(r.get("actual_reading"))
         missed = (status == SCORED and weight is not None and score is not None
                   and score < weight - 1e-9)
+        flags = flag_list(r.get("flags"))
+        if _truthy(r.get("inferred")) and "inferred" not in flags:
+            flags.append("inferred")
+        ci_low, ci_high = _float(r.get("ci_low")), _float(r.get("ci_high"))
+        if ci_low is not None and ci_high is not None:
+            ci = f"95%置信区间 {fixed(ci_low)}%–{fixed(ci_high)}%"
+            reading = f"{reading}；{ci}" if reading else ci
         rows.append(IndicatorRow(
             level1=text(r.get("level1")),
             level2=text(r.get("level2")),
@@ -297,7 +319,7 @@ def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
             status_label=STATUS_LABELS.get(status, status),
             arithmetic=text(r.get("arithmetic")),
             review_reason=text(r.get("review_reason")),
-            flags=[flag_label(f) for f in flag_list(r.get("flags"))],
+            flags=[flag_label(f) for f in flags],
             reason=text(r.get("reason")),
             evidence=text(r.get("evidence")),
             missed=missed,
@@ -327,18 +349,21 @@ def _exec_arithmetic(budget: float | None, executed: float | None, weight: float
 
 
 def _total_arithmetic(exec_score: float | None, blocks: list[tuple[str, float | None]],
-                      total: float | None, applicable: float, earned: float) -> str:
+                      total: float | None, applicable: float | None, earned: float | None) -> str:
+    """The 总分 worked out: the sum of its parts, or, when not-applicable rows or a
+    missing block took weight out, the earned points over the applicable weight."""
     if total is None:
         return "总分未能计算，需复核。"
     parts = [("预算执行", exec_score)] + blocks
     known = [(label, v) for label, v in parts if v is not None]
     summed = sum(v for _, v in known)
     terms = " + ".join(f"{label} {fixed(v)}" for label, v in known)
-    if known and abs(summed - total) < _TOLERANCE:
+    rescaled = applicable is not None and earned is not None and abs(applicable - 100.0) > _TOLERANCE
+    if known and not rescaled and abs(summed - total) < _TOLERANCE:
         return f"总分 = {terms} = {fixed(total)}"
-    if applicable > 0 and abs(earned / applicable * 100 - total) < _TOLERANCE:
+    if rescaled and applicable > 0 and abs(earned / applicable * 100 - total) < _TOLERANCE:
         return (f"总分 = 得分合计 {fixed(earned)} ÷ 适用分值合计 {fixed(applicable)} × 100 = "
-                f"{fixed(total)}（不适用或无满意度指标时按适用分值折算为百分制；分项：{terms}）")
+                f"{fixed(total)}（不适用的分值不计入，按适用分值折算为百分制；得分合计 = {terms}）")
     return f"总分 {fixed(total)}（按所用评分规则计算；分项：{terms}）"
 
 
@@ -374,7 +399,8 @@ def _monitor_rows(records: list[dict]) -> list[MonitorRow]:
             planned=pct_number(r.get("planned_pct")),
             actual=pct_number(r.get("actual_pct")),
             lag=shown,
-            lagging=lag is not None and lag > _TOLERANCE,
+            lagging=(_truthy(r.get("lagging")) if "lagging" in r
+                     else lag is not None and lag > _TOLERANCE),
         ))
     return rows
 
@@ -431,6 +457,9 @@ def _project_views(ev: Evaluation, targets: Targets | None,
             block_values.append((label, value))
             if in_block or value is not None:
                 block_parts.append(BlockPart(label, fixed(value), fixed(block_weight)))
+        # The engine's own figures win over the sums above when it gives them.
+        applicable = _float(p.get("applicable_weight")) if "applicable_weight" in p else applicable
+        earned = _float(p.get("raw_total")) if "raw_total" in p else earned
 
         goals = list(source.goals) if source else []
         goals_actual = text(p.get("goals_actual"))
@@ -461,6 +490,8 @@ def _project_views(ev: Evaluation, targets: Targets | None,
             grade=text(p.get("grade")) or DASH,
             grade_class=grade_class(p.get("grade")),
             total_arithmetic=_total_arithmetic(escore, block_values, total, applicable, earned),
+            notes=text(p.get("notes")),
+            incomplete=_truthy(p.get("incomplete")) or any(r.status == NEEDS_REVIEW for r in rows),
             n_indicators=len(rows),
             n_missed=sum(1 for r in rows if r.missed),
             n_review=sum(1 for r in rows if r.status == NEEDS_REVIEW),
@@ -631,28 +662,89 @@ def _compare(ev: Evaluation, previous: Evaluation | None) -> tuple[list[CompareR
 # --- department ----------------------------------------------------------------------
 
 
-def _subgoals(dep: dict) -> list[dict]:
-    """The 部门整体 分项目标 table, when the engine scored it: a list of records."""
-    table = dep.get("subgoals")
-    if isinstance(table, pd.DataFrame):
-        table = table.to_dict("records")
-    if not isinstance(table, list):
-        return []
-    out = []
-    for r in table:
-        if not isinstance(r, dict):
-            continue
-        out.append({
-            "title": text(r.get("title")),
-            "level3": text(r.get("level3") or r.get("indicator")),
-            "target": text(r.get("target")),
-            "actual": text(r.get("actual")),
-            "weight": fixed(r.get("weight")),
-            "score": fixed(r.get("score")),
-            "status": STATUS_LABELS.get(text(r.get("status")), text(r.get("status"))),
-            "arithmetic": text(r.get("arithmetic")),
-        })
-    return out
+@dataclass
+class DepartmentTable:
+    """The 部门整体支出绩效自评表: execution, the department's own indicators
+    grouped by 分项目标 (in the 一级 column), total and grade."""
+
+    exec_weight: str
+    exec_score: str
+    rows: list[IndicatorRow]
+    total: str
+    grade: str
+    grade_class: str
+    total_arithmetic: str
+    incomplete: bool
+
+
+def _department_table(dep: dict) -> DepartmentTable | None:
+    """From ``department['goals']`` when the engine scored the department's own
+    goals: a dict with exec_weight, exec_score, raw_total, applicable_weight,
+    total, grade, incomplete and ``indicators`` (records with a ``subgoal``)."""
+    goals = dep.get("goals")
+    if not isinstance(goals, dict):
+        return None
+    records = goals.get("indicators")
+    if isinstance(records, pd.DataFrame):
+        records = records.to_dict("records")
+    if not isinstance(records, list) or not records:
+        return None
+    # The layout of a project table, with 分项目标 where the 一级 sits and
+    # 一级·二级 together in the second column.
+    shaped = []
+    for r in records:
+        r = dict(r)
+        kind = "·".join(x for x in (text(r.get("level1")), text(r.get("level2"))) if x)
+        r["level1"], r["level2"] = text(r.get("subgoal")), kind
+        shaped.append(r)
+    rows = _indicator_rows(shaped)
+    total = _float(goals.get("total"))
+    escore = _float(goals.get("exec_score"))
+    earned, applicable = _float(goals.get("raw_total")), _float(goals.get("applicable_weight"))
+    if applicable is not None and earned is not None and abs(applicable - 100.0) > _TOLERANCE:
+        arithmetic = _total_arithmetic(escore, [], total, applicable, earned)
+    else:
+        scored = sum(_float(r.get("score")) or 0.0 for r in records if text(r.get("status")) == SCORED)
+        arithmetic = _total_arithmetic(escore, [("部门指标", scored)], total, None, None)
+    return DepartmentTable(
+        exec_weight=fixed(goals.get("exec_weight")),
+        exec_score=fixed(escore),
+        rows=rows,
+        total=fixed(total),
+        grade=text(goals.get("grade")) or DASH,
+        grade_class=grade_class(goals.get("grade")),
+        total_arithmetic=arithmetic,
+        incomplete=_truthy(goals.get("incomplete")) or any(r.status == NEEDS_REVIEW for r in rows),
+    )
+
+
+# Labels of the keys of meta['sources'] (where the inputs were read from).
+SOURCE_LABELS = {"file": "文件", "format": "格式", "sha256": "SHA-256", "targets": "绩效目标",
+                 "actuals": "实际完成值", "profile": "评分规则"}
+
+
+def _sources(meta: dict) -> list[tuple[str, str]]:
+    sources = meta.get("sources") or meta.get("source") or {}
+    if isinstance(sources, dict):
+        return [(SOURCE_LABELS.get(str(k), str(k)), text(v)) for k, v in sources.items() if text(v)]
+    if isinstance(sources, (list, tuple)):
+        return [("", text(v)) for v in sources if text(v)]
+    return [("", text(sources))] if text(sources) else []
+
+
+# What a needs-review row does to the total, by the profile's policy (meta).
+REVIEW_POLICY_TEXT = {
+    "zero": "暂按0分计入（分值保留在分母中），总分为暂定",
+    "exclude": "暂不计入（按不适用折算），总分为暂定",
+}
+
+
+def _grade_counts(dep: dict, views: list[ProjectView]) -> list[tuple[str, int]]:
+    """Projects per grade: the engine's counts when given, else counted here."""
+    given = dep.get("grades")
+    if isinstance(given, dict) and given:
+        return [(text(g), int(n)) for g, n in given.items()]
+    return [(g, sum(1 for v in views if v.grade == g)) for g, _ in GRADE_BANDS]
 
 
 def build_view(ev: Evaluation, *, targets: Targets | None = None,
@@ -696,13 +788,6 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     totals_title, totals_chart = _totals_chart(ev)
     mon_chart, mon_note = _monitoring_chart(ev)
     compare, unmatched, previous_summary = _compare(ev, previous)
-    sources = meta.get("sources") or meta.get("source") or {}
-    if isinstance(sources, dict):
-        source_items = [(str(k), str(v)) for k, v in sources.items()]
-    elif isinstance(sources, (list, tuple)):
-        source_items = [("", str(v)) for v in sources]
-    else:
-        source_items = [("", str(sources))]
 
     title_year = f"{year}年度" if year else ""
     return ReportView(
@@ -712,7 +797,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         year=year or DASH,
         as_of=text(meta.get("as_of")) or DASH,
         profile=text(meta.get("profile")) or DASH,
-        sources=source_items,
+        sources=_sources(meta),
         total=fixed(dep.get("total")),
         grade=text(dep.get("grade")) or DASH,
         grade_class=grade_class(dep.get("grade")),
@@ -736,7 +821,13 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         chart_monitoring=mon_chart,
         monitoring_note=mon_note,
         findings=groups,
-        subgoals=_subgoals(dep),
+        department_table=_department_table(dep),
+        profile_description=text(meta.get("profile_description")),
+        weighting_note=text(dep.get("note")),
+        grade_counts=_grade_counts(dep, views),
+        n_incomplete=sum(1 for v in views if v.incomplete),
+        review_policy=REVIEW_POLICY_TEXT.get(text(meta.get("needs_review_policy")),
+                                             "得分待定，总分为暂定"),
         compare=compare,
         compare_unmatched=unmatched,
         compare_previous=previous_summary,

@@ -1,0 +1,107 @@
+"""The report of the real sample year (丰润区燕山路办事处 2023: 11 projects, 77
+indicators), scored by the engine from data/yanshan-2023/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from perfscore.cli import main
+from perfscore.extract import load_targets
+from perfscore.readers.actuals import attach_actuals, read_actuals
+from perfscore.scoring import evaluate
+from perfscore.writers.html import render_report
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "yanshan-2023"
+
+
+def _text(node) -> str:
+    return re.sub(r"\s+", " ", node.text_content()).strip()
+
+
+@pytest.fixture(scope="module")
+def year():
+    targets = attach_actuals(load_targets(DATA / "targets.json"), read_actuals(DATA / "actuals.csv"))
+    ev = evaluate(targets, as_of="2024-01-31")
+    html = render_report(ev, targets=targets)
+    return ev, targets, html, lxml.html.fromstring(html)
+
+
+def _sections(doc) -> dict[str, object]:
+    out = {}
+    for sec in doc.xpath('//section[@class="project"]'):
+        code = _text(sec.xpath('.//table[@class="form"]//tr[th="项目编码"]/td[1]')[0])
+        out[code] = sec
+    return out
+
+
+def test_all_11_projects_and_77_indicators_with_their_scores(year):
+    ev, targets, html, doc = year
+    assert len(targets.projects) == 11 and targets.indicator_count() == 77
+    sections = _sections(doc)
+    assert list(sections) == [p.code for p in targets.projects]
+    seen = 0
+    for project in targets.projects:
+        sec = sections[project.code]
+        assert _text(sec.xpath('.//tr[th="项目名称"]/td')[0]) == project.name
+        rows = sec.xpath('.//table[@class="indicators"]/tbody/tr[td[@class="l3"]]')
+        assert [_text(r.xpath('td[@class="l3"]')[0]) for r in rows] == [i.level3 for i in project.indicators]
+        scored = ev.indicators[ev.indicators["project_code"] == project.code]
+        for tr, ind in zip(rows, scored.itertuples()):
+            cells = tr.xpath("td")
+            l3 = [i for i, c in enumerate(cells) if c.get("class") == "l3"][0]
+            weight, score = _text(cells[l3 + 3]), _text(cells[l3 + 4])
+            assert weight == f"{ind.weight:.2f}"
+            assert score == (f"{ind.score:.2f}" if ind.status == "scored" else "—")
+            seen += 1
+        p = ev.projects[ev.projects["project_code"] == project.code].iloc[0]
+        total_row = _text(sec.xpath('.//tr[@class="total-row"]')[0])
+        assert f"{p.total:.2f}" in total_row and p.grade in total_row
+    assert seen == 77
+
+
+def test_department_figures(year):
+    ev, _, _, doc = year
+    cards = _text(doc.xpath('//div[@class="cards"]')[0])
+    dep = ev.department
+    assert f"{dep['total']:.2f}" in cards and f"自评等级：{dep['grade']}" in cards
+    assert f"{dep['budget'] / 10000:.2f}" in cards
+    rows = doc.xpath('//table[@class="summary"]/tbody/tr')
+    assert len(rows) == 11
+    # The 部门整体支出绩效自评表 lists the department's own indicators.
+    goals = dep["goals"]["indicators"]
+    table = doc.xpath('//section[@id="dept-table"]//table[contains(@class, "indicators")]')[0]
+    l3 = [_text(td) for td in table.xpath('tbody/tr/td[@class="l3"]')]
+    assert l3 == [g["level3"] for g in goals]
+
+
+def test_the_years_marks_are_visible(year):
+    ev, _, _, doc = year
+    sections = _sections(doc)
+    ind = ev.indicators
+    # The not-applicable and the needs-review rows of the sample year.
+    for status, css in (("not_applicable", "st-not-applicable"), ("needs_review", "st-needs-review")):
+        rows = ind[ind["status"] == status]
+        assert len(rows) >= 1
+        for r in rows.itertuples():
+            sec = sections[r.project_code]
+            tr = [t for t in sec.xpath('.//table[@class="indicators"]/tbody/tr[td[@class="l3"]]')
+                  if _text(t.xpath('td[@class="l3"]')[0]) == r.level3][0]
+            assert css in tr.get("class")
+    # A satisfaction survey given as counts shows its confidence interval.
+    assert "95%置信区间" in _text(doc)
+    # A project over 100 % execution says it was capped.
+    assert "执行率超过100%，按100%计" in _text(doc)
+
+
+def test_evaluate_command_writes_the_report(tmp_path):
+    out = tmp_path / "out"
+    code = main(["evaluate", str(DATA / "targets.json"), str(DATA / "actuals.csv"),
+                 "-o", str(out), "--as-of", "2024-01-31"])
+    assert code == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "丰润区燕山路办事处" in html and "2024-01-31" in html
+    assert str(tmp_path) not in html
