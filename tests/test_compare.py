@@ -454,3 +454,16 @@ def test_last_years_results_against_this_years_targets(tmp_path):
     street = next(pt for pt in c.projects if pt.name == "2023年街道体制经费")
     st = next(it.steps[0] for it in street.indicators if it.name == "宣传品数量")
     assert (FLAG_NOT_ABOVE_LAST_ACTUAL in st.flags) == reached
+
+
+def test_project_first_seen_in_the_third_year_has_a_step_for_each_pair():
+    a = year(2021, proj("甲", [ind("x", "≥1个")], code="A"))
+    b = year(2022, proj("甲", [ind("x", "≥1个")], code="A"))
+    c3 = year(2023, proj("甲", [ind("x", "≥2个")], code="A"), proj("乙", [ind("y", "≥1个")], code="B"))
+    c = compare([a, b, c3])
+    late = c.projects[1]
+    assert [m is not None for m in late.members] == [False, False, True]
+    assert late.steps[0] is None and late.steps[1].change == "new"
+    assert [st.change if st else None for st in late.indicators[0].steps] == [None, "new"]
+    table = comparison_table(c)
+    assert list(table[table.project_name_after == "乙"].change) == ["new", "new"]  # project, indicator
