@@ -454,6 +454,13 @@ def test_last_years_results_against_this_years_targets(tmp_path):
     street = next(pt for pt in c.projects if pt.name == "2023年街道体制经费")
     st = next(it.steps[0] for it in street.indicators if it.name == "宣传品数量")
     assert (FLAG_NOT_ABOVE_LAST_ACTUAL in st.flags) == reached
+    # The report section shows last year's total and grade of every project.
+    from perfscore.compare import render_comparison_section
+    from perfscore.writers.report_format import fixed
+
+    section = render_comparison_section(c)
+    for total, grade in zip(ev.projects.total, ev.projects.grade):
+        assert f"{fixed(total)} <span class=\"grade" in section and f">{grade}</span>" in section
 
 
 def test_project_first_seen_in_the_third_year_has_a_step_for_each_pair():
