@@ -4,6 +4,7 @@ indicators), scored by the engine from data/yanshan-2023/."""
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -12,7 +13,7 @@ import pytest
 from perfscore.cli import main
 from perfscore.extract import load_targets
 from perfscore.readers.actuals import attach_actuals, read_actuals
-from perfscore.scoring import evaluate
+from perfscore.scoring import evaluate, load_results
 from perfscore.writers.html import render_report
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "yanshan-2023"
@@ -97,7 +98,8 @@ def test_the_years_marks_are_visible(year):
     assert "执行率超过100%，按100%计" in _text(doc)
 
 
-def test_evaluate_command_writes_the_report(tmp_path):
+def test_evaluate_command_writes_the_report(tmp_path, year):
+    ev, targets, _, _ = year
     out = tmp_path / "out"
     code = main(["evaluate", str(DATA / "targets.json"), str(DATA / "actuals.csv"),
                  "-o", str(out), "--as-of", "2024-01-31"])
@@ -105,3 +107,22 @@ def test_evaluate_command_writes_the_report(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "丰润区燕山路办事处" in html and "2024-01-31" in html
     assert str(tmp_path) not in html
+    # The report rebuilt from results.json is the same page (results.json keeps
+    # everything the report shows).
+    loaded = load_results(out / "results.json")
+    assert render_report(loaded, targets=targets) == html
+    ev.meta, saved = loaded.meta, ev.meta
+    try:
+        assert render_report(ev, targets=targets) == html
+    finally:
+        ev.meta = saved
+
+
+def test_evaluate_pdf_without_weasyprint_says_how_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)   # import now fails
+    code = main(["evaluate", str(DATA / "targets.json"), str(DATA / "actuals.csv"),
+                 "-o", str(tmp_path / "out"), "--as-of", "2024-01-31", "--pdf"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "错误：生成PDF需要可选组件WeasyPrint，请先安装：pip install 'perfscore[pdf]'"
+    assert not (tmp_path / "out" / "report.pdf").exists()

@@ -13,6 +13,12 @@ from perfscore.errors import UsageError
 INSTALL_HINT = "pip install 'perfscore[pdf]'"
 
 
+def ensure_available() -> None:
+    """Raise the install-hint UsageError now if WeasyPrint is missing, so a
+    command can refuse ``--pdf`` before it writes anything."""
+    _weasyprint()
+
+
 def _weasyprint():
     try:
         import weasyprint
