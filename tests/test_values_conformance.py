@@ -6,7 +6,6 @@ reading a finance officer expects; new strings go into the data, not into new te
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from pathlib import Path

@@ -9,6 +9,7 @@ without an operator), then qualitative wording. What matches none of them is
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from perfscore.values.dates import parse_deadline
@@ -71,7 +72,9 @@ def _canonical_period(period: str) -> str:
 
 
 def infer_direction(level1: str | None, level2: str | None, level3: str | None) -> tuple[str, str]:
-    """The direction of a bare number and why (成本 → ≤; names of things kept low → ≤; else ≥)."""
+    """The direction of a bare number and why (成本 → ≤; names of things kept low → ≤; else ≥).
+    A name that is not text (None, a spreadsheet's NaN) is no name."""
+    level1, level2, level3 = (v if isinstance(v, str) else None for v in (level1, level2, level3))
     for name, label in ((level2, "二级指标"), (level1, "一级指标")):
         if name and "成本" in name:
             return "<=", f"未写比较符，按{label}「{name}」（成本类）理解为≤"
@@ -228,8 +231,26 @@ def parse_target(text: str, *, level1: str | None = None, level2: str | None = N
     ``level1``/``level2``/``level3`` (一级/二级/三级指标) give the direction of a bare
     number; ``year`` (评价年度) resolves deadlines that name no year.
     """
+    t = read_undirected(text, year)
+    if t.inferred:
+        return with_direction(t, infer_direction(level1, level2, level3))
+    return t
+
+
+def with_direction(t: Target, direction: tuple[str, str]) -> Target:
+    """A bare number's reading completed with its inferred operator and why."""
+    op, why = direction
+    return replace(t, op=op, reason=f"{why}；{t.reason}" if t.reason else why)
+
+
+def read_undirected(text: str, year: int | None = None) -> Target:
+    """The reading without the indicator's context: a bare number comes back with
+    ``inferred=True`` and ``op=None``, for ``with_direction`` to complete. Kept apart
+    so that a column parser can read each distinct string once (``batch``)."""
     if not isinstance(text, str):
-        return _unreadable("" if text is None else str(text), "指标值不是文字")
+        if text is None or (isinstance(text, float) and text != text):   # an empty cell (None / NaN)
+            return _unreadable("", "指标值为空")
+        return _unreadable(str(text), "指标值不是文字")
     s = normalize(text)
     if not s:
         return _unreadable(text, "指标值为空")
@@ -265,14 +286,14 @@ def parse_target(text: str, *, level1: str | None = None, level2: str | None = N
         if not has_digit and not re.search(CHINESE, s):
             return _unreadable(text, "无法识别的定性表述（不在已知词表中），请人工确认")
         return _unreadable(text, f"无法识别：{exc.args[0]}")
-    return _comparison(text, s, q, level1, level2, level3)
+    return _comparison(text, s, q)
 
 
 def _fields(t: Target) -> dict:
     return {name: getattr(t, name) for name in Target.__slots__}
 
 
-def _comparison(text: str, s: str, q: Quantity, level1, level2, level3) -> Target:
+def _comparison(text: str, s: str, q: Quantity) -> Target:
     if q.desc and any(marker in q.desc for marker in words.CHANGE_MARKERS) and not q.op:
         return _unreadable(text, f"「{q.desc}」是相对上年（或基期）的变化量，缺少基数，请改写为目标值")
     op, conflict = _decide_op(q)
@@ -291,9 +312,7 @@ def _comparison(text: str, s: str, q: Quantity, level1, level2, level3) -> Targe
     if q.approx:
         op = "="
     elif op is None:
-        op, why = infer_direction(level1, level2, level3)
-        inferred = True
-        notes.insert(0, why)
+        inferred = True            # the operator comes from the context: with_direction
     value = float(q.value)
     return Target(
         text=text, kind="comparison", op=op, value=value,
