@@ -258,19 +258,21 @@ def test_monitoring_table_marks_lag_and_lead(doc):
 def test_previous_year_comparison():
     ev, prev = sample_evaluation(), sample_evaluation()
     prev.meta["year"] = 2022
-    prev.department["total"] = 70.0
-    prev.projects["project_code"] = ["OLD1", "P002", "OLD3"]
-    prev.projects["project_name"] = ["2022年街道体制经费", SCRIPT_NAME, "已撤销项目"]
+    prev.projects["project_name"] = ["2022年街道体制经费", SCRIPT_NAME, "社区工作经费"]
     prev.projects["total"] = [95.0, 92.65, 50.0]
-    doc = lxml.html.fromstring(render_report(ev, previous=prev))
-    table = doc.xpath('//table[@class="summary compare"]')[0]
-    rows = [[_text(td) for td in tr.xpath("td")] for tr in table.xpath("tbody/tr")]
-    # By name without the year prefix, by code, and a project new this year.
-    assert rows[0][:5] == ["街道体制经费", "2022年街道体制经费", "95.00", "100.00", "+5.00"]
-    assert rows[1][2:5] == ["92.65", "92.65", "0.00"]
-    assert rows[2][1] == "（上年无此项目）"
-    assert "已撤销项目" in _text(doc)
-    assert "上年部门整体得分 70.00" in _text(doc)
+    html = render_report(ev, previous=prev)
+    doc = lxml.html.fromstring(html)
+    section = doc.xpath('//section[@id="comparison"]')
+    assert section, "the comparison section is missing"
+    text = _text(section[0])
+    assert "2022年 / 2023年" in text
+    # Last year's totals are there; the data stays text and the page self-contained.
+    for total in ("95.00", "92.65", "50.00"):
+        assert total in text
+    assert "<script" not in html.lower() and "http://" not in html and "https://" not in html
+    assert ".cmp-steps" in doc.xpath("//style")[0].text
+    # Without a previous year, no section.
+    assert not lxml.html.fromstring(render_report(ev)).xpath('//section[@id="comparison"]')
 
 
 def test_many_projects_get_a_histogram_not_a_thousand_bars():

@@ -160,18 +160,6 @@ class ProjectView:
 
 
 @dataclass
-class CompareRow:
-    name: str
-    previous_name: str
-    previous_total: str
-    total: str
-    change: str
-    change_class: str
-    previous_grade: str
-    grade: str
-
-
-@dataclass
 class ReportView:
     title: str
     unit_name: str
@@ -208,9 +196,8 @@ class ReportView:
     grade_counts: list[tuple[str, int]]
     n_incomplete: int
     review_policy: str
-    compare: list[CompareRow]
-    compare_unmatched: list[str]
-    compare_previous: dict
+    comparison: Markup | None       # the year comparison section (perfscore.compare)
+    comparison_css: Markup | None
     version: str
 
 
@@ -607,56 +594,17 @@ def _monitoring_chart(ev: Evaluation) -> tuple[Markup | None, str]:
 # --- comparison with the previous year ---------------------------------------------
 
 
-_PREFIX = re.compile(r"^(?:\d{4}年度?|[（(]\d+[)）]|\d+[.、])+")
-
-
-def _normalise_name(name: str) -> str:
-    """A project name without its year and ordinal prefixes, for matching years."""
-    return _PREFIX.sub("", re.sub(r"\s+", "", name))
-
-
-def _compare(ev: Evaluation, previous: Evaluation | None) -> tuple[list[CompareRow], list[str], dict]:
+def _comparison(ev: Evaluation, previous: Evaluation | None) -> tuple[Markup | None, Markup | None]:
+    """Last year against this year, as the compare module renders it for a report
+    (project matching, score and target changes, flags); its own autoescaping
+    jinja2 environment made the fragment, so it is markup, not text."""
     if previous is None:
-        return [], [], {}
-    prev = _records(previous.projects)
-    by_code = {text(p.get("project_code")): p for p in prev}
-    by_name: dict[str, list[dict]] = defaultdict(list)
-    for p in prev:
-        by_name[_normalise_name(text(p.get("project_name")))].append(p)
-    used: set[int] = set()
-    rows = []
-    for p in _records(ev.projects):
-        match = by_code.get(text(p.get("project_code")))
-        if match is None or id(match) in used:
-            candidates = [c for c in by_name.get(_normalise_name(text(p.get("project_name"))), [])
-                          if id(c) not in used]
-            match = candidates[0] if candidates else None
-        now = _float(p.get("total"))
-        if match is None:
-            rows.append(CompareRow(text(p.get("project_name")), "（上年无此项目）", DASH,
-                                   fixed(now), DASH, "", DASH, text(p.get("grade")) or DASH))
-            continue
-        used.add(id(match))
-        before = _float(match.get("total"))
-        change = now - before if now is not None and before is not None else None
-        rows.append(CompareRow(
-            name=text(p.get("project_name")),
-            previous_name=text(match.get("project_name")),
-            previous_total=fixed(before),
-            total=fixed(now),
-            change=(("+" if change > 0 else "") + fixed(change)) if change is not None else DASH,
-            change_class=("up" if change and change > 0 else "down" if change and change < 0 else ""),
-            previous_grade=text(match.get("grade")) or DASH,
-            grade=text(p.get("grade")) or DASH,
-        ))
-    unmatched = [text(p.get("project_name")) for p in prev if id(p) not in used]
-    dep = previous.department or {}
-    summary = {
-        "year": text(previous.meta.get("year")),
-        "total": fixed(dep.get("total")),
-        "grade": text(dep.get("grade")) or DASH,
-    }
-    return rows, unmatched, summary
+        return None, None
+    from perfscore.compare import compare, render_comparison_section
+    from perfscore.writers.compare_html import section_css
+
+    comparison = compare([previous, ev])
+    return Markup(render_comparison_section(comparison)), Markup(section_css())
 
 
 # --- department ----------------------------------------------------------------------
@@ -787,7 +735,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     statuses = ind["status"].map(text) if not ind.empty else pd.Series(dtype=str)
     totals_title, totals_chart = _totals_chart(ev)
     mon_chart, mon_note = _monitoring_chart(ev)
-    compare, unmatched, previous_summary = _compare(ev, previous)
+    comparison, comparison_css = _comparison(ev, previous)
 
     title_year = f"{year}年度" if year else ""
     return ReportView(
@@ -828,8 +776,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         n_incomplete=sum(1 for v in views if v.incomplete),
         review_policy=REVIEW_POLICY_TEXT.get(text(meta.get("needs_review_policy")),
                                              "得分待定，总分为暂定"),
-        compare=compare,
-        compare_unmatched=unmatched,
-        compare_previous=previous_summary,
+        comparison=comparison,
+        comparison_css=comparison_css,
         version=version,
     )
