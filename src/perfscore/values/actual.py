@@ -58,7 +58,19 @@ def _grade(text: str, s: str, target: Target | None) -> Actual | None:
     return Actual(text=text, kind="grade", grade=word)
 
 
-def _tier(text: str, s: str) -> Actual | None:
+def _yes_no(text: str, s: str, target: Target | None) -> Actual | None:
+    """是否… indicators: the target says which answer is met (是否发生事故 → 否)."""
+    if target is None or target.kind != "achievement" or s not in words.YES_NO:
+        return None
+    wanted = normalize(target.text)
+    if wanted not in words.YES_NO:
+        return None
+    return Actual(text=text, kind="tier", tier="达成" if s == wanted else "未达成")
+
+
+def _tier(text: str, s: str, target: Target | None = None) -> Actual | None:
+    if target is not None and target.kind == "achievement" and s == normalize(target.text):
+        return Actual(text=text, kind="tier", tier="达成", reason="与指标值表述一致")
     tier = words.TIER_OF_WORD.get(s) or words.TIER_OF_WORD.get(_plain(s))
     if tier is None:
         return None
@@ -266,9 +278,10 @@ def parse_actual(text: str | None, target: Target | None = None) -> Actual:
         return _unreadable(text, f"「{text.strip()}」是占位符，不是实际完成值")
     kind = target.kind if target is not None else None
     word_readers = (
-        (lambda: _grade(text, s, target), lambda: _tier(text, s), lambda: _completion(text, s))
+        (lambda: _grade(text, s, target), lambda: _tier(text, s, target), lambda: _completion(text, s))
         if kind == "grade" else
-        (lambda: _completion(text, s), lambda: _tier(text, s), lambda: _grade(text, s, target))
+        (lambda: _yes_no(text, s, target), lambda: _completion(text, s), lambda: _tier(text, s, target),
+         lambda: _grade(text, s, target))
     )
     for reader in word_readers:
         found = reader()

@@ -112,6 +112,10 @@ def _split(text: str, start: int, end: int) -> Quantity:
         raise NotAQuantity(f"「{text[start:end]}」不是数字")
     if pre["sign"] == "-":
         number = -number
+    if not text[start].isdigit() and text[start] != "." and (pre["desc"] or post["noun"] or pre["every"]):
+        # Chinese numerals inside words (一次性, 一站式, 一街一品) are not quantities:
+        # a Chinese numeral is read only in a clean form such as 不少于五次.
+        raise NotAQuantity(f"「{text}」中的「{text[start:end]}」是词语的一部分，不是数量")
     unit = lookup(post["unit"])
     scale = post["scale"]
     noun = post["noun"] or ""

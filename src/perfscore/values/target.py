@@ -31,7 +31,7 @@ _PERIOD_CANON = {"年度": "年", "季": "季度", "月度": "月", "星期": "�
 _MULTI_PERIOD = re.compile(r"(?P<n>\d+|[两二三四五六七八九十])个?(?P<p>月|年|周|星期|天|日|季度)")
 
 _FREQ_EVERY = re.compile(
-    rf"^(?:每|一)(?P<period>(?:\d+|[两二三四五六七八九十])个?(?:月|年|周|星期|天|日|季度)|"
+    rf"^(?:每|一)?(?P<period>(?:\d+|[两二三四五六七八九十])个?(?:月|年|周|星期|天|日|季度)|"
     r"年度|半年|季度|学期|半月|双月|月度|年|季|月|周|星期|旬|天|日)"
     rf"(?P<rest>.+)$"
 )
@@ -216,7 +216,7 @@ def _qualitative(text: str, has_digit: bool) -> Target | None:
         return Target(text=text, kind="achievement", reason="时效表述，按达成程度评分")
     if has_digit:
         return None
-    if (len(text) > 1 and text[0] in "无零" ) or text.startswith("杜绝"):
+    if (len(text) > 1 and text[0] in "无零") or text.startswith("杜绝") or text in words.YES_NO:
         return Target(text=text, kind="achievement")
     if any(marker in text for marker in words.ACHIEVEMENT_MARKERS):
         return Target(text=text, kind="achievement")

@@ -80,8 +80,13 @@ ACHIEVEMENT_MARKERS = (
     "完成", "到位", "满足", "符合", "达标", "落实", "杜绝", "促进", "推动", "改观", "健全", "完善",
     "得到", "实现", "确保", "保证", "维护", "和谐", "安全", "准确", "无误", "全覆盖", "全面", "逐步",
     "不断", "进一步", "发挥", "带动", "受益", "满意", "便利", "便捷", "改进", "巩固", "缓解", "减轻",
-    "控制在", "不超", "覆盖", "覆盖面", "获得感", "幸福感", "安全感",
+    "控制在", "不超", "覆盖", "覆盖面", "获得感", "幸福感", "安全感", "高效", "降低", "减少", "下降", "节约",
+    "压缩", "控制", "通过", "足额", "标准", "预算范围", "预算数", "预算内",
 )
+
+# Yes / no as a target (是否… indicators): qualitative; an actual that repeats the
+# target's word is met, the other word is not.
+YES_NO = ("是", "否")
 
 # Relative-change words: a number with these is a change against a base we do not know.
 CHANGE_MARKERS = ("增长", "提高", "下降", "降低", "减少", "增加", "同比", "比上年", "较上年", "环比",
