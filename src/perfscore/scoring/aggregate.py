@@ -206,24 +206,34 @@ MONITORING_COLUMNS = ["project_code", "project_name", "checkpoint", "planned_pct
 
 def monitoring_table(targets: Targets, budgets: np.ndarray, profile: Profile) -> pd.DataFrame:
     """Spending plan checkpoints against cumulative spending (monitored, not scored)."""
-    rows = []
-    tol = profile.monitoring.lag_tolerance
-    for p, budget in zip(targets.projects, budgets):
+    p_of, cps, planned, spent = [], [], [], []
+    for i, p in enumerate(targets.projects):
         points = list(p.spending_plan) + [k for k in p.spent if k not in p.spending_plan]
         for cp in points:
-            planned = p.spending_plan.get(cp)
-            spent = p.spent.get(cp)
-            actual = spent / budget * 100 if spent is not None and budget and budget > 0 else None
-            lag = planned - actual if planned is not None and actual is not None else None
-            rows.append({
-                "project_code": p.code, "project_name": p.name, "checkpoint": cp,
-                "planned_pct": planned, "spent": spent,
-                "actual_pct": None if actual is None else round(actual, 2),
-                "lag_pct": None if lag is None else round(lag, 2),
-                "lagging": bool(lag is not None and lag > tol + 1e-9),
-            })
-    frame = pd.DataFrame(rows, columns=MONITORING_COLUMNS)
-    for col in ("planned_pct", "spent", "actual_pct", "lag_pct"):
-        frame[col] = frame[col].astype(float)
-    frame["lagging"] = frame["lagging"].astype(bool)
-    return frame
+            p_of.append(i)
+            cps.append(cp)
+            v = p.spending_plan.get(cp)
+            planned.append(np.nan if v is None else v)
+            v = p.spent.get(cp)
+            spent.append(np.nan if v is None else v)
+    p_of = np.array(p_of, dtype=np.int64)
+    planned = np.array(planned, dtype=float)
+    spent = np.array(spent, dtype=float)
+    budget = np.asarray(budgets, dtype=float)[p_of] if len(p_of) else np.zeros(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        actual = np.where(budget > 0, spent / budget * 100, np.nan)
+    lag = planned - actual
+    with np.errstate(invalid="ignore"):
+        lagging = ~np.isnan(lag) & (lag > profile.monitoring.lag_tolerance + 1e-9)
+    codes = np.array([p.code for p in targets.projects], dtype=object)
+    names = np.array([p.name for p in targets.projects], dtype=object)
+    return pd.DataFrame({
+        "project_code": codes[p_of] if len(p_of) else np.array([], dtype=object),
+        "project_name": names[p_of] if len(p_of) else np.array([], dtype=object),
+        "checkpoint": np.array(cps, dtype=object),
+        "planned_pct": planned,
+        "spent": spent,
+        "actual_pct": np.round(actual, 2),
+        "lag_pct": np.round(lag, 2),
+        "lagging": lagging,
+    }, columns=MONITORING_COLUMNS)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +37,7 @@ from perfscore.scoring.evaluation import (
     SCORED,
 )
 from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
-from perfscore.scoring.parsing import Readings, read_values
+from perfscore.scoring.parsing import Readings, dense_key, read_values
 from perfscore.scoring.profile import TIER_NAMES, Profile
 from perfscore.scoring.survey import proportion_ci
 
@@ -78,7 +79,6 @@ def resolve_as_of(as_of: str | _dt.date | None, year: int | None) -> _dt.date:
 def flatten(targets: Targets) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per indicator (input order) and one row per project."""
     projects = targets.projects
-    pairs = [(i, ind) for i, p in enumerate(projects) for ind in p.indicators]
     unit_code = targets.unit.code or ""
     unit_name = targets.unit.name or ""
     pframe = pd.DataFrame({
@@ -91,17 +91,21 @@ def flatten(targets: Targets) -> tuple[pd.DataFrame, pd.DataFrame]:
         "budget_full_year": [np.nan if p.budget_full_year is None else p.budget_full_year for p in projects],
         "executed": [np.nan if p.executed is None else p.executed for p in projects],
     })
+    # No per-indicator tuples: with 10^6 live indicator objects every allocation
+    # burst triggers a full garbage collection pass over them.
+    counts = np.array([len(p.indicators) for p in projects], dtype=np.int64)
+    p_idx = np.repeat(np.arange(len(projects), dtype=np.int64), counts)
+    inds = list(chain.from_iterable(p.indicators for p in projects))
     frame = indicator_frame(
-        pairs,
+        p_idx, inds,
         p_unit_code=pframe["unit_code"].tolist(), p_unit_name=pframe["unit_name"].tolist(),
         p_code=pframe["project_code"].tolist(), p_name=pframe["project_name"].tolist())
     return frame, pframe
 
 
-def indicator_frame(pairs, *, p_unit_code, p_unit_name, p_code, p_name) -> pd.DataFrame:
-    """The indicator frame from (project index, Indicator) pairs."""
-    p_idx = np.array([i for i, _ in pairs], dtype=np.int64)
-    inds = [ind for _, ind in pairs]
+def indicator_frame(p_idx: np.ndarray, inds: list, *, p_unit_code, p_unit_name, p_code, p_name) -> pd.DataFrame:
+    """The indicator frame: ``inds`` with the index of their project in ``p_idx``."""
+    p_idx = np.asarray(p_idx, dtype=np.int64)
     take = lambda col: np.array(col, dtype=object)[p_idx] if len(p_idx) else np.array([], dtype=object)  # noqa: E731
     return pd.DataFrame({
         "p_idx": p_idx,
@@ -168,11 +172,13 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     decided = np.zeros(n, dtype=bool)
     findings: list[Finding] = []
 
-    def review(mask: np.ndarray, reason) -> None:
+    def review(mask: np.ndarray, *parts) -> None:
+        """Mark rows as needing review; the reason is concatenated only for those rows."""
         m = mask & ~decided
         if m.any():
             status[m] = NEEDS_REVIEW
-            why[m] = reason if isinstance(reason, str) else reason[m]
+            why[m] = T_.cat(*[p[m] if isinstance(p, np.ndarray) else p for p in parts]) \
+                if len(parts) > 1 else parts[0]
             decided[m] = True
 
     # The rule each row falls under (also shown for rows that end up needing review).
@@ -189,7 +195,7 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
 
     # 1. Weight, applicability, readability.
     if block_known is not None:
-        review(~block_known, "一级指标「" + level1 + f"」不在评分方案「{profile.name}」的一级指标中，无法分配分值")
+        review(~block_known, "一级指标「", level1, f"」不在评分方案「{profile.name}」的一级指标中，无法分配分值")
     na = ((kind == "not_applicable") | (ak == "not_applicable")) & ~decided
     if profile.not_applicable.mode == "full":
         rule[na] = "na-full"
@@ -198,19 +204,19 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
         rule[na] = "na"
         why[na] = "不适用：不计分，分值不计入分母"
         decided |= na
-    review(kind == "unreadable", "指标值无法识别：" + rd["t_reason"])
+    review(kind == "unreadable", "指标值无法识别：", rd["t_reason"])
     review(ak == "empty", "未填写实际完成值")
-    review(ak == "unreadable", "实际完成值无法识别：" + rd["a_reason"])
+    review(ak == "unreadable", "实际完成值无法识别：", rd["a_reason"])
 
     # 2. Does the actual fit the kind of target?
     quant = np.isin(kind, ["comparison", "range", "frequency"])
     review(quant & ~np.isin(ak, ["number", "survey"]),
-           "定量指标的实际完成值「" + actual_txt + "」不是数值，请填写实际完成的数量或比例")
+           "定量指标的实际完成值「", actual_txt, "」不是数值，请填写实际完成的数量或比例")
     t_dim, a_dim = rd["t_dim"], rd["a_dim"]
     review(quant & (t_dim != "") & (a_dim != "") & (_fam(t_dim) != _fam(a_dim)),
-           "实际完成值的单位（" + rd["a_unit"] + "）与指标值的单位（" + rd["t_unit"] + "）不可比")
+           "实际完成值的单位（", rd["a_unit"], "）与指标值的单位（", rd["t_unit"], "）不可比")
     review(quant & (rd["a_per"] != "") & (rd["t_per"] != "") & (rd["a_per"] != rd["t_per"]),
-           "实际完成值按「/" + rd["a_per"] + "」计，指标值按「/" + rd["t_per"] + "」计，不可比")
+           "实际完成值按「/", rd["a_per"], "」计，指标值按「/", rd["t_per"], "」计，不可比")
     review(quant & np.isnan(A), "实际完成值没有可比较的数值")
     review(comp & (op == ""), "指标值没有比较方向（≥、≤、=）")
     review(comp & np.isnan(T), "指标值没有数值")
@@ -227,7 +233,7 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     gr = kind == "grade"
     review(gr & ~np.isin(ak, ["grade", "tier"]), "等级指标的实际完成值应为等级（如 优、良、中、差）或达成情况")
     review(gr & (ak == "grade") & ~(rd["a_grade_idx"] >= 0),
-           "实际等级「" + rd["a_grade"] + "」不在指标值的等级序列（" + rd["t_ladder"] + "）中")
+           "实际等级「", rd["a_grade"], "」不在指标值的等级序列（", rd["t_ladder"], "）中")
     review(gr & (ak == "grade") & np.isnan(rd["t_grade_idx"]), "指标值的等级无法定位")
     ach = kind == "achievement"
     review(ach & ~np.isin(ak, ["tier", "completion"]),
@@ -310,13 +316,10 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     flags["late"] = tier_rows & (((how == "date") & (late_days > 0)) | ((how == "completion") & (on_time == 0)))
     flags["not_completed"] = by_completion & ~done
     flags["grade_below"] = by_grade & (steps > 0)
-    with np.errstate(invalid="ignore"):
-        flags["actual_after_as_of"] = (ak == "date") & ~np.isnat(a_date) & (a_date > as_of64)
 
     # 5. Explicit 得分 of the unit: validated against the tier, never silently accepted.
-    score_raw = frame["score_text"].fillna("").astype(str).str.strip()
-    has_self = (score_raw != "").to_numpy()
-    self_val = pd.to_numeric(score_raw.where(score_raw != "", None), errors="coerce").to_numpy(dtype=float)
+    score_obj, self_val = _read_self_scores(frame["score_text"])
+    has_self = score_obj != ""
     self_tier = tier_rows & has_self
     bad_number = self_tier & np.isnan(self_val)
     in_tier = np.zeros(n, dtype=bool)
@@ -332,17 +335,16 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     for i in np.flatnonzero(bad_number):
         findings.append(Finding(check="score-unreadable", severity="error",
                                 project_code=frame["project_code"].iat[i], indicator_id=frame["indicator_id"].iat[i],
-                                message=f"填报得分「{score_raw.iat[i]}」不是数字"))
+                                message=f"填报得分「{score_obj[i]}」不是数字"))
     outside = st & ~in_tier
     for i in np.flatnonzero(outside):
         findings.append(Finding(
             check="score-outside-tier", severity="error",
             project_code=frame["project_code"].iat[i], indicator_id=frame["indicator_id"].iat[i],
-            message=(f"「{frame['level3'].iat[i]}」填报得分 {score_raw.iat[i]} 不在「{tier_name[i]}」档"
+            message=(f"「{frame['level3'].iat[i]}」填报得分 {score_obj[i]} 不在「{tier_name[i]}」档"
                      f"（{lo_txt[i]}–{hi_txt[i]} 分）内，未采用，需复核")))
-    review(bad_number, "填报得分「" + score_raw.to_numpy(dtype=object) + "」不是数字")
-    review(outside, "填报得分 " + score_raw.to_numpy(dtype=object) + " 不在「" + tier_name + "」档（"
-           + lo_txt + "–" + hi_txt + " 分）内，未采用")
+    review(bad_number, "填报得分「", score_obj, "」不是数字")
+    review(outside, "填报得分 ", score_obj, " 不在「", tier_name, "」档（", lo_txt, "–", hi_txt, " 分）内，未采用")
     self_used = st & in_tier & (status == SCORED)
 
     # 6. Scores, rounded half up per indicator.
@@ -378,6 +380,17 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
                   findings=findings)
 
 
+def _read_self_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """得分 as written (stripped, '' when blank) and its number (NaN when blank or not a number),
+    each distinct cell read once."""
+    codes, uniq = pd.factorize(column, use_na_sentinel=True)
+    texts = np.array([str(u).strip() for u in uniq] + [""], dtype=object)
+    nums = pd.to_numeric(pd.Series(texts[:-1], dtype=object), errors="coerce").to_numpy(dtype=float)
+    nums = np.append(nums, np.nan)
+    take = np.where(codes < 0, len(uniq), codes)
+    return texts[take], nums[take]
+
+
 def _join_flags(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
     out = np.full(n, "", dtype=object)
     for name, mask in flags.items():
@@ -389,8 +402,18 @@ def _join_flags(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
 
 
 def _arithmetic(frame: pd.DataFrame, rd: Readings, c: dict, profile: Profile) -> np.ndarray:
+    """The arithmetic text; built once per distinct (target, actual, weight, score) and spread."""
+    key_frame = pd.DataFrame({"t": rd["t_code"], "a": rd["a_code"], "w": c["weight_q"], "s": c["score_q"],
+                              "st": c["status"], "u": c["self_used"]})
+    key, first = dense_key(key_frame, list(key_frame.columns))
+    sub = lambda x: x[first] if isinstance(x, np.ndarray) and x.shape == key.shape else x  # noqa: E731
+    c = {k: sub(v) for k, v in c.items()}
+    rd = Readings({k: sub(v) for k, v in rd.cols.items()})
+    return _arithmetic_rows(len(first), rd, c, profile)[key]
+
+
+def _arithmetic_rows(n: int, rd: Readings, c: dict, profile: Profile) -> np.ndarray:
     digits = profile.rounding.digits
-    n = len(frame)
     rule = c["rule"]
     T, A = c["T"], c["A"]
     is_money = rd["t_dim"] == "money"
@@ -492,7 +515,7 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
     if not pairs or not any((ind.actual or "").strip() for _, ind in pairs):
         return None, []
     digits = profile.rounding.digits
-    frame = indicator_frame([(0, ind) for _, ind in pairs], p_unit_code=[targets.unit.code or ""],
+    frame = indicator_frame(np.zeros(len(pairs), dtype=np.int64), [ind for _, ind in pairs], p_unit_code=[targets.unit.code or ""],
                             p_unit_name=[targets.unit.name or ""], p_code=[""], p_name=["部门整体"])
     w_table = frame["weight_table"].to_numpy(dtype=float)
     n = len(frame)
@@ -538,12 +561,14 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
 
 
 def evaluate(targets: Targets, profile: Profile | str | None = None, *,
-             as_of: str | _dt.date | None = None) -> "Evaluation":
+             as_of: str | _dt.date | None = None, checks: bool = True) -> "Evaluation":
     """Score a year: every indicator of every project, the projects and the department.
 
     ``targets`` carries the actuals (Indicator.actual / score / reason / evidence and
     Project.budget_full_year / executed / spent); ``profile`` is a Profile, a profile
     name (``weights/<name>.toml``) or a path; None is the default (mof-2020).
+    ``checks=False`` skips ``perfscore.checks`` (target and result checks), e.g. to
+    time the scoring alone.
     """
     from perfscore import __version__
     from perfscore.scoring import weights as W_
@@ -554,10 +579,10 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     prof = load_profile(profile)
     day = resolve_as_of(as_of, targets.year)
     digits = prof.rounding.digits
-    checks = _optional("perfscore.checks")
+    checker = _optional("perfscore.checks") if checks else None
     findings: list[Finding] = list(targets.findings)
-    if checks is not None:
-        findings += checks.check_targets(targets, prof)
+    if checker is not None:
+        findings += checker.check_targets(targets, prof)
 
     frame, pframe = flatten(targets)
     codes = pframe["project_code"].tolist()
@@ -590,6 +615,6 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     }
     ev = Evaluation(meta=meta, indicators=ind, projects=projects, blocks=list(weights.blocks),
                     department=department, monitoring=monitoring, findings=findings)
-    if checks is not None:
-        ev.findings = ev.findings + list(checks.check_results(ev, prof))
+    if checker is not None:
+        ev.findings = ev.findings + list(checker.check_results(ev, prof))
     return ev

@@ -30,11 +30,22 @@ class Readings:
         return self.cols[key]
 
 
+def dense_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row codes 0..k-1 of the distinct value combinations of ``columns`` (numbered in
+    order of first appearance), and the row index where each combination first appears."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        # Combine one column at a time and re-factorize, so the integer key stays small.
+        codes, uniq = pd.factorize(frame[col], use_na_sentinel=False)
+        key, _ = pd.factorize(key * (len(uniq) + 1) + codes)
+    key = np.asarray(key, dtype=np.int64)
+    return key, np.unique(key, return_index=True)[1]
+
+
 def _codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Factorize rows on ``columns``: per-row codes and the distinct rows (first seen order)."""
-    codes = frame.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(codes))).groupby(codes, sort=True).first().to_numpy()
-    return codes, frame.iloc[first][columns].reset_index(drop=True)
+    """Per-row codes and the distinct rows (first-seen order)."""
+    key, first = dense_key(frame, columns)
+    return key, frame.iloc[first][columns].reset_index(drop=True)
 
 
 def parse_distinct_targets(distinct: pd.DataFrame, year: int | None) -> list[Target]:
@@ -133,14 +144,16 @@ def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
     n = len(frame)
     t_codes, t_distinct = _codes(frame, ["target", "level1", "level2", "level3"])
     targets = parse_distinct_targets(t_distinct, year)
-    cols = {k: v[t_codes] for k, v in target_columns(targets).items()} if n else {}
+    cols = {k: v[t_codes] for k, v in target_columns(targets).items()}
 
-    has_actual = frame["actual"].notna().to_numpy() & (frame["actual"].fillna("").astype(str).str.strip() != "").to_numpy()
-    pair = pd.DataFrame({"actual": frame["actual"].where(has_actual, None), "t": t_codes})
+    raw_codes, raw_uniq = pd.factorize(frame["actual"], use_na_sentinel=True)
+    blank = np.array([str(u).strip() == "" for u in raw_uniq] + [True], dtype=bool)
+    has_actual = ~blank[np.where(raw_codes < 0, len(raw_uniq), raw_codes)]
     a_codes = np.full(n, -1, dtype=np.int64)
     idx = np.flatnonzero(has_actual)
     if len(idx):
-        sub_codes, sub_distinct = _codes(pair.iloc[idx], ["actual", "t"])
+        pair = pd.DataFrame({"actual": frame["actual"].to_numpy(dtype=object)[idx], "t": t_codes[idx]})
+        sub_codes, sub_distinct = _codes(pair, ["actual", "t"])
         a_codes[idx] = sub_codes
         tgts = [targets[i] for i in sub_distinct["t"].tolist()]
         acts = parse_distinct_actuals([str(x) for x in sub_distinct["actual"].tolist()], tgts)
@@ -162,4 +175,6 @@ def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
         else:
             col[missing] = np.nan
         cols[key] = col
+    cols["t_code"] = t_codes
+    cols["a_code"] = a_codes
     return Readings(cols)

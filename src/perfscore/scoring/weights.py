@@ -21,6 +21,7 @@ import pandas as pd
 from perfscore.errors import DataError
 from perfscore.model import Finding
 from perfscore.scoring.numeric import split_quanta, to_quanta
+from perfscore.scoring.parsing import _codes
 from perfscore.scoring.profile import Profile, _fmt
 
 
@@ -69,10 +70,10 @@ def assign(frame: pd.DataFrame, profile: Profile, *, project_codes: list[str],
     findings: list[Finding] = []
 
     # Which block each (一级, 二级) falls in: once per distinct pair.
-    pairs = pd.DataFrame({"l1": level1, "l2": level2})
-    codes, uniq = pd.factorize(pd.MultiIndex.from_frame(pairs)) if n else (np.array([], int), [])
-    block_u = np.array([profile.block_of(l1, l2) or "" for l1, l2 in uniq], dtype=object)
-    block = block_u[codes] if n else np.array([], dtype=object)
+    codes, uniq = _codes(pd.DataFrame({"l1": level1, "l2": level2}), ["l1", "l2"])
+    block_u = np.array([profile.block_of(l1, l2) or "" for l1, l2 in zip(uniq["l1"], uniq["l2"])] + [""],
+                       dtype=object)
+    block = block_u[codes]
 
     has_w = ~np.isnan(w_table)
     per_project = pd.DataFrame({"p": p_idx, "has": has_w}).groupby("p")["has"].agg(["all", "any"])
