@@ -1,15 +1,54 @@
-"""Long tables (.csv / .xlsx): one row per indicator → Targets.
+"""Long tables (.csv / .xlsx): one row per indicator → :class:`perfscore.model.Targets`.
 
-Placeholder: the header vocabulary and content sniffing; the reader follows.
+The shape budget systems export and finance offices keep: every row carries its
+project's code and name (or leaves them blank under the row above, as merged cells do),
+the three indicator levels and the target. Several units and projects may share one
+file. Headers are Chinese or English (see :data:`HEADERS`); the header row may sit
+below a few title rows. Optional columns fill the optional fields, so that one file can
+also be a complete self-evaluation input (实际完成值, 得分, 偏差原因…, 佐证材料,
+全年预算数, 全年执行数).
+
+Reading rules (docs/extract.md has the worked examples):
+
+- blank 单位/项目 cells continue the row above (merged cells, continuation rows); a blank
+  一级 continues the one above within the project, and a blank 二级 does the same when
+  its 一级 was blank too; in .xlsx every merged range is filled with its top-left value;
+- project-level columns (项目名称, 预算数 …) may be filled on one row of the project or on
+  all of them, but never with two different values;
+- budget-system split targets: 指标性质 (=, ≥, ≤, 正向 → ≥, 反向 → ≤, 定性 → none) + 指标值 +
+  度量单位 are joined into one printed target (``≥`` + ``95`` + ``%`` → ``≥95%``);
+- block weights printed in the 一级 cell (``产出指标(50分)``) → level1 产出指标, block_weight 50;
+- amounts are in the money unit printed in the header (``预算数（万元）``), else that of a
+  金额单位 column, else 万元 (as the 绩效目标表 prints), and are stored in 元.
+
+Speed: a million rows are read with column operations (pandas); the model objects are
+made without per-row validation (``construct_unchecked``, a leaner ``model_construct``)
+after the columns have been validated as columns.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as _dt
+import gc
 import io
 import re
+from decimal import Decimal
 
-from perfscore.readers.common import norm_label
+import numpy as np
+import pandas as pd
+
+from perfscore.errors import DataError, FormatError, Location
+from perfscore.io import decode_bytes
+from perfscore.model import Funds, Indicator, Project, Targets, Unit
+from perfscore.readers.common import (
+    EMPTY_MARKS,
+    MONEY_FACTORS,
+    construct_unchecked,
+    norm_label,
+    split_block_weight,
+    split_lines,
+)
 
 # Column header (normalised: NFKC, no spaces, English lower-cased) → field.
 HEADERS: dict[str, str] = {
@@ -41,11 +80,33 @@ HEADERS: dict[str, str] = {
     "年度": "year", "预算年度": "year", "year": "year",
     "金额单位": "money_unit", "money_unit": "money_unit",
 }
-
+# The name a user knows each field by, for messages.
+LABELS = {
+    "unit_code": "单位编码", "unit_name": "单位名称", "project_code": "项目编码",
+    "project_name": "项目名称", "level1": "一级指标", "level2": "二级指标", "level3": "三级指标",
+    "target": "年度指标值", "value": "指标值", "nature": "指标性质", "measure_unit": "度量单位",
+    "weight": "分值", "description": "绩效指标描述", "basis": "指标值确定依据", "budget": "预算数",
+    "fiscal": "财政资金", "other": "其他资金", "budget_full_year": "全年预算数",
+    "executed": "全年执行数", "use": "资金用途", "goals": "绩效目标", "actual": "实际完成值",
+    "score": "得分", "reason": "偏差原因分析及改进措施", "evidence": "佐证材料", "year": "年度",
+    "money_unit": "金额单位",
+}
+_AMOUNTS = ("budget", "fiscal", "other", "budget_full_year", "executed")
+_PROJECT_FIELDS = ("project_name", "unit_name", "use", "goals", "year", "money_unit") + _AMOUNTS
+_OPTIONAL_TEXT = ("description", "basis", "actual", "score", "reason", "evidence")
+# 指标性质 → the operator printed before the value.
+_NATURE_OPS = {
+    "=": "=", "等于": "=", "≥": "≥", ">=": "≥", "大于等于": "≥", "≤": "≤", "<=": "≤",
+    "小于等于": "≤", ">": ">", "大于": ">", "<": "<", "小于": "<",
+    "正向": "≥", "反向": "≤", "定性": "", "定量": "", "": "",
+}
+_OPS = ("≥", "≤", "=", ">", "<", "≧", "≦", "＞", "＜", "＝")
 _UNIT_SUFFIX = re.compile(r"^(?P<name>.+?)\((?P<unit>元|千元|万元|百万元|亿元)\)$")
+_HEADER_SCAN_ROWS = 30
+_MAX_LISTED = 20
 
 
-def header_key(text: str) -> tuple[str | None, str | None]:
+def header_key(text: object) -> tuple[str | None, str | None]:
     """A header cell → (field, money unit printed in it): ``预算数（万元）`` → ("budget", "万元")."""
     n = norm_label(str(text)).lower()
     unit = None
@@ -55,19 +116,546 @@ def header_key(text: str) -> tuple[str | None, str | None]:
     return HEADERS.get(n), unit
 
 
-def _is_header_row(cells: list[str]) -> bool:
-    keys = {header_key(c)[0] for c in cells if c}
+def _is_header_row(cells: list) -> bool:
+    keys = {header_key(c)[0] for c in cells if c is not None and str(c).strip()}
     return "project_code" in keys and "level3" in keys
 
 
 def looks_like_long_table(text: str) -> bool:
-    """True when one of the first lines is a long-table header row (comma or tab separated)."""
-    lines = text.splitlines()[:30]
-    for delimiter in (",", "\t", ";"):
-        try:
-            rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-        except csv.Error:
+    """True when one of the first lines is a long-table header row (comma, tab or ; separated)."""
+    head = "\n".join(text.splitlines()[:_HEADER_SCAN_ROWS])
+    return _find_header(head) is not None
+
+
+def _find_header(head: str) -> tuple[int, str] | None:
+    """(0-based line of the header row, delimiter) in the first lines of a CSV."""
+    lines = head.splitlines()
+    for n, line in enumerate(lines):
+        for delimiter in (",", "\t", ";"):
+            if delimiter in line:
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+                if _is_header_row(cells):
+                    return n, delimiter
+    return None
+
+
+# --- loading a grid into a DataFrame of strings ---------------------------------------
+
+
+def _load_csv(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
+    """(frame of str, 1-based file row of the header, where-label)."""
+    text, encoding = decode_bytes(data, file=file)  # validates the whole file's encoding
+    head = "\n".join(text[:1 << 20].splitlines()[:_HEADER_SCAN_ROWS])
+    del text
+    found = _find_header(head)
+    if found is None:
+        raise _not_a_long_table(file, head.splitlines()[:1])
+    line, delimiter = found
+    try:
+        # From bytes, not from a StringIO of the text: pandas reads a large StringIO
+        # ~20× slower (measured on a million rows).
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            encoding=encoding,
+            sep=delimiter,
+            skiprows=line,
+            header=0,
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+), saw (\d+)", str(exc))
+        where = Location(file=file, row=line + int(m.group(1)) if m else None)
+        raise DataError(
+            "CSV 的某一行列数与表头不一致" + (f"（有 {m.group(2)} 列）" if m else ""),
+            location=where,
+            hint="请检查该行是否多了逗号或缺少引号；在 Excel 中打开并重新另存为 CSV 通常可以修正。",
+        ) from None
+    frame.columns = _unique_headers([str(c) for c in frame.columns])
+    return frame, line + 1, file
+
+
+def _cell_to_text(value: object, number_format: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not np.isfinite(value):
+            return str(value)
+        if number_format and "%" in number_format:
+            return f"{Decimal(repr(value * 100)).normalize():f}%" if isinstance(value, float) else f"{value * 100}%"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _load_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+
+    from perfscore.readers.archive import open_office_zip
+
+    archive = open_office_zip(data, file=file, kind="xlsx")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raise FormatError(
+            f"无法作为 Excel 工作簿读取（{type(exc).__name__}）",
+            location=Location(file=file),
+            hint="请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
+        ) from None
+    try:
+        for sheet in workbook.worksheets:
+            grid = [
+                [_cell_to_text(c.value, getattr(c, "number_format", None)) for c in row]
+                for row in sheet.iter_rows()
+            ]
+            header_at = next(
+                (i for i, row in enumerate(grid[:_HEADER_SCAN_ROWS]) if _is_header_row(row)), None
+            )
+            if header_at is None:
+                continue
+            # Fill every merged range with its top-left value (read-only mode does not).
+            xml = archive.read(sheet._worksheet_path)
+            for m in re.finditer(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml):
+                c0, r0, c1, r1 = range_boundaries(m.group(1).decode())
+                top = grid[r0 - 1][c0 - 1] if r0 - 1 < len(grid) and c0 - 1 < len(grid[r0 - 1]) else ""
+                for r in range(r0 - 1, min(r1, len(grid))):
+                    row = grid[r]
+                    if len(row) < c1:
+                        row.extend([""] * (c1 - len(row)))
+                    for c in range(c0 - 1, c1):
+                        row[c] = top
+            header = grid[header_at]
+            width = len(header)
+            body = [(r + [""] * (width - len(r)))[:width] for r in grid[header_at + 1:]]
+            frame = pd.DataFrame(body, columns=_unique_headers(header), dtype=str)
+            return frame, header_at + 1, f"{file} 工作表「{sheet.title}」"
+    finally:
+        workbook.close()
+    raise _not_a_long_table(file, [])
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        h = h or "（空表头）"
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h}.{seen[h] - 1}")
+    return out
+
+
+def _not_a_long_table(file: str, first: list[str]) -> FormatError:
+    shown = f"（第一行为「{first[0][:60]}」）" if first else ""
+    return FormatError(
+        "不是绩效目标长表：前30行中没有同时含“项目编码”和“三级指标”的表头行" + shown,
+        location=Location(file=file),
+        hint="长表每行一个指标，至少需要列：项目编码、一级指标、三级指标、年度指标值（或 指标值）。"
+        "详见 docs/extract.md。",
+    )
+
+
+# --- from the frame to Targets ------------------------------------------------------
+#
+# Every column is held as integer codes into its distinct (stripped) values: a million
+# rows repeat their unit, project, level and target strings a great deal, so each
+# distinct value is stripped, parsed or checked once, and the per-row work is numpy.
+
+
+class _Col:
+    """A column as codes into its distinct stripped values; ``""`` is always code 0."""
+
+    __slots__ = ("codes", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray):
+        self.codes = codes
+        self.uniques = uniques
+
+    @classmethod
+    def of(cls, raw: pd.Series) -> "_Col":
+        codes, uniques = pd.factorize(raw, sort=False, use_na_sentinel=True)
+        stripped = [""] + ["" if u is None else str(u).strip() for u in uniques]
+        # Values equal after stripping share one code; "" stays first.
+        recodes, distinct = pd.factorize(np.array(stripped, dtype=object), sort=False)
+        return cls(recodes[codes + 1], np.asarray(distinct, dtype=object))
+
+    @classmethod
+    def empty(cls, n: int) -> "_Col":
+        return cls(np.zeros(n, dtype=np.int64), np.array([""], dtype=object))
+
+    @property
+    def blank(self) -> np.ndarray:
+        return self.codes == 0
+
+    def values(self) -> np.ndarray:
+        return self.uniques[self.codes]
+
+    def take(self, rows: np.ndarray) -> "_Col":
+        return _Col(self.codes[rows], self.uniques)
+
+    def mapped(self, fn) -> np.ndarray:
+        """``fn`` applied once per distinct value, spread over the rows."""
+        out = np.empty(len(self.uniques), dtype=object)
+        for i, u in enumerate(self.uniques):
+            out[i] = fn(u)  # element-wise: fn may return tuples, which numpy must not unpack
+        return out[self.codes]
+
+    def ffill(self, blank: np.ndarray, groups: np.ndarray | None = None) -> "_Col":
+        """Blank rows take the code of the nearest row above (within the same group)."""
+        n = len(self.codes)
+        if groups is None:
+            idx = np.where(~blank, np.arange(n), 0)
+            return _Col(self.codes[np.maximum.accumulate(idx)], self.uniques)
+        order = np.argsort(groups, kind="stable")
+        g = groups[order]
+        start = np.ones(n, dtype=bool)
+        start[1:] = g[1:] != g[:-1]
+        idx = np.where(~blank[order] | start, np.arange(n), 0)
+        filled = self.codes[order][np.maximum.accumulate(idx)]
+        out = np.empty_like(self.codes)
+        out[order] = filled
+        return _Col(out, self.uniques)
+
+
+class _Problems:
+    """Every offending row, collected first and raised as one DataError."""
+
+    def __init__(self, where: str, header_row: int, row_numbers: np.ndarray, fields: dict[str, str]):
+        self.where = where
+        self.header_row = header_row
+        self.row_numbers = row_numbers  # data row index → index in the frame (blank rows dropped)
+        self.fields = fields
+        self.items: list[str] = []
+        self.total = 0
+
+    def rows(self, mask: np.ndarray, field: str, values: np.ndarray, message: str) -> None:
+        idx = np.flatnonzero(mask)
+        self.total += len(idx)
+        for i in idx[: max(0, _MAX_LISTED - len(self.items))]:
+            row = self.header_row + 1 + int(self.row_numbers[i])
+            self.items.append(f"第{row}行，列「{self.fields.get(field, LABELS[field])}」，值「{values[i]}」：{message}")
+
+    def add(self, text: str) -> None:
+        self.total += 1
+        if len(self.items) < _MAX_LISTED:
+            self.items.append(text)
+
+    def raise_if_any(self) -> None:
+        if not self.total:
+            return
+        more = [f"……共 {self.total} 处问题，仅列出前 {_MAX_LISTED} 处"] if self.total > len(self.items) else []
+        raise DataError(
+            f"长表中有 {self.total} 处数据错误",
+            location=Location(file=self.where),
+            problems=self.items + more,
+            hint="请按行号修正后重试（行号即在 Excel 中看到的行号，表头所在行也计算在内）。",
+        )
+
+
+def _columns(frame: pd.DataFrame, where: str) -> tuple[dict[str, str], dict[str, str]]:
+    """field → column name, and field → money unit printed in the header."""
+    fields: dict[str, str] = {}
+    units: dict[str, str] = {}
+    for col in frame.columns:
+        key, unit = header_key(col)
+        if key is None:
             continue
-        if any(_is_header_row(r) for r in rows):
-            return True
-    return False
+        if key in fields:
+            raise DataError(
+                f"表头中“{LABELS[key]}”出现了两次（「{fields[key]}」和「{col}」）",
+                location=Location(file=where, column=str(col)),
+                hint="请删除或改名其中一列。",
+            )
+        fields[key] = col
+        if unit:
+            units[key] = unit
+    missing = [k for k in ("project_code", "level1", "level3") if k not in fields]
+    if "target" not in fields and "value" not in fields:
+        missing.append("target")
+    if missing:
+        raise DataError(
+            "长表缺少必需的列：" + "、".join(LABELS[k] for k in missing),
+            location=Location(file=where),
+            hint="长表至少需要：项目编码、一级指标、三级指标、年度指标值（或 指标值）。",
+        )
+    return fields, units
+
+
+def _parse_amount(text: str) -> Decimal | None | bool:
+    """Decimal, None for empty, False for not a number."""
+    cleaned = norm_label(text).replace(",", "")
+    if cleaned in EMPTY_MARKS:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        return False
+    return value if value.is_finite() else False
+
+
+def _parse_weight(text: str) -> float | None | bool:
+    cleaned = norm_label(text).removesuffix("分")
+    if cleaned in EMPTY_MARKS:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        return False
+    return float(value) if value.is_finite() and value >= 0 else False
+
+
+def _year_of(text: str) -> int | None:
+    m = re.fullmatch(r"((?:19|20)\d{2})(?:年度?)?", norm_label(text))
+    return int(m.group(1)) if m else None
+
+
+def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str], where: str,
+             header_row: int, year: int | None) -> Targets:
+    col = {k: _Col.of(frame[c]) for k, c in fields.items()}
+    n = len(frame)
+
+    # Rows that are entirely empty (spacing rows, a sheet's trailing rows) are not data.
+    empty = np.ones(n, dtype=bool)
+    for c in col.values():
+        empty &= c.blank
+    row_numbers = np.flatnonzero(~empty)
+    if len(row_numbers) < n:
+        col = {k: c.take(row_numbers) for k, c in col.items()}
+        n = len(row_numbers)
+    if n == 0:
+        raise DataError("长表没有数据行（只有表头）", location=Location(file=where),
+                        hint="请在表头下方逐行填写指标。")
+    problems = _Problems(where, header_row, row_numbers, fields)
+    for key in ("unit_code", "unit_name", "value", "target", "level2", "description", "basis",
+                "actual", "score", "reason", "evidence", "nature", "measure_unit", "weight"):
+        col.setdefault(key, _Col.empty(n))
+
+    # Keys: a blank cell continues the row above (merged cells, continuation rows).
+    for key in ("unit_code", "unit_name", "project_code", "project_name"):
+        if key in col:
+            col[key] = col[key].ffill(col[key].blank)
+    code = col["project_code"]
+    problems.rows(code.blank, "project_code", code.values(), "项目编码为空（且上方没有可沿用的项目编码）")
+    # A project is (单位编码, 项目编码); numbered 0, 1, … in order of first appearance.
+    pair = col["unit_code"].codes * (len(code.uniques) + 1) + code.codes
+    pcodes, pfirst = pd.factorize(pair, sort=False)
+    n_projects = len(pfirst)
+    first_row = np.full(n_projects, n, dtype=np.int64)
+    np.minimum.at(first_row, pcodes, np.arange(n))
+
+    # 一级 continues within the project; 二级 too, when its 一级 cell was blank as well.
+    blank1 = col["level1"].blank
+    col["level1"] = col["level1"].ffill(blank1, pcodes)
+    col["level2"] = col["level2"].ffill(col["level2"].blank & blank1, pcodes)
+    problems.rows(col["level1"].blank, "level1", col["level1"].values(),
+                  "一级指标为空（且同一项目上方没有可沿用的一级指标）")
+    problems.rows(col["level3"].blank, "level3", col["level3"].values(), "三级指标为空")
+
+    target = _compose_target(col, problems)
+    weight = col["weight"].mapped(_parse_weight)
+    problems.rows(np.array([w is False for w in weight]), "weight", col["weight"].values(), "分值不是非负数字")
+    split = col["level1"].mapped(split_block_weight)
+    level1 = [s[0] for s in split]
+    block_weight = [s[1] for s in split]
+
+    # Project-level columns: one value per project (on one row or on all), never two.
+    per_project: dict[str, list[str]] = {}
+    for key in _PROJECT_FIELDS:
+        if key not in fields:
+            continue
+        c = col[key]
+        present = ~c.blank
+        distinct = np.unique(pcodes[present].astype(np.int64) * len(c.uniques) + c.codes[present])
+        owners = distinct // len(c.uniques)
+        for p in np.unique(owners[np.r_[owners[1:] == owners[:-1], False]]):
+            shown = "、".join(f"「{c.uniques[v % len(c.uniques)]}」" for v in distinct[owners == p][:5])
+            problems.add(f"项目 {code.uniques[code.codes[first_row[p]]]} 的列「{fields[key]}」有不同的值：{shown}")
+        chosen = np.zeros(n_projects, dtype=np.int64)
+        chosen[owners] = distinct % len(c.uniques)
+        per_project[key] = c.uniques[chosen].tolist()
+
+    # Amounts → 元, in the header's money unit, else the 金额单位 column's, else 万元.
+    money = [norm_label(m) or "万元" for m in per_project.get("money_unit", ["万元"] * n_projects)]
+    for m in set(money):
+        if m not in MONEY_FACTORS:
+            problems.add(f"列「{fields['money_unit']}」的值「{m}」不是金额单位（元、万元、亿元）")
+    amounts: dict[str, list[float | None]] = {}
+    for key in _AMOUNTS:
+        if key not in per_project:
+            amounts[key] = [None] * n_projects
+            continue
+        out: list[float | None] = []
+        for p, text in enumerate(per_project[key]):
+            value = _parse_amount(text)
+            if value is False:
+                problems.add(f"项目 {code.uniques[code.codes[first_row[p]]]} 的列「{fields[key]}」"
+                             f"值「{text}」不是数字金额")
+                value = None
+            factor = MONEY_FACTORS.get(units.get(key) or money[p], MONEY_FACTORS["万元"])
+            out.append(None if value is None else float(round(value * factor, 2)))
+        amounts[key] = out
+    if "year" in fields and year is None:
+        years = {y: _year_of(y) for y in set(per_project["year"]) if y}
+        for text, y in years.items():
+            if y is None:
+                problems.add(f"列「{fields['year']}」的值「{text}」不是年份")
+        found = sorted({y for y in years.values() if y})
+        if len(found) > 1:
+            problems.add(f"列「{fields['year']}」中有多个年度（{'、'.join(map(str, found))}）；一个文件只能是一个预算年度")
+        elif found:
+            year = found[0]
+    problems.raise_if_any()
+
+    # Indicator ids: '<project code>-<nn>', numbered in table order within the project.
+    order = np.argsort(pcodes, kind="stable")
+    sizes = np.bincount(pcodes, minlength=n_projects)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    ordinal = np.empty(n, dtype=np.int64)
+    ordinal[order] = np.arange(n) - np.repeat(starts, sizes) + 1
+    ids = [f"{c}-{o:02d}" for c, o in zip(code.values().tolist(), ordinal.tolist())]
+
+    def optional(key: str) -> list[str | None]:
+        c = col[key]
+        return np.where(c.blank, None, c.values()).tolist()
+
+    columns = {
+        "id": ids,
+        "level1": level1,
+        "level2": col["level2"].values().tolist(),
+        "level3": col["level3"].values().tolist(),
+        "description": col["description"].values().tolist(),
+        "target": target,
+        "basis": col["basis"].values().tolist(),
+        "weight": weight.tolist(),
+        "block_weight": block_weight,
+        "actual": optional("actual"),
+        "score": optional("score"),
+        "reason": optional("reason"),
+        "evidence": optional("evidence"),
+    }
+    names = list(columns)
+    make = construct_unchecked
+    indicators = [make(Indicator, dict(zip(names, r))) for r in zip(*columns.values())]
+
+    static, factories = _defaults(Project, _FILLED_PROJECT_FIELDS)
+    empty_text = [""] * n_projects
+    unit_codes = col["unit_code"].uniques[col["unit_code"].codes[first_row]].tolist()
+    unit_names = per_project.get("unit_name", empty_text)
+    names_ = per_project.get("project_name", empty_text)
+    uses = per_project.get("use", empty_text)
+    goals = per_project.get("goals", empty_text)
+    members = np.split(order, np.cumsum(sizes)[:-1])
+    projects: list[Project] = []
+    for p in range(n_projects):
+        funds = make(Funds, {"total": amounts["budget"][p], "fiscal": amounts["fiscal"][p],
+                             "other": amounts["other"][p]})
+        values = {
+            "code": code.uniques[code.codes[first_row[p]]],
+            "name": names_[p],
+            "unit_code": unit_codes[p] or None,
+            "unit_name": unit_names[p] or None,
+            "funds": funds,
+            "use": uses[p],
+            "spending_plan": {},
+            "goals": split_lines(goals[p]) if goals[p] else [],
+            "indicators": [indicators[i] for i in members[p].tolist()],
+            "budget_full_year": amounts["budget_full_year"][p],
+            "executed": amounts["executed"][p],
+            "spent": {},
+            **static,
+        }
+        for name, factory in factories.items():
+            values[name] = factory()
+        projects.append(make(Project, values))
+
+    distinct_units = list(dict.fromkeys((p.unit_code, p.unit_name) for p in projects))
+    u_code, u_name = distinct_units[0] if len(distinct_units) == 1 else (None, None)
+    money_unit = units.get("budget") or (money[0] if money else "万元")
+    return Targets(year=year, unit=Unit(code=u_code, name=u_name, money_unit=money_unit), projects=projects)
+
+
+def _defaults(cls, filled: frozenset[str]) -> tuple[dict, dict]:
+    """Defaults of the fields of ``cls`` a reader does not fill: (static values, factories)."""
+    static, factories = {}, {}
+    for name, info in cls.model_fields.items():
+        if name in filled:
+            continue
+        if info.default_factory is not None:
+            factories[name] = info.default_factory
+        else:
+            static[name] = info.default
+    return static, factories
+
+
+_FILLED_PROJECT_FIELDS = frozenset({
+    "code", "name", "unit_code", "unit_name", "funds", "use", "spending_plan", "goals",
+    "indicators", "budget_full_year", "executed", "spent",
+})
+
+
+def _compose_target(col: dict[str, _Col], problems: _Problems) -> list[str]:
+    """The printed target: 年度指标值 as is, or 指标性质 + 指标值 + 度量单位 joined.
+
+    ``≥`` + ``95`` + ``%`` → ``≥95%``; 正向 → ≥, 反向 → ≤; 定性 → the value alone; a value
+    that already starts with an operator or ends with its unit is not repeated.
+    """
+    split = not col["nature"].blank.all()
+    if split:
+        value = col["value"] if not col["value"].blank.all() else col["target"]
+        nature = col["nature"]
+        known = nature.mapped(lambda v: norm_label(v) in _NATURE_OPS)
+        problems.rows(~known.astype(bool), "nature", nature.values(),
+                      "指标性质应为 =、≥、≤、>、<、正向、反向 或 定性")
+    else:
+        value = col["target"] if not col["target"].blank.all() else col["value"]
+        nature = _Col.empty(len(value.codes))
+    unit = col["measure_unit"]
+    # One composition per distinct (nature, value, unit) triple.
+    key = (nature.codes * len(value.uniques) + value.codes) * len(unit.uniques) + unit.codes
+    combos, inverse = np.unique(key, return_inverse=True)
+    texts = []
+    for k in combos.tolist():
+        k, u = divmod(k, len(unit.uniques))
+        nat, v = divmod(k, len(value.uniques))
+        texts.append(_join_target(norm_label(nature.uniques[nat]), value.uniques[v], unit.uniques[u], split=split))
+    return np.array(texts, dtype=object)[inverse.ravel()].tolist()
+
+
+def _join_target(nature: str, value: str, unit: str, *, split: bool) -> str:
+    if not value:
+        return ""
+    if not split:  # a whole target, with a separate unit column at most
+        return value + unit if unit and value[-1].isdigit() else value
+    if nature == "定性":
+        return value
+    op = _NATURE_OPS.get(nature, "")
+    if value.startswith(_OPS):
+        op = ""
+    if unit and not value.endswith(unit):
+        value += unit
+    return op + value
+
+
+def read_long_table(data: bytes, *, file: str, kind: str, year: int | None = None) -> Targets:
+    """Read a long table given as bytes (``kind`` ``csv`` or ``xlsx``)."""
+    frame, header_row, where = _load_xlsx(data, file) if kind == "xlsx" else _load_csv(data, file)
+    fields, units = _columns(frame, where)
+    # Millions of new objects that hold no reference cycles: the cyclic garbage collector
+    # would re-scan them again and again while they are made (measured: ~2× slower).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _targets(frame, fields, units, where, header_row, year)
+    finally:
+        if enabled:
+            gc.enable()
