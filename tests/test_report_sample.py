@@ -159,9 +159,11 @@ def sample_targets() -> Targets:
 
 
 def long_project_evaluation(n_indicators: int = 70) -> Evaluation:
-    """The sample with 社区工作经费 stretched to ``n_indicators`` rows, so its
-    indicator table runs over several printed pages."""
+    """The sample reduced to 社区工作经费, stretched to ``n_indicators`` rows, so
+    its indicator table runs over several printed pages."""
     ev = sample_evaluation()
+    ev.projects = ev.projects[ev.projects["project_code"] == "P003"].reset_index(drop=True)
+    ev.monitoring = ev.monitoring[ev.monitoring["project_code"] == "P003"].reset_index(drop=True)
     base = ev.indicators[ev.indicators["project_code"] == "P003"]
     rows = []
     for k in range(n_indicators):
@@ -170,8 +172,7 @@ def long_project_evaluation(n_indicators: int = 70) -> Evaluation:
         row["level3"] = f"{row['level3']}{k + 1:03d}"
         rows.append(row)
     rows.sort(key=lambda r: ["产出指标", "效益指标", "满意度指标"].index(r["level1"]))
-    others = ev.indicators[ev.indicators["project_code"] != "P003"]
-    ev.indicators = pd.concat([others, pd.DataFrame(rows)], ignore_index=True)
+    ev.indicators = pd.DataFrame(rows, columns=ev.indicators.columns)
     # Findings naming its indicators would print those names below the table.
-    ev.findings = [f for f in ev.findings if not (f.indicator_id or "").startswith("P003")]
+    ev.findings = [f for f in ev.findings if not f.indicator_id]
     return ev
