@@ -20,10 +20,12 @@ explicit 得分 must be numbers, because nothing downstream could read them else
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import datetime as _dt
 import functools
+import gc
 import io as _io
 import re
 import types
@@ -106,8 +108,27 @@ class ActualsTable:
 # --- reading -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while building millions of small acyclic
+    objects (rows, model copies): its repeated full scans otherwise cost more than
+    the work itself (measured: read 3.5×, join 2× slower on 10^5 rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_actuals(path: str | Path) -> ActualsTable:
     """Read an actuals sheet (.csv or .xlsx) into an :class:`ActualsTable`."""
+    with _gc_paused():
+        return _read_actuals(path)
+
+
+def _read_actuals(path: str | Path) -> ActualsTable:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
@@ -366,6 +387,11 @@ def attach_actuals(targets: Targets, table: ActualsTable) -> Targets:
     without a row keep what they had (usually nothing).
     Raises DataError listing every offending row.
     """
+    with _gc_paused():
+        return _attach(targets, table)
+
+
+def _attach(targets: Targets, table: ActualsTable) -> Targets:
     out = _copy_targets(targets)
     money_unit = out.unit.money_unit or "万元"
     groups = [_Group(p.code, p.name, p.indicators, p) for p in out.projects]
