@@ -64,6 +64,27 @@ def _same(expected: str, got: str | None, places: int = 2) -> bool:
     return round(e, places) == round(g, places)
 
 
+def refresh_results(expected: list[dict[str, str]], got: dict[tuple, dict[str, str]]) -> list[dict[str, str]]:
+    """The update switch for results: descriptive columns from the program, new keys
+    appended blank; weight / score / status / worked are never taken from the program."""
+    out = []
+    for row in expected:
+        source = got.get(tuple(row[k] for k in RESULT_KEY))
+        out.append({**row, **({k: source[k] for k in RESULT_DESCRIPTIVE} if source else {})})
+    known = {tuple(r[k] for k in RESULT_KEY) for r in expected}
+    for key, source in got.items():
+        if key not in known:
+            out.append({**{k: source[k] for k in RESULT_KEY + RESULT_DESCRIPTIVE},
+                        "weight": "", "score": "", "status": "", "worked": NEW_ROW_NOTE})
+    return out
+
+
+def refresh_projects(expected: list[dict[str, str]], got: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+    """The update switch for projects: only the descriptive columns are refreshed."""
+    return [{**row, **({k: got[row["project_code"]][k] for k in PROJECT_DESCRIPTIVE}
+                       if row["project_code"] in got else {})} for row in expected]
+
+
 @pytest.fixture(scope="module")
 def evaluated(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("golden") / "yanshan-2023"
@@ -79,15 +100,7 @@ def test_results_match_the_hand_worked_scores(evaluated):
     assert len(got) == len(got_rows), "results.csv has two rows with the same (project_code, level3)"
 
     if UPDATE:
-        known = {tuple(r[k] for k in RESULT_KEY) for r in expected}
-        for row in expected:
-            source = got.get(tuple(row[k] for k in RESULT_KEY))
-            if source:
-                row.update({k: source[k] for k in RESULT_DESCRIPTIVE})
-        for key, source in got.items():
-            if key not in known:
-                expected.append({**{k: source[k] for k in RESULT_KEY + RESULT_DESCRIPTIVE},
-                                 "weight": "", "score": "", "status": "", "worked": NEW_ROW_NOTE})
+        expected = refresh_results(expected, got)
         _write(GOLDEN / "expected_results.csv", header, expected)
 
     problems = []
@@ -115,9 +128,7 @@ def test_projects_match_the_hand_worked_totals(evaluated):
     got = {r["project_code"]: r for r in got_rows}
 
     if UPDATE:
-        for row in expected:
-            if row["project_code"] in got:
-                row.update({k: got[row["project_code"]][k] for k in PROJECT_DESCRIPTIVE})
+        expected = refresh_projects(expected, got)
         _write(GOLDEN / "expected_projects.csv", header, expected)
 
     compared = [c for c in header if c not in ("project_code", "worked") + PROJECT_DESCRIPTIVE]
@@ -151,3 +162,19 @@ def test_every_seed_indicator_has_a_hand_worked_row():
     assert all(r["worked"] and r["status"] for r in expected)
     statuses = {r["status"] for r in expected}
     assert statuses == {"scored", "not_applicable", "needs_review"}
+
+
+def test_update_switch_never_takes_scores_from_the_program():
+    expected = [{"project_code": "P1", "project_name": "旧名", "level1": "产出指标", "level3": "数量",
+                 "weight": "12.50", "score": "12.21", "status": "scored", "worked": "12.5×46875/48000"}]
+    got = {("P1", "数量"): {"project_code": "P1", "project_name": "新名", "level1": "产出指标",
+                           "level3": "数量", "weight": "10.00", "score": "9.99", "status": "needs_review"},
+           ("P1", "新指标"): {"project_code": "P1", "project_name": "新名", "level1": "效益指标",
+                            "level3": "新指标", "weight": "15.00", "score": "15.00", "status": "scored"}}
+    out = refresh_results(expected, got)
+    assert out[0] == {**expected[0], "project_name": "新名"}
+    assert out[1] == {"project_code": "P1", "level3": "新指标", "project_name": "新名", "level1": "效益指标",
+                      "weight": "", "score": "", "status": "", "worked": NEW_ROW_NOTE}
+    projects = refresh_projects([{"project_code": "P1", "project_name": "旧名", "total": "85.00"}],
+                                {"P1": {"project_code": "P1", "project_name": "新名", "total": "99.00"}})
+    assert projects == [{"project_code": "P1", "project_name": "新名", "total": "85.00"}]
