@@ -477,7 +477,7 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
         present = ~c.blank
         distinct = np.unique(pcodes[present].astype(np.int64) * len(c.uniques) + c.codes[present])
         owners = distinct // len(c.uniques)
-        for p in np.unique(owners[np.r_[owners[1:] == owners[:-1], False]]):
+        for p in np.unique(owners[1:][owners[1:] == owners[:-1]]):  # owners of 2+ values
             shown = "、".join(f"「{c.uniques[v % len(c.uniques)]}」" for v in distinct[owners == p][:5])
             problems.add(f"项目 {code.uniques[code.codes[first_row[p]]]} 的列「{fields[key]}」有不同的值：{shown}")
         chosen = np.zeros(n_projects, dtype=np.int64)
