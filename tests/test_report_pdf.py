@@ -90,3 +90,36 @@ def test_pdf_repeats_the_indicator_header_on_every_page(tmp_path):
 def test_pdf_is_deterministic(pdf, tmp_path):
     again = write_report(sample_evaluation(), tmp_path, pdf=True, targets=sample_targets())[1]
     assert again.read_bytes() == pdf.read_bytes()
+
+
+def _overflow(html: str) -> float:
+    """How far (in CSS px) the widest laid-out box reaches past the right edge of
+    its page's content area, over every page (WeasyPrint's box tree)."""
+    import weasyprint
+
+    worst = 0.0
+    for page in weasyprint.HTML(string=html, base_url=".").render().pages:
+        page_box = page._page_box        # the laid-out page (no public accessor)
+        right = page_box.content_box_x() + page_box.width
+        for box in page_box.descendants():
+            if box is page_box or getattr(box, "width", None) is None or not hasattr(box, "position_x"):
+                continue
+            if type(box).__name__ == "MarginBox":
+                continue
+            worst = max(worst, box.position_x + box.margin_width() - right)
+    return worst
+
+
+def test_overflow_detector_sees_a_too_wide_table():
+    assert _overflow('<table style="width: 300mm"><tr><td>宽表</td></tr></table>') > 100
+
+
+def test_no_column_is_clipped_even_with_long_unbroken_text():
+    ev = long_project_evaluation(12)
+    long_word = "13020823P0001841000" * 6
+    ev.projects.loc[0, "project_name"] = "超长项目名称" * 12 + long_word
+    ev.indicators.loc[0, "actual"] = "1234567890" * 8 + "个"
+    ev.indicators.loc[1, "target"] = "≥" + "9" * 60 + "人次"
+    ev.indicators.loc[2, "reason"] = "WWWWWWWWWW" * 12
+    ev.indicators.loc[3, "arithmetic"] = "→".join(["100000000.00"] * 12)
+    assert _overflow(render_report(ev)) <= 0.01
