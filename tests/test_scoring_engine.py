@@ -302,7 +302,7 @@ def test_cost_as_its_own_first_level_block(tmp_path):
         'extends = "mof-2020"\nname = "cost"\n[blocks]\n"产出指标" = 40\n'
         '"成本指标" = { weight = 10, level2 = ["成本指标"] }\n', encoding="utf-8")
     ev = run(proj("P1", replace(FULL, 3, actual="17000元/月")), profile=str(path))
-    assert ev.blocks == ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    assert ev.blocks == ["产出指标", "成本指标", "效益指标", "满意度指标"]
     assert ev.indicators["weight"].tolist() == [13.34, 13.33, 13.33, 10.0, 15.0, 15.0, 10.0]
     p = project_of(ev, "P1")
     # 10 × 8500/17000 = 5.00.

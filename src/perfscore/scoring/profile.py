@@ -265,12 +265,16 @@ def _consistency_problems(p: Profile) -> list[str]:
 
 
 def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
+    """Deep merge; the overriding table's keys come first, in its order (so a profile that
+    re-lists its blocks also sets their column order), then the base's other keys."""
+    out = {}
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            out[key] = _merge(base[key], value)
         else:
             out[key] = value
+    for key, value in base.items():
+        out.setdefault(key, value)
     return out
 
 

@@ -21,7 +21,7 @@ def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def ge_share(a: np.ndarray, t: np.ndarray, strict: np.ndarray | bool = False) -> np.ndarray:
     """≥ (正向): A ≥ T → 1; else A / T. ``> 0`` with A = 0 → 0 (strict, T = 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         ratio = np.where(t > 0, a / t, 0.0)
     met = (a >= t) | _close(a, t)
     share = np.where(met, 1.0, ratio)
@@ -33,7 +33,7 @@ def ge_share(a: np.ndarray, t: np.ndarray, strict: np.ndarray | bool = False) ->
 def le_share(a: np.ndarray, t: np.ndarray, method: str = "ratio") -> np.ndarray:
     """≤ (反向): A ≤ T → 1; else ratio T / A, or linear 1 − (A − T) / T (0 at A = 2T)."""
     met = (a <= t) | _close(a, t)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         if method == "linear":
             over = np.where(t > 0, 1.0 - (a - t) / t, 0.0)
         else:
@@ -43,7 +43,7 @@ def le_share(a: np.ndarray, t: np.ndarray, method: str = "ratio") -> np.ndarray:
 
 def eq_share(a: np.ndarray, t: np.ndarray) -> np.ndarray:
     """= (等于), symmetric deviation: 1 − |A − T| / |T|; T = 0: A = 0 → 1, else 0."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         dev = np.where(t != 0, 1.0 - np.abs(a - t) / np.abs(t), 0.0)
     share = np.where(_close(a, t), 1.0, dev)
     return np.clip(share, 0.0, 1.0)
@@ -52,7 +52,7 @@ def eq_share(a: np.ndarray, t: np.ndarray) -> np.ndarray:
 def range_share(a: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     """Range: inside [low, high] → 1; below → A / low; above → high / A."""
     inside = ((a >= low) | _close(a, low)) & ((a <= high) | _close(a, high))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         below = np.where(low > 0, a / low, 0.0)
         above = np.where(a > 0, high / a, 0.0)
     share = np.where(inside, 1.0, np.where(a < low, below, above))
@@ -61,7 +61,7 @@ def range_share(a: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 def overshoot_ratio(a: np.ndarray, t: np.ndarray, lower_is_better: np.ndarray) -> np.ndarray:
     """How far past the target the actual is: A / T for ≥, T / A for ≤ (NaN when undefined)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         up = np.where(t > 0, a / t, np.nan)
         down = np.where((a > 0) & (t > 0), t / a, np.where((a == 0) & (t > 0), np.inf, np.nan))
     return np.where(lower_is_better, down, up)
@@ -69,7 +69,7 @@ def overshoot_ratio(a: np.ndarray, t: np.ndarray, lower_is_better: np.ndarray) -
 
 def overshoot_deduction(ratio: np.ndarray, threshold: float, cap: float) -> np.ndarray:
     """Share of w deducted past the threshold: min(cap, ratio − threshold), 0 below it."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):
         excess = np.where(np.isfinite(ratio) & (ratio >= threshold), ratio - threshold, 0.0)
         excess = np.where(np.isinf(ratio), cap, excess)
     return np.minimum(excess, cap)
