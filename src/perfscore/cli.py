@@ -236,7 +236,7 @@ def evaluate_command(
          f"（详见 results.json 的 findings）。")
     if strict and counts["error"]:
         _err("--strict：存在错误级别的问题，退出状态为1。")
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 @app.command("profiles")
@@ -265,16 +265,39 @@ def main(argv: Optional[list[str]] = None) -> int:
         return exc.exit_code
     except SystemExit as exc:  # typer/click exits (e.g. --help)
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            _err(f"用法错误：{exc.format_message()}")
+    except Exception as exc:  # usage errors, file system errors, and bugs: one line, no traceback
+        if _state["debug"]:
+            raise
+        usage, abort = _click_exception_types()
+        if isinstance(exc, usage):
+            _err(f"用法错误：{exc.format_message()}\n处理办法：运行 perfscore --help 或 perfscore <命令> --help 查看用法。")
             return 2
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, abort):
             return 1
-        raise
+        if isinstance(exc, OSError):
+            where = f"{exc.filename}：" if exc.filename else ""
+            _err(f"错误：{where}无法读写文件（{exc.strerror or type(exc).__name__}）\n"
+                 "处理办法：请检查路径是否正确、输出位置是否是文件夹、磁盘空间和写入权限。")
+            return 1
+        _err(f"错误：程序内部错误（{type(exc).__name__}: {exc}）。这不是您的文件的问题。\n"
+             "处理办法：请用 perfscore --debug … 重新运行，并把完整输出发给开发者。")
+        return 1
     return 0
+
+
+def _click_exception_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(usage error classes, abort classes) of click and of the copy typer vendors."""
+    import click
+
+    usage: list[type] = [click.exceptions.UsageError]
+    abort: list[type] = [click.exceptions.Abort, typer.Abort]
+    try:  # recent typer ships its own copy of click as typer._click
+        from typer._click import exceptions as vendored  # type: ignore[import-not-found]
+
+        usage.append(vendored.UsageError)
+    except ImportError:
+        pass
+    return tuple(usage), tuple(abort)
 
 
 if __name__ == "__main__":

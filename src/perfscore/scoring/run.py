@@ -27,6 +27,13 @@ class EvaluateRun:
         return sum(1 for f in self.evaluation.findings if f.severity == "error")
 
 
+def _shown(path: str | os.PathLike) -> str:
+    """A path as recorded in results.json: as given when relative, else its file name only
+    (outputs carry no absolute paths, so they do not depend on where they were made)."""
+    p = Path(path)
+    return p.name if p.is_absolute() else p.as_posix()
+
+
 def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None = None) -> Targets:
     """Targets from targets.json or a long table, with the actuals sheet joined when given."""
     from perfscore.extract import load_targets
@@ -37,9 +44,9 @@ def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike
 
         targets = attach_actuals(targets, read_actuals(actuals_path))
     sources = dict(targets.source)
-    sources.setdefault("targets", Path(targets_path).as_posix())
+    sources.setdefault("targets", _shown(targets_path))
     if actuals_path is not None:
-        sources["actuals"] = Path(actuals_path).as_posix()
+        sources["actuals"] = _shown(actuals_path)
     return targets.model_copy(update={"source": sources})
 
 
