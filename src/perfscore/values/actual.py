@@ -132,7 +132,8 @@ def _date(text: str, s: str, target: Target | None) -> Actual | None:
     is_deadline = target is not None and target.kind == "deadline"
     if not is_deadline and not _STRONG_DATE.match(s):
         return None
-    default_year = int(target.deadline[:4]) if is_deadline and target.deadline else None
+    deadline = target.deadline if is_deadline else None
+    default_year = int(deadline[:4]) if deadline and deadline[:4].isdigit() else None
     found = parse_actual_date(s, default_year)
     if found is None:
         return None
@@ -229,7 +230,8 @@ def _frequency_actual(text: str, q: Quantity, target: Target, approx: bool, note
     """Against a frequency target the reading is a count for the whole year."""
     periods = q.per or q.every
     value = q.value
-    if q.unit is not None and target.unit is not None and not comparable(q.unit, lookup(target.unit)):
+    t_unit = lookup(target.unit)
+    if q.unit is not None and t_unit is not None and not comparable(q.unit, t_unit):
         return _unreadable(text, f"实际值单位「{q.unit.name}」与指标值单位「{target.unit}」不可比较")
     if periods:
         per_year = _periods_per_year(periods[0]) if len(periods) == 1 else None
@@ -239,6 +241,8 @@ def _frequency_actual(text: str, q: Quantity, target: Target, approx: bool, note
         notes.append(f"折算为全年{float(value):g}{target.unit or ''}")
     else:
         notes.append("按全年次数理解")
+    if not math.isfinite(float(value)):
+        return _unreadable(text, "数值过大")
     return Actual(text=text, kind="number", value=float(value), unit=target.unit, dimension="count",
                   approx=approx, reason="；".join(notes))
 

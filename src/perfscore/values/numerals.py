@@ -7,6 +7,7 @@ and a rendered number parses back to the very same float.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -93,6 +94,8 @@ def to_decimal(text: str) -> Decimal | None:
 
 def format_number(value: float) -> str:
     """Shortest positional text that reads back to the same float: 250000.0 → ``250000``."""
+    if not math.isfinite(value):
+        return str(value)
     if value == int(value) and abs(value) < 1e16:
         return str(int(value))
     text = format(Decimal(repr(value)), "f")

@@ -9,6 +9,7 @@ apply their own rules to the pieces.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,7 +57,7 @@ _POST = re.compile(
     r"(?P<more2>余|多)?"
     rf"(?P<unit>{_UNIT_ALT})?"
     rf"(?P<noun>[{HAN}]{{1,8}}?)??"
-    rf"(?P<per>(?:/[^/]+?)+|(?:每[{HAN}]{{1,3}}?)+)?"
+    rf"(?P<per>(?:/[{HAN}A-Za-z·*×.]+?)+|(?:每[{HAN}]{{1,3}}?)+)?"
     r"(?P<suffix>(?:\(含\))?(?:及|或)?(?:以上|以下|以内|之内|内|左右|上下)(?:\(含\))?)?"
     r"(?P<tail>\(含\)|完成|完工|办结|到位|发放|解决|处理|答复|回复|整改|覆盖|为宜|即可|为止|为准)?$"
 )
@@ -84,16 +85,21 @@ class NotAQuantity(Exception):
     """The text is not one number with its unit; ``args[0]`` is the reason (Chinese)."""
 
 
+def _canonical_word(word: str) -> str:
+    """A denominator as one spelling: ``日`` and ``天`` are one unit, so is ``㎡``/``平方米``."""
+    unit = lookup(word)
+    return unit.name if unit else word
+
+
 def _per_parts(text: str) -> tuple[str, ...]:
     if text.startswith("每"):
-        return tuple(p for p in text.split("每") if p)
+        return tuple(_canonical_word(p) for p in text.split("每") if p)
     parts: list[str] = []
     for token in text.strip("/").split("/"):
         for part in _PER_SPLIT.split(token):
             if not part:
                 raise NotAQuantity(f"分母「{token}」不完整")
-            unit = lookup(part)
-            parts.append(unit.name if unit else part)
+            parts.append(_canonical_word(part))
     for part in parts:
         if re.search(r"\d", part):
             raise NotAQuantity(f"分母「{part}」含有数字")
@@ -133,8 +139,10 @@ def _split(text: str, start: int, end: int) -> Quantity:
         unit = MONEY_UNIT
     elif unit is not None and scale and unit.dimension in ("percent", "permille"):
         raise NotAQuantity("百分数前不应有「万/千/百」")
+    if not math.isfinite(float(value)):
+        raise NotAQuantity(f"数值「{text[start:end]}」过大")
     per = _per_parts(post["per"]) if post["per"] else ()
-    every = tuple(re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
+    every = tuple(_canonical_word(w) for w in re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
     suffix = post["suffix"] or ""
     suffix_core = re.sub(r"\(含\)|^及|^或", "", suffix)
     return Quantity(
