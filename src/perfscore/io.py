@@ -29,10 +29,14 @@ def decode_bytes(data: bytes, *, file: str) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             first_error = first_error or exc
     assert first_error is not None
+    # The row the user can find: a file mixing encodings (rows pasted from another file)
+    # fails at the first row in the other encoding.
+    row = data.count(b"\n", 0, first_error.start) + 1
     raise InputError(
-        f"无法识别文件编码（第{first_error.start}字节处既不是UTF-8也不是GB18030）",
-        location=Location(file=file),
-        hint="请在Excel/WPS中“另存为”CSV UTF-8格式后重试。",
+        f"无法识别文件编码（第{first_error.start}字节处既不是UTF-8也不是GB18030；"
+        "文件可能混用了两种编码，例如从另一个文件粘贴来的行）",
+        location=Location(file=file, row=row),
+        hint="请在Excel/WPS中“另存为”CSV UTF-8格式后重试；若仍失败，请检查并重新输入该行。",
     )
 
 

@@ -21,7 +21,9 @@ TARGETS_SCHEMA = "perfscore.targets/1"
 class _Model(BaseModel):
     # Unknown keys are refused: a misspelt key in a hand-edited targets.json must
     # not be silently dropped.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+    # allow_inf_nan=False: NaN / Infinity (which Python's json module accepts) in a weight
+    # or an amount is an error naming the field, never a number carried into the scores.
 
 
 class Finding(_Model):
@@ -53,9 +55,9 @@ class Indicator(_Model):
     description: str = Field(default="", description="绩效指标描述")
     target: str = Field(description="指标值 exactly as printed")
     basis: str = Field(default="", description="指标值确定依据")
-    weight: float | None = Field(default=None, description="分值 when the table gives it")
+    weight: float | None = Field(default=None, ge=0, description="分值 when the table gives it")
     block_weight: float | None = Field(
-        default=None, description="一级 block weight printed in the 一级 cell, e.g. 产出指标(50分)"
+        default=None, ge=0, description="一级 block weight printed in the 一级 cell, e.g. 产出指标(50分)"
     )
     # Optional self-evaluation columns carried by a long table (实际完成值 etc.).
     actual: str | None = Field(default=None, description="实际完成值")

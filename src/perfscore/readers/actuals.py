@@ -170,8 +170,9 @@ def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
 def _read_xlsx_grid(p: Path) -> list[tuple[int, list[str]]]:
     import openpyxl  # a declared dependency; imported here to keep CSV reading light
 
-    if not p.exists():
-        raise InputError("文件不存在", location=Location(file=str(p)))
+    from perfscore.safety import check_office_file
+
+    check_office_file(p, kind="xlsx")  # missing file, type sniffing, zip bomb, XML declarations
     try:
         # data_only: a formula cell gives the value Excel last computed.
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)

@@ -18,6 +18,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from perfscore.errors import FormatError, Location
 from perfscore.readers.archive import open_office_zip
 from perfscore.readers.layout import Block, Paragraph, Row
+from perfscore.safety import check_office_bytes
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _TR, _TC, _T, _TAB, _BR, _CR = qn("w:tr"), qn("w:tc"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
@@ -67,6 +68,7 @@ def _walk(parent, blocks: list[Block], counter: dict[str, int]) -> None:
 
 def read_docx_blocks(data: bytes, *, file: str) -> list[Block]:
     """Read a .docx given as bytes; ``file`` names it in messages."""
+    check_office_bytes(data, file=file, kind="docx")  # type sniffing, zip bomb, XML declarations
     open_office_zip(data, file=file, kind="docx")
     try:
         document = docx.Document(io.BytesIO(data))

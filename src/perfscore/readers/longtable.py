@@ -203,7 +203,9 @@ def _load_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
     from openpyxl.utils.cell import range_boundaries
 
     from perfscore.readers.archive import open_office_zip
+    from perfscore.safety import check_office_bytes
 
+    check_office_bytes(data, file=file, kind="xlsx")  # type sniffing, zip bomb, XML declarations
     archive = open_office_zip(data, file=file, kind="xlsx")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -33,6 +33,7 @@ _ERROR_TEXT = {
     "model_type": "应为对象（{…}）",
     "literal_error": "取值不在允许的范围内",
     "finite_number": "应为有限数字",
+    "greater_than_equal": "不能为负数",
 }
 
 

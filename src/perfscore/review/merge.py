@@ -99,6 +99,9 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
     p = Path(path)
     if not p.is_file():
         raise InputError("文件不存在", location=Location(file=shown))
+    from perfscore.safety import check_office_file
+
+    check_office_file(p, kind="xlsx", shown=shown)  # type sniffing, zip bomb, XML declarations
     try:
         wb = load_workbook(p, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file

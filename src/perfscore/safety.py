@@ -1,0 +1,363 @@
+"""Input safety (输入安全): refuse hostile or mislabelled files before any parser sees them.
+
+Year-end files travel by e-mail and USB stick; some are broken, a few may be hostile.
+Every reader of a .docx / .xlsx calls :func:`check_office_bytes` (or
+:func:`check_office_file`) first, so that:
+
+- the file type is decided by its first bytes, not its name: a PDF, a legacy OLE2
+  ``.xls``/``.doc`` (or a password-protected Office file, which is OLE2 too), an HTML
+  page or plain text saved under a ``.xlsx``/``.docx`` name gets a message saying what
+  the file really is and what to do;
+- the zip container is inspected from its directory before anything is decompressed:
+  the number of members, the total uncompressed size and each member's compression
+  ratio are bounded (a zip bomb is refused, not unpacked);
+- every XML part is scanned for ``<!DOCTYPE`` and ``<!ENTITY`` declarations: Office
+  files never carry them, and they are what entity expansion ("billion laughs") and
+  external-entity (XXE) attacks need. A file with one is refused. The parsers are safe
+  as well (python-docx's lxml parser does not resolve entities; openpyxl uses
+  defusedxml, a declared dependency; the one XML file read here, ``[Content_Types].xml``,
+  is parsed with defusedxml), so the scan is a second wall, not the only one.
+
+Outputs: :func:`safe_filename` turns user text (a unit or project code, a name) into
+one harmless path component, and :func:`output_path` joins components under an output
+folder and refuses any result outside it (``../../etc/x`` never escapes).
+
+Every refusal is an :class:`~perfscore.errors.InputError` with a Chinese message naming
+the file and saying what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from perfscore.errors import FormatError, InputError, Location, UsageError
+
+# --- limits ----------------------------------------------------------------------------
+
+# Real 绩效目标 workbooks and documents hold tens of parts; a province-wide long table in
+# .xlsx (10^6 rows) unpacks to a few hundred MB of XML. The limits sit far above both.
+MAX_MEMBERS = 10_000
+MAX_TOTAL_UNCOMPRESSED = 1 << 30          # 1 GiB
+MAX_RATIO = 200                           # Office XML packs ~10:1; bombs reach 1000:1
+RATIO_MIN_SIZE = 1 << 20                  # ratios of members under 1 MiB do not matter
+_SCAN_CHUNK = 1 << 20
+
+# --- file types by their first bytes ---------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # legacy .xls / .doc / .et / .wps, encrypted OOXML
+PDF_MAGIC = b"%PDF"
+RTF_MAGIC = b"{\\rtf"
+_HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<table|<meta)", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+KINDS = {"docx": ("Word 文档", "word/document.xml"), "xlsx": ("Excel 工作簿", "xl/workbook.xml")}
+
+
+def sniff(data: bytes) -> str:
+    """What ``data`` is, by its first bytes.
+
+    One of ``zip``, ``ole2``, ``pdf``, ``rtf``, ``html``, ``empty``, ``binary``, ``text``.
+    """
+    head = data[:4096]
+    if head.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+        return "zip"
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"
+    if head.startswith(PDF_MAGIC):
+        return "pdf"
+    if not data.strip():
+        return "empty"
+    stripped = head
+    for bom in _BOMS:
+        stripped = stripped.removeprefix(bom)
+    if stripped.lstrip().startswith(RTF_MAGIC):
+        return "rtf"
+    if _HTML_RE.match(stripped):
+        return "html"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text (Excel's "Unicode text") holds NUL bytes by design
+    if b"\x00" in head:
+        return "binary"
+    return "text"
+
+
+def _what_it_is(kind: str) -> tuple[str, str]:
+    """(what the file really is, what to do) for a file that is not a zip."""
+    if kind == "ole2":
+        return ("这是旧版 Office 格式（.xls/.doc/.et），或是设置了打开密码的 Office 文件",
+                "请在 Excel/WPS 中“另存为” .xlsx（Word 文件另存为 .docx）；如有打开密码，请先取消密码再保存。")
+    if kind == "pdf":
+        return ("这是 PDF 文件，只是扩展名被改成了 Office 格式",
+                "PDF 无法读取；请使用原始的 .xlsx/.docx 文件，或从预算系统重新导出。")
+    if kind == "rtf":
+        return ("这是 RTF 文本文件（不是 .docx）", "请在 Word/WPS 中打开后“另存为” .docx。")
+    if kind == "html":
+        return ("这是网页（HTML）文件，只是扩展名为 Office 格式（有些系统这样“导出 Excel”）",
+                "请在 Excel/WPS 中打开后“另存为” .xlsx，或导出 CSV。")
+    if kind == "empty":
+        return ("文件是空的（0 字节或只有空白）", "请检查是否选错了文件，或文件在复制/下载时损坏。")
+    if kind == "text":
+        return ("这是纯文本文件（可能是改了扩展名的 CSV 或文本导出）",
+                "如果是 CSV 长表，请把扩展名改为 .csv；如果是绩效文本的文本导出，请改为 .txt；"
+                "否则请在 Excel/Word 中“另存为”正确的格式。")
+    return ("文件不是 Office 文档，内容无法识别（可能已损坏）",
+            "请在 Excel/WPS/Word 中打开原文件并重新保存后再试。")
+
+
+# --- reading a path ----------------------------------------------------------------------
+
+
+def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> bytes:
+    """The bytes of an input file; a missing file, a folder or an unreadable file is an InputError."""
+    p = Path(path)
+    shown = shown or str(path)
+    where = Location(file=shown)
+    if p.is_dir():
+        raise InputError("需要文件，但给出的是文件夹", location=where,
+                         hint="请给出文件夹中的某个文件（如 targets.json、actuals.xlsx）。")
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("文件不存在", location=where,
+                         hint="请检查路径和文件名（包括扩展名）是否正确。") from None
+    except PermissionError:
+        raise InputError("没有读取该文件的权限", location=where,
+                         hint="请确认文件未被其他程序独占打开，并有读取权限。") from None
+    except IsADirectoryError:  # pragma: no cover - caught by is_dir above on every platform we run
+        raise InputError("需要文件，但给出的是文件夹", location=where) from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件（{exc.strerror or type(exc).__name__}）", location=where,
+                         hint="请把文件复制到本地磁盘后重试。") from None
+
+
+# --- the zip container ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZipReport:
+    """What :func:`inspect_zip` found: member count, declared uncompressed total, XML parts."""
+
+    members: int
+    total_uncompressed: int
+    xml_parts: tuple[str, ...]
+
+
+def _refuse(message: str, file: str, hint: str) -> InputError:
+    return InputError("拒绝读取：" + message, location=Location(file=file), hint=hint)
+
+
+_NOT_XML_PREFIXES = ("image/", "audio/", "video/", "font/")
+
+
+def _xml_part_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, ...]:
+    """Members an Office parser may read as XML: *.xml / *.rels, and any part whose content
+    type ([Content_Types].xml) is XML, except media (an SVG image may carry a DOCTYPE)."""
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    try:
+        raw = archive.read("[Content_Types].xml")
+    except KeyError:
+        raw = b""
+    if raw and not _has_declaration(raw):
+        from defusedxml import ElementTree as SafeET  # a declared dependency
+
+        try:
+            root = SafeET.fromstring(raw)
+        except Exception:  # a malformed content-types part: the Office parser will say so
+            root = None
+        if root is not None:
+            for el in root:
+                tag = el.tag.rsplit("}", 1)[-1]
+                ctype = (el.get("ContentType") or "").lower()
+                if tag == "Default" and el.get("Extension"):
+                    defaults[el.get("Extension").lower()] = ctype
+                elif tag == "Override" and el.get("PartName"):
+                    overrides[el.get("PartName").lstrip("/")] = ctype
+    names = []
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = info.filename
+        suffix = PurePosixPath(name).suffix.lower().lstrip(".")
+        ctype = overrides.get(name) or defaults.get(suffix, "")
+        if ctype.startswith(_NOT_XML_PREFIXES):
+            continue
+        if suffix in ("xml", "rels", "vml") or "xml" in ctype:
+            names.append(name)
+    return tuple(names)
+
+
+# `<!DOCTYPE` / `<!ENTITY` in the encodings an XML parser accepts (UTF-8 and ASCII
+# supersets, UTF-16 LE/BE, UTF-32 LE/BE), so that re-encoding a part does not hide them.
+_DECLARATIONS = tuple(
+    word.encode(enc)
+    for word in ("<!DOCTYPE", "<!ENTITY")
+    for enc in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+_OVERLAP = max(len(d) for d in _DECLARATIONS)
+
+
+def _has_declaration(data: bytes) -> bool:
+    return any(d in data for d in _DECLARATIONS)
+
+
+def _scan_member(archive: zipfile.ZipFile, name: str) -> bool:
+    """True when the member holds a DOCTYPE or ENTITY declaration (read in chunks)."""
+    tail = b""
+    with archive.open(name) as fh:  # zipfile stops at the declared size
+        while True:
+            chunk = fh.read(_SCAN_CHUNK)
+            if not chunk:
+                return False
+            if _has_declaration(tail + chunk):
+                return True
+            tail = chunk[-_OVERLAP:]
+
+
+def inspect_zip(data: bytes, *, file: str, kind: str = "xlsx") -> ZipReport:
+    """Open ``data`` as a zip and enforce the limits; scan its XML parts for declarations.
+
+    ``kind`` (``docx`` or ``xlsx``) only shapes the messages. Raises InputError /
+    FormatError; returns what was inspected.
+    """
+    label = KINDS.get(kind, (f".{kind} 文件",))[0]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FormatError(
+            f"文件已损坏，或不是{label}（无法作为压缩包打开）",
+            location=Location(file=file),
+            hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}；如果是邮件附件，请重新下载。",
+        ) from None
+    with archive:
+        if len(infos) > MAX_MEMBERS:
+            raise _refuse(f"压缩包内有 {len(infos)} 个文件，超过上限 {MAX_MEMBERS}（疑似恶意文件）", file,
+                          "正常的 Office 文件只含几十个部件；请确认文件来源，并用 Excel/Word 重新保存。")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise _refuse(f"压缩包成员「{info.filename}」已加密", file,
+                              "请取消文件的密码保护后，用 Excel/Word 重新保存。")
+            total += info.file_size
+            if info.file_size > RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                ratio = info.file_size // max(info.compress_size, 1)
+                raise _refuse(
+                    f"压缩包成员「{info.filename}」的压缩比为 {ratio}:1，超过上限 {MAX_RATIO}:1（疑似压缩炸弹）", file,
+                    "请确认文件来源可靠；正常文件用 Excel/Word 重新保存后即可读取。")
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise _refuse(
+                f"解压后共 {total} 字节，超过上限 {MAX_TOTAL_UNCOMPRESSED} 字节（疑似压缩炸弹或文件过大）", file,
+                "请确认文件来源可靠；特别大的长表请拆分，或另存为 CSV 后再读取。")
+        xml_parts = _xml_part_names(archive, infos)
+        for name in xml_parts:
+            try:
+                found = _scan_member(archive, name)
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+                raise FormatError(f"文件已损坏：压缩包成员「{name}」无法解压", location=Location(file=file),
+                                  hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}。") from None
+            if found:
+                raise _refuse(
+                    f"部件「{name}」含有 XML 的 DOCTYPE/ENTITY 声明（Office 文件不会含有，可用于实体膨胀或读取外部文件的攻击）",
+                    file, "请确认文件来源可靠；如确需使用，请在 Excel/Word 中新建文件并复制内容后保存。")
+    return ZipReport(members=len(infos), total_uncompressed=total, xml_parts=xml_parts)
+
+
+# --- the checks readers call ------------------------------------------------------------------
+
+
+def check_office_bytes(data: bytes, *, file: str, kind: str) -> ZipReport:
+    """Refuse ``data`` unless it is a safe Office Open XML file of ``kind`` (docx / xlsx).
+
+    Called by every reader before python-docx or openpyxl sees the bytes.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown office kind {kind!r}")
+    label, main_part = KINDS[kind]
+    found = sniff(data)
+    if found != "zip":
+        what, todo = _what_it_is(found)
+        raise FormatError(f"不是有效的 .{kind} 文件（{label}）：{what}", location=Location(file=file), hint=todo)
+    report = inspect_zip(data, file=file, kind=kind)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+    if main_part not in names:
+        other = next((k for k, (_, part) in KINDS.items() if part in names), None)
+        if other is not None:
+            raise FormatError(
+                f"这是{KINDS[other][0]}（.{other}），不是{label}（.{kind}）",
+                location=Location(file=file),
+                hint=f"请检查是否选错了文件；如文件本身无误，请把扩展名改为 .{other}。")
+        raise FormatError(
+            f"压缩包不是{label}（缺少部件 {main_part}）",
+            location=Location(file=file),
+            hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}。")
+    return report
+
+
+def check_office_file(path: str | os.PathLike, *, kind: str, shown: str | None = None) -> bytes:
+    """Read ``path`` and :func:`check_office_bytes` it; return the bytes for the parser."""
+    data = read_input_bytes(path, shown=shown)
+    check_office_bytes(data, file=shown or str(path), kind=kind)
+    return data
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+
+
+def safe_filename(text: str, *, fallback: str = "未命名", max_bytes: int = 120) -> str:
+    """One harmless path component made from user text (a unit or project code, a name).
+
+    Path separators, control and Windows-reserved characters become ``_``; leading dots
+    and trailing dots/spaces go (no ``..``, no hidden files); reserved device names (CON,
+    NUL, COM1 …) get a ``_`` prefix; the result is cut to ``max_bytes`` of UTF-8 (file
+    systems allow 255) at a character boundary. Chinese text is kept as is. Empty → fallback.
+    """
+    name = unicodedata.normalize("NFC", str(text))
+    name = _UNSAFE_CHARS.sub("_", name)
+    name = "".join("_" if unicodedata.category(c) in ("Cf", "Zl", "Zp") else c for c in name)
+    name = name.strip().lstrip(".").rstrip(". ")
+    if _WINDOWS_RESERVED.match(name):
+        name = "_" + name
+    encoded = name.encode("utf-8")[:max_bytes]
+    name = encoded.decode("utf-8", errors="ignore").rstrip(". ")
+    return name or fallback
+
+
+def output_path(out_dir: str | os.PathLike, *parts: str) -> Path:
+    """``out_dir / part / …`` with each part made safe, and proven to lie inside ``out_dir``.
+
+    Raises UsageError if the result would leave the folder (never expected after
+    :func:`safe_filename`; checked anyway because a symlinked sub-folder could point out).
+    """
+    base = Path(out_dir)
+    path = base.joinpath(*(safe_filename(p) for p in parts))
+    ensure_inside(base, path)
+    return path
+
+
+def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Raise UsageError unless ``path`` (resolved, symlinks followed) lies inside ``out_dir``."""
+    base = Path(out_dir).resolve()
+    target = Path(path).resolve()
+    if target != base and base not in target.parents:
+        raise UsageError("拒绝写出：输出文件不在输出文件夹内", location=Location(file=str(path)),
+                         hint=f"所有输出都应写在 {out_dir} 之内；请检查输出文件夹中的符号链接。")
+
+
+__all__ = [
+    "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_office_bytes",
+    "check_office_file", "ensure_inside", "inspect_zip", "output_path", "read_input_bytes",
+    "safe_filename", "sniff",
+]
