@@ -122,6 +122,11 @@ def extract(
     p = Path(path)
     data = _read_bytes(p)
     name = p.name
+    if p.suffix.lower() in (".docx", ".xlsx", ".xlsm"):
+        from perfscore.safety import check_office_bytes, sniff
+
+        if sniff(data) != "zip":  # named as Office but is not: say what it really is
+            check_office_bytes(data, file=name, kind="docx" if p.suffix.lower() == ".docx" else "xlsx")
     fmt = detect_format(data, name=name)
     if fmt == "json":
         from perfscore.readers.targets_json import targets_from_json_text
