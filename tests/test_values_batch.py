@@ -49,3 +49,14 @@ def test_actual_columns_match_row_by_row_parsing():
     actuals = ["0.96", "4.6万元", "良", "96/100", "3次"]
     assert parse_actuals(actuals, targets) == [parse_actual(a, t) for a, t in zip(actuals, targets)]
     assert [a.kind for a in parse_actuals(["96%", None, "*"], targets[0])] == ["number", "empty", "unreadable"]
+
+
+def test_numeric_cells_and_numpy_scalars():
+    import numpy as np
+
+    got = parse_targets([95, 0.5, "6月底前"], level3s=["合格率", "差错率", "完成时限"], year=np.int64(2023))
+    assert (got[0].value, got[0].op) == (95.0, ">=")
+    assert (got[1].value, got[1].op) == (0.5, "<=")
+    assert got[2].deadline == "2023-06-30"
+    assert got == [parse_target(t, level3=l3, year=2023) for t, l3 in zip([95, 0.5, "6月底前"],
+                                                                         ["合格率", "差错率", "完成时限"])]

@@ -21,9 +21,14 @@ from perfscore.values.types import Actual, Target
 _FREE, _DIRECTION, _YEAR = 0, 1, 2
 
 
+def _is_scalar(values) -> bool:
+    """None, a string or a number (numpy's too) applies to every row."""
+    return values is None or isinstance(values, (str, bytes)) or not hasattr(values, "__len__")
+
+
 def _cell(values, n: int):
     """Row i's value of a per-row sequence, or of a scalar applied to every row."""
-    if values is None or isinstance(values, (str, int)):
+    if _is_scalar(values):
         return lambda i, v=values: v
     if len(values) != n:
         raise ValueError(f"column length {len(values)} != {n}")
@@ -46,7 +51,7 @@ def _rows_of(values, rows, n: int):
     import numpy as np
 
     out = np.empty(len(rows), dtype=object)
-    if values is None or isinstance(values, (str, int)):
+    if _is_scalar(values):
         out[:] = [values] * len(rows)
         return out
     if len(values) != n:

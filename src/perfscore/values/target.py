@@ -8,12 +8,13 @@ without an operator), then qualitative wording. What matches none of them is
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 from decimal import Decimal
 
 from perfscore.values.dates import parse_deadline
-from perfscore.values.numerals import ARABIC, CHINESE, to_decimal
+from perfscore.values.numerals import ARABIC, CHINESE, format_number, to_decimal
 from perfscore.values.quantity import OP_ALT, NotAQuantity, Quantity, read_quantity
 from perfscore.values.text import HAN, normalize
 from perfscore.values.types import Target
@@ -250,7 +251,10 @@ def read_undirected(text: str, year: int | None = None) -> Target:
     if not isinstance(text, str):
         if text is None or (isinstance(text, float) and text != text):   # an empty cell (None / NaN)
             return _unreadable("", "指标值为空")
-        return _unreadable(str(text), "指标值不是文字")
+        if isinstance(text, (int, float)) and not isinstance(text, bool) and math.isfinite(text):
+            text = format_number(float(text)) if isinstance(text, float) else str(text)  # a numeric cell
+        else:
+            return _unreadable(str(text), "指标值不是文字")
     s = normalize(text)
     if not s:
         return _unreadable(text, "指标值为空")
