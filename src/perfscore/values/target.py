@@ -47,10 +47,6 @@ _RANGE = re.compile(
 _GRADE_WRAP = re.compile(rf"^(?:等级为|评价为|评定为|评级为|考核为|等级|评价|评级|达到|为|考核)?(?P<g>[{HAN}]+?)(?:等级|级|及以上|以上)?$")
 
 
-def _fmt_periods(period: str) -> str:
-    return _PERIOD_CANON.get(period, period)
-
-
 def _periods_per_year(period: str) -> Decimal | None:
     if period in PERIODS_PER_YEAR:
         return PERIODS_PER_YEAR[period]
