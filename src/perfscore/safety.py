@@ -115,6 +115,18 @@ def _what_it_is(kind: str) -> tuple[str, str]:
 # --- reading a path ----------------------------------------------------------------------
 
 
+def check_input_path(path: str | os.PathLike, *, shown: str | None = None) -> None:
+    """Refuse a missing path or a folder where an input file is expected (before its
+    extension is looked at, so that a folder is not reported as an unknown file type)."""
+    p = Path(path)
+    where = Location(file=shown or str(path))
+    if p.is_dir():
+        raise InputError("需要文件，但给出的是文件夹", location=where,
+                         hint="请给出文件夹中的某个文件（如 targets.json、actuals.xlsx）。")
+    if not p.exists():
+        raise InputError("文件不存在", location=where, hint="请检查路径和文件名（包括扩展名）是否正确。")
+
+
 def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> bytes:
     """The bytes of an input file; a missing file, a folder or an unreadable file is an InputError."""
     p = Path(path)
@@ -310,6 +322,25 @@ def check_office_file(path: str | os.PathLike, *, kind: str, shown: str | None =
     return data
 
 
+def check_text_bytes(data: bytes, *, file: str, expected: str = ".csv") -> None:
+    """Refuse ``data`` read as text (CSV) when its first bytes say it is something else.
+
+    An .xlsx renamed .csv would otherwise fail as an "unknown encoding"; say what it is.
+    """
+    found = sniff(data)
+    if found in ("text", "empty"):
+        return
+    where = Location(file=file)
+    if found == "zip":
+        raise FormatError(f"扩展名为 {expected}，但内容是 Excel/Word 文件（.xlsx/.docx 压缩包）", location=where,
+                          hint="请把扩展名改为 .xlsx（或 .docx）后重试。")
+    if found in ("ole2", "pdf", "rtf", "html"):
+        what, todo = _what_it_is(found)
+        raise FormatError(f"不是 {expected} 文本文件：{what}", location=where, hint=todo)
+    raise FormatError(f"不是 {expected} 文本文件：内容含有二进制数据（可能已损坏或不是表格）", location=where,
+                      hint="请在 Excel/WPS 中打开原表格并“另存为” CSV UTF-8 或 .xlsx。")
+
+
 # --- outputs ----------------------------------------------------------------------------------
 
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -358,6 +389,6 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 __all__ = [
     "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_office_bytes",
-    "check_office_file", "ensure_inside", "inspect_zip", "output_path", "read_input_bytes",
+    "check_input_path", "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "output_path", "read_input_bytes",
     "safe_filename", "sniff",
 ]

@@ -129,7 +129,10 @@ def read_actuals(path: str | Path) -> ActualsTable:
 
 
 def _read_actuals(path: str | Path) -> ActualsTable:
+    from perfscore.safety import check_input_path
+
     p = Path(path)
+    check_input_path(p)  # a missing file or a folder, before the extension is looked at
     suffix = p.suffix.lower()
     if suffix == ".csv":
         grid, encoding = _read_csv_grid(p)
@@ -146,12 +149,10 @@ def _read_actuals(path: str | Path) -> ActualsTable:
 
 
 def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("文件不存在", location=Location(file=str(p))) from None
-    except IsADirectoryError:
-        raise InputError("需要文件，但给出的是文件夹", location=Location(file=str(p))) from None
+    from perfscore.safety import check_text_bytes, read_input_bytes
+
+    data = read_input_bytes(p)
+    check_text_bytes(data, file=str(p))  # an .xlsx or PDF renamed .csv: say what it is
     text, encoding = decode_bytes(data, file=str(p))
     first_line = text.split("\n", 1)[0]
     # Excel's "Unicode text" export is tab-separated; accept it when the header says so.
@@ -162,6 +163,11 @@ def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
         # Excel row, so the record's ordinal is the row number the user sees.
         grid = [(n, rec) for n, rec in enumerate(reader, start=1)]
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # usually an unpaired quote swallowing rows
+            raise FormatError(f"CSV 格式错误：从这一行起有一个单元格超过 {csv.field_size_limit()} 个字符",
+                              location=Location(file=str(p), row=reader.line_num),
+                              hint="通常是某个单元格的引号（\"）不成对，把后面的行都并进了这个单元格；"
+                                   "请检查该行及其上方的引号。") from None
         raise FormatError(f"CSV 格式错误：{exc}", location=Location(file=str(p), row=reader.line_num),
                           hint="检查该行的引号是否成对。") from None
     return grid, encoding
@@ -278,12 +284,15 @@ def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: 
     return ActualsTable(file=file, rows=rows, headers=headers, ignored_columns=ignored, encoding=encoding)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 _ROW_FIELDS = ("project_code", "project_name", "level3", "actual", "score", "reason", "evidence")
 
 
 def _clean(text: str) -> str | None:
     """Strip a cell; blank → None; undo the template's formula escape (`'=…` → `=…`)."""
-    text = text.strip()
+    # A BOM or zero-width space left in a cell (files pasted together, text copied from
+    # the web) is invisible to the user and must not make 'P001' unknown.
+    text = text.translate(_INVISIBLE).strip()
     if not text:
         return None
     if text[0] == "'" and _FORMULA_ESCAPE_RE.match(text):

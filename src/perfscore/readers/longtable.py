@@ -167,6 +167,13 @@ def _load_csv(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
             engine="c",
         )
     except pd.errors.ParserError as exc:
+        quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if quote:  # an unpaired quote runs to the end of the file
+            raise DataError(
+                "CSV 中从这一行开始的引号（\"）没有配对，直到文件末尾都没有结束",
+                location=Location(file=file, row=line + int(quote.group(1)) + 1),
+                hint="请检查该行的引号；在 Excel 中打开并重新另存为 CSV 通常可以修正。",
+            ) from None
         m = re.search(r"line (\d+), saw (\d+)", str(exc))
         where = Location(file=file, row=line + int(m.group(1)) if m else None)
         raise DataError(
@@ -448,6 +455,10 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
             col[key] = col[key].ffill(col[key].blank)
     code = col["project_code"]
     problems.rows(code.blank, "project_code", code.values(), "项目编码为空（且上方没有可沿用的项目编码）")
+    # A row repeating the header (two exports pasted one under the other) is not an indicator.
+    again = (code.mapped(lambda v: header_key(v.lstrip("\ufeff"))[0] == "project_code").astype(bool)
+             & col["level3"].mapped(lambda v: header_key(v)[0] == "level3").astype(bool))
+    problems.rows(again, "project_code", code.values(), "这一行重复了表头（可能是两个表格上下拼接在一起），请删除这一行")
     # A project is (单位编码, 项目编码); numbered 0, 1, … in order of first appearance.
     pair = col["unit_code"].codes * (len(code.uniques) + 1) + code.codes
     pcodes, pfirst = pd.factorize(pair, sort=False)
