@@ -13,6 +13,7 @@ buried constants.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -34,7 +35,8 @@ def weights_dir() -> Path:
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: TOML's nan / inf is an error naming the key, not a weight.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Execution(_Section):
@@ -140,7 +142,7 @@ class Department(_Section):
 class Profile(BaseModel):
     """A resolved scoring profile."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     description: str = ""
@@ -297,7 +299,14 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
     except UnicodeDecodeError:
         raise ProfileError("评分方案文件不是UTF-8编码", location=Location(file=shown)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"评分方案不是合法的TOML：{exc}", location=Location(file=shown)) from None
+        # tomllib says where in English ("... (at line 3, column 7)"): give the row in Chinese.
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        detail = str(exc)[: at.start()].strip() if at else str(exc)
+        raise ProfileError(
+            "评分方案不是合法的TOML" + (f"（第{at.group(1)}行第{at.group(2)}列）" if at else "") + f"：{detail}",
+            location=Location(file=shown, row=int(at.group(1)) if at else None),
+            hint="请检查该行的等号、引号和方括号（中文键名要加英文双引号，如 \"产出指标\" = 50）；各键的含义见 weights/README.md。",
+        ) from None
     parent = raw.pop("extends", None)
     if parent is None:
         return raw
@@ -312,6 +321,26 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
     return _merge(base, raw)
 
 
+# pydantic error type → what a user is told (in Chinese); ``ctx`` fills the bounds.
+_ERROR_TEXT = {
+    "less_than_equal": "应不大于 {le}", "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}", "greater_than": "应大于 {gt}",
+    "finite_number": "应为有限数字", "float_parsing": "应为数字", "float_type": "应为数字",
+    "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
+    "string_type": "应为文本（加双引号）", "dict_type": "应为表（[…] 小节）",
+    "literal_error": "只能是 {expected}", "missing": "缺少必填的键",
+}
+
+
+def _error_text(err: dict) -> str:
+    text = _ERROR_TEXT.get(err["type"])
+    try:
+        return text.format(**err.get("ctx", {})) if text else err["msg"]
+    except (KeyError, IndexError):
+        return err["msg"]
+
+
 def _profile_error(exc: ValidationError, shown: str) -> ProfileError:
     problems = []
     for err in exc.errors():
@@ -321,7 +350,7 @@ def _profile_error(exc: ValidationError, shown: str) -> ProfileError:
         elif err["type"] == "value_error":
             problems.append(str(err["msg"]).removeprefix("Value error, "))
         else:
-            problems.append(f"键「{key}」的值 {err.get('input')!r} 无效：{err['msg']}")
+            problems.append(f"键「{key}」的值 {err.get('input')!r} 无效：{_error_text(err)}")
     return ProfileError("评分方案无效", location=Location(file=shown), problems=problems,
                         hint="各键的含义见 weights/README.md。")
 
