@@ -280,3 +280,15 @@ def test_format_error_is_a_format_error(tmp_path):
     src.write_text("随便写的一段话\n", encoding="utf-8")
     with pytest.raises(FormatError):
         extract(src)
+
+
+def test_sparse_indicator_row_is_not_a_unit_line(tmp_path):
+    """Inside an indicator table, ``100000户居民走访`` is a 三级 name, not a unit line."""
+    row = "\t\n\t\n\t100000户居民走访\n\t\n\t≥1次\n\t\n\n"
+    text = SMALL.read_text(encoding="utf-8").replace("\t满意度指标\n\t服务对象满意度指标\n\t使用人员满意度", row + "\t满意度指标\n\t服务对象满意度指标\n\t使用人员满意度")
+    src = tmp_path / "sparse.txt"
+    src.write_text(text, encoding="utf-8")
+    t = extract(src, checks=False)
+    added = t.projects[1].indicators[2]
+    assert (added.level1, added.level2, added.level3, added.target) == ("产出指标", "时效指标", "100000户居民走访", "≥1次")
+    assert (t.unit.code, t.projects[1].unit_code) == ("123456", "123456")

@@ -44,7 +44,9 @@ def detect_format(data: bytes, *, name: str) -> str:
     if data.startswith(b"PK\x03\x04"):
         from perfscore.readers.archive import open_office_zip
 
-        names = set(open_office_zip(data, file=name, kind=Path(name).suffix.lstrip(".") or "docx").namelist())
+        suffix = Path(name).suffix.lower().lstrip(".")
+        kind = suffix if suffix in ("docx", "xlsx") else "docx/.xlsx"
+        names = set(open_office_zip(data, file=name, kind=kind).namelist())
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:

@@ -81,7 +81,7 @@ _HEADERS = {
 }
 _REQUIRED_HEADERS = ("level1", "level3", "target")
 
-_UNIT_LINE = re.compile(r"^(?P<code>\d{3,12})\s*(?P<name>[^\d\s].*)$")
+_UNIT_LINE = re.compile(r"^(?P<code>\d{5,12})\s*(?P<name>[^\d\s].*)$")
 # A unit name: Chinese, at least two characters, not a date or count (2023年…, 15次…).
 _UNIT_NAME = re.compile(r"^(?![年月日号个次人])[\u4e00-\u9fff（(][^\t]*[\u4e00-\u9fff)）]$")
 _YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年度?\s*(?:部门)?\s*(?:预算)?\s*(?:项目)?\s*绩效")
@@ -166,7 +166,11 @@ class _Interpreter:
             self._indicator(row, cells)
 
     def _unit_row(self, row: Row, cells: list[str]) -> bool:
-        """A row of at most two cells: ``<unit code><unit name>`` and/or ``单位：万元``."""
+        """A row of at most two cells: ``<unit code><unit name>`` and/or ``单位：万元``.
+
+        Inside an indicator table a sparse indicator row could look like a unit line
+        (``100001户…``), so there both cells are required.
+        """
         texts = row.texts()
         if len(texts) > 2:
             return False
@@ -180,6 +184,9 @@ class _Interpreter:
             if m and _UNIT_NAME.match(m.group("name")) and "\n" not in c:
                 code, name = m.group("code"), m.group("name").strip()
         if money is None and code is None:
+            return False
+        in_table = self.open is not None and self.open.columns is not None
+        if in_table and (money is None or code is None):
             return False
         self._close()
         if code is not None:
