@@ -421,7 +421,8 @@ def _arithmetic_rows(n: int, rd: Readings, c: dict, profile: Profile) -> np.ndar
     scale = T_.money_scale(ref, is_money)
     unit = T_.unit_text(rd["t_unit"], rd["t_per"], scale)
     freq = rule == "frequency"
-    a_num = T_.num_text(A / scale)
+    # Survey shares (88/95 = 92.6315…%) are shown to 2 decimals; other numbers as read.
+    a_num = T_.num_text(np.where(~np.isnan(rd["a_n"]), np.round(A, 2), A) / scale)
     t_num = T_.num_text(T / scale)
     l_num = T_.num_text(c["low"] / scale)
     h_num = T_.num_text(c["high"] / scale)

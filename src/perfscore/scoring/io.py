@@ -51,24 +51,53 @@ def _py(value):
     return value
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    cols = list(frame.columns)
-    arrays = [frame[c].to_numpy(dtype=object) for c in cols]
-    return [{c: _py(v) for c, v in zip(cols, row)} for row in zip(*arrays)]
+def _columns_as_python(frame: pd.DataFrame) -> list[list]:
+    """Each column as a list of JSON-ready Python values (NaN → None), column-wise."""
+    out = []
+    for col in frame.columns:
+        series = frame[col]
+        if series.dtype.kind == "f":
+            values = series.to_numpy(dtype=float)
+            listed = values.tolist()
+            if np.isnan(values).any():
+                listed = [None if v != v else v for v in listed]
+        elif series.dtype.kind in "iub":
+            listed = series.tolist()
+        else:
+            # Text columns hold str already; only other values need converting.
+            listed = [v if v.__class__ is str else _py(v) for v in series.tolist()]
+        out.append(listed)
+    return out
+
+
+def _record_lines(frame: pd.DataFrame) -> str:
+    """A JSON array with one compact record per line (readable, diff-friendly, and encoded
+    by json's C encoder: an indented dump of 10^6 records would take minutes)."""
+    if frame.empty:
+        return "[]"
+    cols = [str(c) for c in frame.columns]
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    lines = [dumps(dict(zip(cols, row))) for row in zip(*_columns_as_python(frame))]
+    return "[\n    " + ",\n    ".join(lines) + "\n  ]"
 
 
 def results_to_json(ev: Evaluation) -> str:
-    data = {
-        "schema": RESULTS_SCHEMA,
-        "meta": _py(ev.meta),
-        "blocks": list(ev.blocks),
-        "indicators": _records(ev.indicators),
-        "projects": _records(ev.projects),
-        "department": _py(ev.department),
-        "monitoring": _records(ev.monitoring),
-        "findings": [f.model_dump(mode="json") for f in ev.findings],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    def block(value) -> str:
+        return json.dumps(_py(value), ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ")
+
+    parts = [
+        ("schema", json.dumps(RESULTS_SCHEMA)),
+        ("meta", block(ev.meta)),
+        ("blocks", json.dumps(list(ev.blocks), ensure_ascii=False)),
+        ("indicators", _record_lines(ev.indicators)),
+        ("projects", _record_lines(ev.projects)),
+        ("department", block(ev.department)),
+        ("monitoring", _record_lines(ev.monitoring)),
+        ("findings", _record_lines(pd.DataFrame(
+            [f.model_dump(mode="json") for f in ev.findings],
+            columns=["check", "severity", "message", "project_code", "indicator_id", "source"]))),
+    ]
+    return "{\n" + ",\n".join(f"  {json.dumps(k)}: {v}" for k, v in parts) + "\n}\n"
 
 
 def save_results(ev: Evaluation, path: str | os.PathLike) -> None:

@@ -25,11 +25,15 @@ from perfscore.io import write_csv
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.io import save_results
 from perfscore.scoring.numeric import format_fixed
-from perfscore.writers.xlsx_safe import csv_safe_frame
+from perfscore.writers.xlsx_safe import FORMULA_PREFIXES, csv_safe
 
 RESULTS_JSON = "results.json"
 RESULTS_CSV = "results.csv"
 PROJECTS_CSV = "projects.csv"
+
+# FORMULA_PREFIXES are single characters: a set makes the first-character test cheap.
+_RISKY_FIRST = frozenset(FORMULA_PREFIXES)
+assert all(len(p) == 1 for p in FORMULA_PREFIXES)
 
 
 def _bools(series: pd.Series) -> np.ndarray:
@@ -45,8 +49,18 @@ def _ints(series: pd.Series) -> np.ndarray:
 
 
 def _texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    safe = csv_safe_frame(frame[list(columns)].astype(object).where(frame[list(columns)].notna(), ""))
-    return safe
+    """Text columns, blanks for missing values, formula-like cells made safe. Same rule as
+    :func:`perfscore.writers.xlsx_safe.csv_safe`, applied column-wise (a per-cell map costs
+    seconds per 10^5 rows)."""
+    out = {}
+    for col in columns:
+        arr = frame[col].astype(object).where(frame[col].notna(), "").to_numpy(dtype=object)
+        arr = np.array([v if v.__class__ is str else str(v) for v in arr], dtype=object)
+        risky = np.fromiter((v[:1] in _RISKY_FIRST for v in arr), dtype=bool, count=len(arr))
+        if risky.any():
+            arr[risky] = np.array([csv_safe(v) for v in arr[risky]], dtype=object)
+        out[col] = arr
+    return pd.DataFrame(out, index=frame.index)
 
 
 def indicators_csv_frame(ev: Evaluation) -> pd.DataFrame:
