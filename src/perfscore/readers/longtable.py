@@ -378,6 +378,11 @@ def _columns(frame: pd.DataFrame, where: str) -> tuple[dict[str, str], dict[str,
     for col in frame.columns:
         key, unit = header_key(col)
         if key is None:
+            # The same header written twice comes back renamed 'X.1': never drop its column silently.
+            twice = re.fullmatch(r"(.+)\.\d+", str(col))
+            if twice and header_key(twice.group(1))[0] is not None:
+                raise DataError(f"表头中「{twice.group(1)}」出现了两次", location=Location(file=where, column=twice.group(1)),
+                                hint="请删除或改名其中一列。")
             continue
         if key in fields:
             raise DataError(
