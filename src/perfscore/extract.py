@@ -77,7 +77,8 @@ def detect_format(data: bytes, *, name: str) -> str:
             hint="请提供绩效文本 .docx/.txt，或长表 .csv/.xlsx。",
         )
     text = _head_text(data, name)[0]
-    if text.lstrip().startswith("{"):
+    # A .json name, or JSON's first character: a malformed targets.json gets the JSON reader's message.
+    if text.lstrip().startswith(("{", "[")) or Path(name).suffix.lower() == ".json":
         return "json"
     from perfscore.readers.longtable import looks_like_long_table
 

@@ -66,7 +66,8 @@ def targets_from_json_text(text: str, *, file: str) -> Targets:
     except ValueError as exc:
         raise DataError(str(exc), location=Location(file=file), hint="每个键在同一对象中只能出现一次。") from None
     if not isinstance(data, dict):
-        raise FormatError("不是 targets.json：顶层应为对象（{…}）", location=Location(file=file))
+        raise FormatError("不是 targets.json：顶层应为对象（{…}）", location=Location(file=file),
+                          hint="请用 perfscore extract 重新生成 targets.json。")
     schema = data.get("schema")
     if schema != TARGETS_SCHEMA:
         raise FormatError(
