@@ -297,7 +297,8 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise ProfileError("评分方案文件不是UTF-8编码", location=Location(file=shown)) from None
+        raise ProfileError("评分方案文件不是UTF-8编码", location=Location(file=shown),
+                           hint="请在记事本/编辑器中把文件“另存为” UTF-8 编码。") from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib says where in English ("... (at line 3, column 7)"): give the row in Chinese.
         at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
@@ -311,10 +312,12 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
     if parent is None:
         return raw
     if not isinstance(parent, str):
-        raise ProfileError("extends 必须是评分方案名称", location=Location(file=shown, column="extends"))
+        raise ProfileError("extends 必须是评分方案名称", location=Location(file=shown, column="extends"),
+                           hint='例如：extends = "mof-2020"。')
     if parent in chain:
         raise ProfileError(f"extends 形成循环：{' → '.join((*chain, parent))}",
-                           location=Location(file=shown, column="extends"))
+                           location=Location(file=shown, column="extends"),
+                           hint="extends 应指向另一个评分方案（如 mof-2020），不能直接或间接指向自己。")
     base = _read_raw(_resolve_path(parent), (*chain, parent))
     base.pop("name", None)
     base.pop("description", None)
