@@ -194,7 +194,8 @@ def _cell_to_text(value: object, number_format: str | None) -> str:
         if isinstance(value, float) and not np.isfinite(value):
             return str(value)
         if number_format and "%" in number_format:
-            return f"{Decimal(repr(value * 100)).normalize():f}%" if isinstance(value, float) else f"{value * 100}%"
+            # As Excel shows it: 0.07 → 7%, computed on the decimal text (0.07 * 100 ≠ 7 in floats).
+            return f"{(Decimal(repr(value)) * 100).normalize():f}%"
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return repr(value) if isinstance(value, float) else str(value)
