@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from perfscore.checks import cost as _cost  # noqa: F401  (registers the cost checks)
-from perfscore.checks import result_checks as _result_checks
-from perfscore.checks import target_checks as _target_checks  # noqa: F401
+# Importing the check modules registers their checks, in this (display) order.
+from perfscore.checks import target_checks as _target_checks  # noqa: F401  isort: skip
+from perfscore.checks import cost as _cost  # noqa: F401  isort: skip
+from perfscore.checks import result_checks as _result_checks  # isort: skip
 from perfscore.checks.common import TargetsContext
 from perfscore.checks.registry import (
     CHECKS,

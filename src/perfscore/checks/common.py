@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
 
 from perfscore.checks.registry import Settings
 from perfscore.model import Indicator, Project, Targets
@@ -14,15 +19,16 @@ _YEAR_SPAN_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\
 _SPACE_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str | None) -> str:
     """Text compared as a reviewer would: no spaces, full-width folded by NFKC."""
-    import unicodedata
-
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 # Indicator classes by their 一级 / 二级 labels (domain.md §2); both taxonomies
 # (成本 as 二级 under 产出, or as its own 一级 per 财预〔2021〕101号) are recognised.
+# TargetsContext.frame applies the same tests column-wise (is_cost, is_quantity,
+# is_sat, and is_benefit: 效益 in 一级/二级 or a 可持续影响 二级).
 def is_cost(ind: Indicator) -> bool:
     return "成本" in ind.level2 or "成本" in ind.level1
 
@@ -31,16 +37,8 @@ def is_quantity(ind: Indicator) -> bool:
     return "数量" in ind.level2
 
 
-def is_timeliness(ind: Indicator) -> bool:
-    return "时效" in ind.level2
-
-
 def is_satisfaction(ind: Indicator) -> bool:
     return "满意" in ind.level1 or "满意" in ind.level2
-
-
-def is_benefit(ind: Indicator) -> bool:
-    return "效益" in ind.level1 or "效益" in ind.level2 or "可持续" in ind.level2
 
 
 def project_year(project: Project, default: int | None) -> tuple[int | None, str]:
@@ -50,8 +48,14 @@ def project_year(project: Project, default: int | None) -> tuple[int | None, str
     document; a name with a span (``2023-2025年``) or several years says nothing
     definite, and then the document's year (预算年度) applies.
     """
-    if not _YEAR_SPAN_RE.search(project.name):
-        years = {int(y) for y in _YEAR_RE.findall(project.name)}
+    return name_year(project.name, default)
+
+
+@lru_cache(maxsize=1 << 14)
+def name_year(name: str, default: int | None) -> tuple[int | None, str]:
+    """:func:`project_year` on a project name."""
+    if not _YEAR_SPAN_RE.search(name or ""):
+        years = {int(y) for y in _YEAR_RE.findall(name or "")}
         if len(years) == 1:
             return years.pop(), "name"
     return default, "document"
@@ -90,6 +94,8 @@ class TargetsContext:
     settings: Settings
     _parsed: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # results shared by sibling checks
+    _codes: np.ndarray | None = None
+    _uniques: list = field(default_factory=list)
 
     @cached_property
     def year(self) -> int | None:
@@ -101,19 +107,91 @@ class TargetsContext:
 
     def parse(self, ind: Indicator, year: int | None):
         """The parsed 指标值 of ``ind`` (perfscore.values.parse_target, cached)."""
-        key = (ind.target, ind.level1, ind.level2, ind.level3, year)
+        return self._parse_key((ind.target, ind.level1, ind.level2, ind.level3, year))
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """One row per project indicator (input order) with what the checks test:
+        the labels, the indicator class, and the parsed target's kind, operator,
+        dimension and deadline year. Each distinct (target, labels, year) is parsed
+        once; checks then work on column masks and visit only the rows they report."""
+        projects = self.targets.projects
+        pis = [pi for pi, p in enumerate(projects) for _ in p.indicators]
+        iis = [ii for p in projects for ii in range(len(p.indicators))]
+        inds = [ind for p in projects for ind in p.indicators]
+        years = [self.years[pi][0] for pi in pis]
+
+        def text(values) -> np.ndarray:
+            return np.array(values, dtype=object) if values else np.array([], dtype=object)
+
+        level1, level2 = text([i.level1 for i in inds]), text([i.level2 for i in inds])
+        level3, target = text([i.level3 for i in inds]), text([i.target for i in inds])
+        df = pd.DataFrame({
+            "pi": np.asarray(pis, dtype=np.int64), "ii": np.asarray(iis, dtype=np.int64),
+            "level1": level1, "level2": level2, "level3": level3, "target": target,
+            "description": text([i.description for i in inds]),
+            "year": pd.array(years, dtype="Int64"),
+        })
+        # Everything below is computed on distinct values and spread back by code.
+        keys = pd.Series(list(zip(target, level1, level2, level3, years)), dtype=object)
+        codes, uniques = pd.factorize(keys) if len(keys) else (np.zeros(0, np.int64), [])
+        parsed = [self._parse_key(k) for k in uniques]
+        self._codes = codes
+        self._uniques = parsed
+
+        def attr(name, default=None) -> np.ndarray:
+            values = np.array([getattr(t, name) if getattr(t, name) is not None else default for t in parsed],
+                              dtype=object)
+            return values[codes] if len(codes) else np.array([], dtype=object)
+
+        df["kind"] = attr("kind", "")
+        df["op"] = attr("op", "")
+        df["dim"] = attr("dimension", "")
+        df["inferred"] = attr("inferred", False).astype(bool)
+        deadline = np.array([int(t.deadline[:4]) if t.deadline else -1 for t in parsed], dtype=np.int64)
+        df["deadline_year"] = pd.array(np.where(deadline[codes] >= 0, deadline[codes], 0), dtype="Int64") \
+            if len(codes) else pd.array([], dtype="Int64")
+        if len(codes):
+            df.loc[deadline[codes] < 0, "deadline_year"] = pd.NA
+
+        def per_distinct(column: np.ndarray, fn) -> np.ndarray:
+            c, u = pd.factorize(pd.Series(column, dtype=object))
+            values = np.array([fn(x) for x in u], dtype=object)
+            return values[c] if len(c) else np.array([], dtype=object)
+
+        df["n1"] = per_distinct(level1, norm)
+        df["n3"] = per_distinct(level3, norm)
+        labels = pd.Series(list(zip(level1, level2)), dtype=object)
+        lc, lu = pd.factorize(labels) if len(labels) else (np.zeros(0, np.int64), [])
+        flags = np.array([(("成本" in a or "成本" in b), "数量" in b, ("满意" in a or "满意" in b),
+                           ("效益" in a or "效益" in b or "可持续" in b)) for a, b in lu], dtype=bool).reshape(-1, 4)
+        for k, name in enumerate(("is_cost", "is_quantity", "is_sat", "is_benefit")):
+            df[name] = flags[lc, k] if len(lc) else np.zeros(0, dtype=bool)
+        return df
+
+    def _parse_key(self, key):
+        target, level1, level2, level3, year = key
         hit = self._parsed.get(key)
         if hit is None:
             from perfscore.values import parse_target
 
-            hit = parse_target(ind.target, level1=ind.level1 or None, level2=ind.level2 or None,
-                               level3=ind.level3 or None, year=year)
+            hit = parse_target(target, level1=level1 or None, level2=level2 or None, level3=level3 or None,
+                               year=year)
             self._parsed[key] = hit
         return hit
 
-    def each_indicator(self):
-        """(project index, project, indicator index, indicator, parsed target) in input order."""
-        for pi, project in enumerate(self.targets.projects):
-            year = self.years[pi][0]
-            for ii, ind in enumerate(project.indicators):
-                yield pi, project, ii, ind, self.parse(ind, year)
+    def target_at(self, row: int):
+        """The parsed target of frame row ``row``."""
+        _ = self.frame
+        return self._uniques[self._codes[row]]
+
+    def at(self, mask) -> Iterator[tuple[int, int, Project, int, Indicator, object]]:
+        """(frame row, project index, project, indicator index, indicator, parsed target)
+        for the rows under ``mask``, in input order."""
+        df = self.frame
+        pis, iis = df["pi"].to_numpy(), df["ii"].to_numpy()
+        projects = self.targets.projects
+        for r in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            pi, ii = int(pis[r]), int(iis[r])
+            project = projects[pi]
+            yield int(r), pi, project, ii, project.indicators[ii], self.target_at(r)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from perfscore.checks.common import TargetsContext, fmt_money, fmt_num, is_cost, is_quantity, label
 from perfscore.checks.registry import Hit, register
@@ -79,6 +80,7 @@ def _planned_quantity(ctx: TargetsContext, project, noun: str, year: int | None)
     return preferred[0][1], preferred[0][2]
 
 
+@lru_cache(maxsize=1 << 14)
 def _printed(text: str, value: float) -> tuple[int, float]:
     """(decimals, scale) of the number printed in the target: ``1.82万元`` → (2, 10000)."""
     for m in _NUMBER_RE.finditer(text.replace(",", "")):
@@ -134,7 +136,9 @@ def _verdicts(ctx: TargetsContext):
     cache = ctx.memo.get("cost_verdicts")
     if cache is None:
         cache = []
-        for pi, project, ii, ind, target in ctx.each_indicator():
+        df = ctx.frame
+        for _, pi, project, ii, ind, target in ctx.at(df["is_cost"] & (df["kind"] == "comparison")
+                                                      & (df["dim"] == "money")):
             v = cost_verdict(ctx, pi, project, ind, target)
             if v is not None:
                 cache.append((pi, ii, project, ind, v))

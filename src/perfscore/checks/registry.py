@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from perfscore.errors import Location, ProfileError
 from perfscore.model import Finding
@@ -46,14 +46,14 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "funds_tolerance": 0.5,        # 元: 财政资金 + 其他资金 against 预算数
     "copied_min_shared": 3,        # indicators shared with an unrelated project …
     "copied_min_share": 0.5,       # … or this share of the smaller project's indicators (≥ 2)
+    "copied_max_holders": 20,      # wording shared by more projects is boilerplate, not a copy
     "exec_weight": 10.0,           # 执行 weight added to explicit 分值 (when the profile has none)
     "project_code_pattern": "",    # a regular expression project codes must match ("" = none)
 }
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One occurrence of a check's problem, before severity is applied."""
+class Hit(NamedTuple):
+    """One occurrence of a check's problem, before severity is applied (a tuple: cheap)."""
 
     message: str
     project_code: str | None = None

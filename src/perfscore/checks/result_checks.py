@@ -3,8 +3,9 @@
 They read the Evaluation (one row per indicator, one per project) and judge
 independently of the score they check: whether a target was met is worked out
 again from the parsed target and actual (:func:`met`), so a full score claimed
-for a missed target is caught. Masks over the DataFrame pick the rows; targets
-and actuals are parsed only for those rows, each distinct string once.
+for a missed target is caught. Masks over the DataFrame pick the rows; each
+distinct (target, context, actual) is parsed and judged once, so a province of
+10⁶ rows costs a pass over the rows, not a parse per row.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
-from perfscore.checks.common import fmt_num, project_year
+from perfscore.checks.common import fmt_num, name_year
 from perfscore.checks.registry import Hit, Settings, register
-from perfscore.model import Project
 
 R = "results"
 
@@ -25,6 +27,12 @@ R = "results"
 _NONE_RE = re.compile(r"^\s*(暂无|无|没有|无问题|暂无问题|不存在问题|没有问题|无偏差|未发现问题|/|／|—|-)?\s*[。.]?\s*$")
 _SAT_RE = re.compile("满意")
 _FULL_EPS = 0.005
+_ROW_FIELDS = ("unit_code", "project_code", "project_name", "indicator_id", "level1", "level2", "level3",
+               "target", "actual", "weight", "score", "reason", "evidence", "self_score")
+
+
+def _frame_cache(df: pd.DataFrame) -> dict:
+    return {"df": df, "s": {}, "n": {}, "o": {}}
 
 
 @dataclass
@@ -35,6 +43,7 @@ class ResultsContext:
     _targets: dict = field(default_factory=dict)
     _actuals: dict = field(default_factory=dict)
     _porder: dict | None = None
+    _cache: dict = field(default_factory=dict)
 
     @property
     def ind(self) -> pd.DataFrame:
@@ -48,30 +57,99 @@ class ResultsContext:
         except (TypeError, ValueError):
             return None
 
-    def target(self, row) -> object:
-        """The parsed 指标值 of an indicator row (project year from the project name)."""
-        year = project_year(Project(code="", name=str(row.project_name or "")), self.year)[0]
-        key = (row.target, row.level1, row.level2, row.level3, year)
+    # Column access, computed once per column (checks share them).
+    def _c(self, df: pd.DataFrame) -> dict:
+        c = self._cache.get(id(df))
+        if c is None or c["df"] is not df:
+            c = self._cache[id(df)] = _frame_cache(df)
+        return c
+
+    def s(self, name: str, df: pd.DataFrame | None = None) -> pd.Series:
+        """Column as stripped text ('' for missing)."""
+        df = self.ind if df is None else df
+        c = self._c(df)["s"]
+        if name not in c:
+            c[name] = _col(df, name).fillna("").astype(str).str.strip()
+        return c[name]
+
+    def n(self, name: str, df: pd.DataFrame | None = None) -> pd.Series:
+        """Column as numbers (NaN for missing or text)."""
+        df = self.ind if df is None else df
+        c = self._c(df)["n"]
+        if name not in c:
+            c[name] = pd.to_numeric(_col(df, name, math.nan), errors="coerce")
+        return c[name]
+
+    def o(self, name: str, df: pd.DataFrame | None = None) -> np.ndarray:
+        """Column as a plain object array (fast element access)."""
+        df = self.ind if df is None else df
+        c = self._c(df)["o"]
+        if name not in c:
+            c[name] = _col(df, name).to_numpy(dtype=object)
+        return c[name]
+
+    def rows(self, mask, df: pd.DataFrame | None = None):
+        """(position, row) for the rows under ``mask``, in input order; ``row`` has the
+        indicator columns as attributes."""
+        df = self.ind if df is None else df
+        cols = {f: self.o(f, df) for f in _ROW_FIELDS}
+        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
+            yield int(pos), SimpleNamespace(**{f: _clean(v[pos]) for f, v in cols.items()})
+
+    def target_of(self, text, level1, level2, level3, project_name) -> object:
+        year = name_year(str(project_name or ""), self.year)[0]
+        key = (text, level1, level2, level3, year)
         t = self._targets.get(key)
         if t is None:
             from perfscore.values import parse_target
 
-            t = parse_target(str(row.target or ""), level1=row.level1 or None, level2=row.level2 or None,
-                             level3=row.level3 or None, year=year)
+            t = parse_target(str(text or ""), level1=level1 or None, level2=level2 or None,
+                             level3=level3 or None, year=year)
             self._targets[key] = t
         return t
+
+    def target(self, row) -> object:
+        """The parsed 指标值 of an indicator row (project year from the project name)."""
+        return self.target_of(row.target, row.level1, row.level2, row.level3, row.project_name)
 
     def actual(self, row, target=None) -> object:
         """The parsed 实际完成值 against the row's target (or alone when target is False)."""
         t = self.target(row) if target is None else (None if target is False else target)
-        key = (row.actual, t)
+        return self.actual_of(row.actual, t)
+
+    def actual_of(self, text, target) -> object:
+        key = (text, target)
         a = self._actuals.get(key)
         if a is None:
             from perfscore.values import parse_actual
 
-            a = parse_actual(_text(row.actual) or None, t)
+            a = parse_actual(_text(text) or None, target)
             self._actuals[key] = a
         return a
+
+    def judge(self, mask, fn, df: pd.DataFrame | None = None) -> np.ndarray:
+        """``fn(target, actual)`` → bool for each row under ``mask``, computed once per
+        distinct (target, 一级/二级/三级, project name, actual)."""
+        df = self.ind if df is None else df
+        mask = np.asarray(mask, dtype=bool)
+        out = np.zeros(len(mask), dtype=bool)
+        pos = np.flatnonzero(mask)
+        cols = [self.o(f, df)[pos] for f in ("target", "level1", "level2", "level3", "project_name", "actual")]
+        memo: dict = {}
+        for p, key in zip(pos, zip(*cols)):
+            r = memo.get(key)
+            if r is None:
+                t = self.target_of(*key[:5])
+                r = memo[key] = bool(fn(t, self.actual_of(key[5], t)))
+            if r:
+                out[p] = True
+        return out
+
+
+def _clean(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "" if not isinstance(value, float) else value
+    return value
 
 
 def _text(value) -> str:
@@ -86,28 +164,13 @@ def _col(df: pd.DataFrame, name: str, default="") -> pd.Series:
     return pd.Series([default] * len(df), index=df.index)
 
 
-def _str(df: pd.DataFrame, name: str) -> pd.Series:
-    return _col(df, name).fillna("").astype(str).str.strip()
-
-
-def _num(df: pd.DataFrame, name: str) -> pd.Series:
-    return pd.to_numeric(_col(df, name, math.nan), errors="coerce")
-
-
 def _where(row) -> str:
     return f"项目「{row.project_name or row.project_code}」三级指标「{row.level3}」"
 
 
-def _rows(df: pd.DataFrame, mask: pd.Series):
-    """(position, row) of the rows under ``mask``, in input order."""
-    positions = [i for i, m in enumerate(mask.to_numpy()) if m]
-    sub = df.iloc[positions]
-    return zip(positions, sub.itertuples(index=False))
-
-
 def _project_positions(ctx: ResultsContext) -> dict[str, int]:
     order: dict[str, int] = {}
-    for code in _str(ctx.evaluation.projects, "project_code"):
+    for code in ctx.s("project_code", ctx.evaluation.projects):
         order.setdefault(code, len(order))
     return order
 
@@ -155,9 +218,9 @@ def met(target, actual) -> bool | None:
 # --- the checks -----------------------------------------------------------------------
 
 
-def _scored_full(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    score, weight = _num(df, "score"), _num(df, "weight")
-    scored = (_str(df, "status") == "scored") & score.notna() & weight.notna() & (weight > 0)
+def _scored_full(ctx: ResultsContext) -> tuple[pd.Series, pd.Series, pd.Series]:
+    score, weight = ctx.n("score"), ctx.n("weight")
+    scored = (ctx.s("status") == "scored") & score.notna() & weight.notna() & (weight > 0)
     full = scored & (score >= weight - _FULL_EPS)
     missed = scored & (score < weight - _FULL_EPS)
     return scored, full, missed
@@ -167,55 +230,58 @@ def _scored_full(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
 def full_score_missed(ctx: ResultsContext):
     # The score perfscore computed, or the 得分 the unit wrote itself (self_score):
     # either at full weight while the actual misses the target is what reviewers catch.
-    df = ctx.ind
-    _, full, _ = _scored_full(df)
-    weight, claimed = _num(df, "weight"), _num(df, "self_score")
+    _, full, _ = _scored_full(ctx)
+    weight, claimed = ctx.n("weight"), ctx.n("self_score")
     full_claim = claimed.notna() & weight.notna() & (weight > 0) & (claimed >= weight - _FULL_EPS)
-    for pos, row in _rows(df, (full | full_claim) & (_str(df, "actual") != "")):
-        target = ctx.target(row)
-        if met(target, ctx.actual(row, target)) is False:
-            given = float(row.score) if full.iat[pos] else float(claimed.iat[pos])
-            who = "得满分" if full.iat[pos] else "自评填报满分"
-            yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」未达到指标值「{row.target}」，"
-                                      f"却{who}{fmt_num(given)}分。")
+    missed = ctx.judge((full | full_claim) & (ctx.s("actual") != ""), lambda t, a: met(t, a) is False)
+    full_np, claimed_np = full.to_numpy(), claimed.to_numpy()
+    for pos, row in ctx.rows(missed):
+        given = float(row.score) if full_np[pos] else float(claimed_np[pos])
+        who = "得满分" if full_np[pos] else "自评填报满分"
+        yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」未达到指标值「{row.target}」，"
+                                  f"却{who}{fmt_num(given)}分。")
 
 
 @register("missed-no-reason", "warn", "未达成目标但未说明偏差原因", scope="indicator", stage=R)
 def missed_no_reason(ctx: ResultsContext):
-    df = ctx.ind
-    _, _, missed = _scored_full(df)
-    for pos, row in _rows(df, missed & (_str(df, "reason") == "")):
+    _, _, missed = _scored_full(ctx)
+    for pos, row in ctx.rows(missed & (ctx.s("reason") == "")):
         yield _hit(ctx, pos, row, f"{_where(row)}得分{fmt_num(float(row.score))}/{fmt_num(float(row.weight))}，"
                                   "未达成目标，但没有填写偏差原因分析及改进措施。")
 
 
 @register("missed-no-problem", "warn", "未达成目标却称“暂无问题”", scope="indicator", stage=R)
 def missed_no_problem(ctx: ResultsContext):
-    df = ctx.ind
-    _, _, missed = _scored_full(df)
-    reason = _str(df, "reason")
+    _, _, missed = _scored_full(ctx)
+    reason = ctx.s("reason")
     says_none = reason.str.match(_NONE_RE) & (reason != "")
-    for pos, row in _rows(df, missed & says_none):
+    for pos, row in ctx.rows(missed & says_none):
         yield _hit(ctx, pos, row, f"{_where(row)}未达成目标（得分{fmt_num(float(row.score))}/"
                                   f"{fmt_num(float(row.weight))}），偏差原因却写「{row.reason}」。")
 
 
-@register("overshoot-no-reason", "warn", "超额完成≥130%未作说明", scope="indicator", stage=R)
-def overshoot_no_reason(ctx: ResultsContext):
-    df = ctx.ind
-    ratio = float(ctx.settings.option("overshoot_ratio"))
-    mask = _str(df, "target_kind").isin(["comparison", "frequency"]) & (_str(df, "actual") != "") \
-        & (_str(df, "reason") == "")
-    for pos, row in _rows(df, mask):
-        target = ctx.target(row)
+def _overshoot(ratio: float):
+    def ratio_of(target, actual) -> float | None:
         goal = target.count_per_year if target.kind == "frequency" else target.value
         if target.op not in (">=", ">") or not goal or goal <= 0:
-            continue
-        actual = ctx.actual(row, target)
+            return None
         if actual.kind == "number" and actual.value is not None and actual.value >= ratio * goal - 1e-9:
-            yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」达到指标值「{row.target}」的"
-                                      f"{fmt_num(actual.value / goal * 100, 1)}%（≥{fmt_num(ratio * 100)}%），"
-                                      "指标值可能设置偏低，需说明原因。")
+            return actual.value / goal
+        return None
+    return ratio_of
+
+
+@register("overshoot-no-reason", "warn", "超额完成≥130%未作说明", scope="indicator", stage=R)
+def overshoot_no_reason(ctx: ResultsContext):
+    ratio = float(ctx.settings.option("overshoot_ratio"))
+    ratio_of = _overshoot(ratio)
+    mask = ctx.s("target_kind").isin(["comparison", "frequency"]) & (ctx.s("actual") != "") & (ctx.s("reason") == "")
+    for pos, row in ctx.rows(ctx.judge(mask, lambda t, a: ratio_of(t, a) is not None)):
+        target = ctx.target(row)
+        share = ratio_of(target, ctx.actual(row, target))
+        yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」达到指标值「{row.target}」的"
+                                  f"{fmt_num(share * 100, 1)}%（≥{fmt_num(ratio * 100)}%），"
+                                  "指标值可能设置偏低，需说明原因。")
 
 
 @register("exec-low-no-reason", "warn", "预算执行率低于90%未说明原因", scope="project", stage=R)
@@ -224,58 +290,55 @@ def exec_low_no_reason(ctx: ResultsContext):
     low = float(ctx.settings.option("exec_min_rate"))
     if "exec_reason" not in projects.columns:
         return  # the Evaluation does not carry the execution reason: cannot tell, never guess
-    rate = _num(projects, "exec_rate")
-    reason = _str(projects, "exec_reason")
-    mask = rate.notna() & (rate < low - 1e-12) & (reason == "")
-    for pos, row in _rows(projects, mask):
-        yield Hit(f"项目「{row.project_name or row.project_code}」预算执行率{fmt_num(float(row.exec_rate) * 100, 1)}%，"
-                  f"低于{fmt_num(low * 100)}%，但没有说明原因。", row.project_code or None, order=(pos, -1))
+    rate = ctx.n("exec_rate", projects)
+    mask = (rate.notna() & (rate < low - 1e-12) & (ctx.s("exec_reason", projects) == "")).to_numpy()
+    names, codes = ctx.o("project_name", projects), ctx.o("project_code", projects)
+    for pos in np.flatnonzero(mask):
+        yield Hit(f"项目「{names[pos] or codes[pos]}」预算执行率{fmt_num(float(rate.iat[pos]) * 100, 1)}%，"
+                  f"低于{fmt_num(low * 100)}%，但没有说明原因。", codes[pos] or None, order=(int(pos), -1))
 
 
 @register("text-actual", "warn", "定量指标以文字作为完成值", scope="indicator", stage=R)
 def text_actual(ctx: ResultsContext):
-    df = ctx.ind
-    mask = _str(df, "target_kind").isin(list(QUANTITATIVE)) & (_str(df, "actual") != "")
-    for pos, row in _rows(df, mask):
-        actual = ctx.actual(row)
-        if actual.kind in ("completion", "tier", "grade"):
-            yield _hit(ctx, pos, row, f"{_where(row)}指标值「{row.target}」是定量目标，实际完成值却写「{row.actual}」，"
-                                      "应填写实际数值。")
+    mask = ctx.s("target_kind").isin(list(QUANTITATIVE)) & (ctx.s("actual") != "")
+    for pos, row in ctx.rows(ctx.judge(mask, lambda t, a: ctx.actual_of(a.text, None).kind
+                                       in ("completion", "tier", "grade"))):
+        yield _hit(ctx, pos, row, f"{_where(row)}指标值「{row.target}」是定量目标，实际完成值却写「{row.actual}」，"
+                                  "应填写实际数值。")
+
+
+def _incomparable(ctx: ResultsContext, target, actual) -> bool:
+    if actual.kind != "unreadable":
+        return False
+    alone = ctx.actual_of(actual.text, None)
+    return bool(alone.kind == "number" and alone.dimension and target.dimension and alone.dimension != target.dimension)
 
 
 @register("incomparable-units", "error", "完成值与指标值单位无法比较", scope="indicator", stage=R)
 def incomparable_units(ctx: ResultsContext):
-    df = ctx.ind
-    mask = _str(df, "target_kind").isin(list(QUANTITATIVE)) & (_str(df, "actual") != "")
-    for pos, row in _rows(df, mask):
+    mask = ctx.s("target_kind").isin(list(QUANTITATIVE)) & (ctx.s("actual") != "")
+    for pos, row in ctx.rows(ctx.judge(mask, lambda t, a: _incomparable(ctx, t, a))):
         target = ctx.target(row)
-        if ctx.actual(row, target).kind != "unreadable":
-            continue
-        alone = ctx.actual(row, False)
-        if alone.kind == "number" and alone.dimension and target.dimension and alone.dimension != target.dimension:
-            yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」的单位（{alone.unit}）"
-                                      f"与指标值「{row.target}」的单位（{target.unit}）无法比较。")
+        alone = ctx.actual_of(row.actual, None)
+        yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」的单位（{alone.unit}）"
+                                  f"与指标值「{row.target}」的单位（{target.unit}）无法比较。")
 
 
 @register("satisfaction-no-evidence", "warn", "满意度没有调查佐证", scope="indicator", stage=R)
 def satisfaction_no_evidence(ctx: ResultsContext):
-    df = ctx.ind
-    is_sat = _str(df, "level1").str.contains(_SAT_RE) | _str(df, "level2").str.contains(_SAT_RE) \
-        | _str(df, "level3").str.contains(_SAT_RE)
-    mask = is_sat & (_str(df, "actual") != "") & (_str(df, "evidence") == "") & (_str(df, "status") != "not_applicable")
-    for pos, row in _rows(df, mask):
-        actual = ctx.actual(row)
-        if actual.kind in ("survey", "not_applicable", "empty"):
-            continue
+    is_sat = ctx.s("level1").str.contains(_SAT_RE) | ctx.s("level2").str.contains(_SAT_RE) \
+        | ctx.s("level3").str.contains(_SAT_RE)
+    mask = is_sat & (ctx.s("actual") != "") & (ctx.s("evidence") == "") & (ctx.s("status") != "not_applicable")
+    no_counts = ctx.judge(mask, lambda t, a: a.kind not in ("survey", "not_applicable", "empty"))
+    for pos, row in ctx.rows(no_counts):
         yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」没有问卷数量（如“满意96人/共100人”），"
                                   "也没有佐证材料。")
 
 
 @register("all-full-scores", "warn", "部门所有项目自评满分", scope="department", stage=R)
 def all_full_scores(ctx: ResultsContext):
-    df = ctx.ind
-    scored, full, _ = _scored_full(df)
-    totals = _num(ctx.evaluation.projects, "total")
+    scored, full, _ = _scored_full(ctx)
+    totals = ctx.n("total", ctx.evaluation.projects)
     if int(scored.sum()) >= 5 and bool(full[scored].all()) and len(totals) and bool((totals >= 100 - _FULL_EPS).all()):
         unit = (ctx.evaluation.meta or {}).get("unit_name") or "本部门"
         yield Hit(f"{unit}全部{len(totals)}个项目、{int(scored.sum())}个已评分指标均为满分，"
@@ -293,24 +356,22 @@ def _project_stem(name: str) -> str:
 def target_not_above_last_year(ctx: ResultsContext):
     if ctx.previous is None:
         return
-    prev_df = ctx.previous.indicators
     prev_ctx = ResultsContext(ctx.previous, ctx.settings)
     # Project codes change every year (they embed the year): match on the project
     # name without years and numbering, and the 三级 name.
-    last: dict[tuple[str, str], tuple] = {}
-    mask = _str(prev_df, "target_kind").isin(["comparison"]) & (_str(prev_df, "actual") != "")
-    for _, row in _rows(prev_df, mask):
+    last: dict[tuple[str, str], object] = {}
+    mask = (prev_ctx.s("target_kind") == "comparison") & (prev_ctx.s("actual") != "")
+    for _, row in prev_ctx.rows(mask):
         last.setdefault((_project_stem(row.project_name), str(row.level3).strip()), row)
-    df = ctx.ind
-    for pos, row in _rows(df, _str(df, "target_kind") == "comparison"):
-        prev = last.get((_project_stem(row.project_name), str(row.level3).strip()))
-        if prev is None:
-            continue
+    stems = [(_project_stem(n), str(l3).strip()) for n, l3 in zip(ctx.o("project_name"), ctx.o("level3"))]
+    mask = (ctx.s("target_kind") == "comparison").to_numpy() & np.array([k in last for k in stems], dtype=bool)
+    for pos, row in ctx.rows(mask):
+        prev = last[stems[pos]]
         target = ctx.target(row)
         if target.value is None or target.op not in (">=", ">", "<=", "<"):
             continue
         # Last year's actual, read in this year's target unit.
-        actual = prev_ctx.actual(prev, target)
+        actual = prev_ctx.actual_of(prev.actual, target)
         if actual.kind not in ("number", "survey") or actual.value is None:
             continue
         higher_is_better = target.op in (">=", ">")

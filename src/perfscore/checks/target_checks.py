@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
+
+import pandas as pd
 
 from perfscore.checks.common import (
     TargetsContext,
     fmt_money,
     fmt_num,
-    is_benefit,
-    is_cost,
-    is_quantity,
     is_satisfaction,
     label,
     norm,
@@ -30,7 +30,7 @@ T = "targets"
 _PLACEHOLDER_RE = re.compile(r"^[\s*＊_＿\-－/／.。…?？]*$")
 _CHECKPOINT_MONTH_RE = re.compile(r"(\d{1,2})\s*月")
 _CODE_CHARS_RE = re.compile(r"^[0-9A-Za-z_.\-]+$")
-_RATE_NAME_RE = re.compile(r"(率|比率|比例|占比)$")
+_RATE_NAME_RE = re.compile(r"(?:率|比率|比例|占比)$")
 
 
 def _order(pi: int, ii: int = -1) -> tuple[int, int]:
@@ -46,15 +46,14 @@ def is_placeholder(text: str | None) -> bool:
 
 @register("deadline-year", "warn", "完成期限不在项目年度内", scope="indicator", stage=T)
 def deadline_year(ctx: TargetsContext):
-    for pi, project, ii, ind, target in ctx.each_indicator():
+    df = ctx.frame
+    mask = (df["kind"] == "deadline") & df["deadline_year"].notna() & df["year"].notna()
+    mask &= (df["deadline_year"] != df["year"]).fillna(False)
+    for _, pi, project, ii, ind, target in ctx.at(mask):
         year, source = ctx.years[pi]
-        if target.kind != "deadline" or not target.deadline or year is None:
-            continue
-        deadline_year_ = int(target.deadline[:4])
-        if deadline_year_ != year:
-            whence = f"项目名称写明{year}年" if source == "name" else f"预算年度为{year}年"
-            yield Hit(f"{label(project, ind)}的完成期限「{ind.target}」在{deadline_year_}年，而{whence}；"
-                      "请核实期限或项目年度。", project.code, ind.id, order=_order(pi, ii))
+        whence = f"项目名称写明{year}年" if source == "name" else f"预算年度为{year}年"
+        yield Hit(f"{label(project, ind)}的完成期限「{ind.target}」在{int(target.deadline[:4])}年，而{whence}；"
+                  "请核实期限或项目年度。", project.code, ind.id, order=_order(pi, ii))
 
 
 @register("project-year", "info", "项目名称年度与预算年度不同", scope="project", stage=T)
@@ -90,26 +89,24 @@ def spending_plan_order(ctx: TargetsContext):
 def _ordered_plan(plan: dict[str, float]) -> list[tuple[str, float]]:
     """Checkpoints in calendar order (3月底 < 6月底 < 10月底 < 12月底; 年底 = 12)."""
 
-    def month(key: str) -> int:
-        m = _CHECKPOINT_MONTH_RE.search(key)
-        if m:
-            return int(m.group(1))
-        return 12 if "年底" in key or "年末" in key else 13
+    return sorted(plan.items(), key=lambda kv: _checkpoint_month(kv[0]))
 
-    return sorted(plan.items(), key=lambda kv: month(kv[0]))
+
+@lru_cache(maxsize=256)
+def _checkpoint_month(key: str) -> int:
+    m = _CHECKPOINT_MONTH_RE.search(key)
+    if m:
+        return int(m.group(1))
+    return 12 if "年底" in key or "年末" in key else 13
 
 
 @register("duplicate-level3", "error", "同一项目内三级指标重名", scope="indicator", stage=T)
 def duplicate_level3(ctx: TargetsContext):
-    for pi, project in enumerate(ctx.targets.projects):
-        seen: dict[str, int] = {}
-        for ii, ind in enumerate(project.indicators):
-            key = norm(ind.level3)
-            if key in seen:
-                yield Hit(f"{label(project, ind)}在本项目中出现不止一次（第{seen[key] + 1}行与第{ii + 1}行），"
-                          "实际完成值无法对应到唯一指标。", project.code, ind.id, order=_order(pi, ii))
-            else:
-                seen[key] = ii
+    df = ctx.frame
+    first = df.groupby(["pi", "n3"], sort=False)["ii"].transform("first").to_numpy()
+    for r, pi, project, ii, ind, _ in ctx.at(df.duplicated(["pi", "n3"]).to_numpy()):
+        yield Hit(f"{label(project, ind)}在本项目中出现不止一次（第{int(first[r]) + 1}行与第{ii + 1}行），"
+                  "实际完成值无法对应到唯一指标。", project.code, ind.id, order=_order(pi, ii))
 
 
 @register("no-satisfaction", "warn", "项目没有满意度指标", scope="project", stage=T)
@@ -136,6 +133,7 @@ def project_code_invalid(ctx: TargetsContext):
                       project.code, order=_order(pi))
 
 
+@lru_cache(maxsize=1 << 16)
 def code_shape(code: str) -> str:
     """A code's shape: digits → 9, letters → A (13020823P00018410001J → 99999999A99999999999A)."""
     return "".join("9" if c.isdigit() else "A" if c.isalpha() else c for c in code)
@@ -183,57 +181,56 @@ def duplicate_project_code(ctx: TargetsContext):
 
 @register("cost-ge", "warn", "成本指标用了“≥”", scope="indicator", stage=T)
 def cost_ge(ctx: TargetsContext):
-    for pi, project, ii, ind, target in ctx.each_indicator():
-        if is_cost(ind) and target.kind == "comparison" and target.op in (">=", ">") and not target.inferred:
-            yield Hit(f"{label(project, ind)}是成本指标，指标值「{ind.target}」却写成下限（≥/不少于），"
-                      "成本指标应为上限（≤）。", project.code, ind.id, order=_order(pi, ii))
+    df = ctx.frame
+    mask = df["is_cost"] & (df["kind"] == "comparison") & df["op"].isin([">=", ">"]) & ~df["inferred"]
+    for _, pi, project, ii, ind, _ in ctx.at(mask):
+        yield Hit(f"{label(project, ind)}是成本指标，指标值「{ind.target}」却写成下限（≥/不少于），"
+                  "成本指标应为上限（≤）。", project.code, ind.id, order=_order(pi, ii))
 
 
 @register("quantity-money", "warn", "数量指标的指标值是金额", scope="indicator", stage=T)
 def quantity_money(ctx: TargetsContext):
-    for pi, project, ii, ind, target in ctx.each_indicator():
-        if is_quantity(ind) and target.dimension == "money":
-            yield Hit(f"{label(project, ind)}是数量指标，指标值「{ind.target}」却是金额；"
-                      "数量指标应衡量产出的数量，金额应放在成本指标。", project.code, ind.id, order=_order(pi, ii))
+    df = ctx.frame
+    for _, pi, project, ii, ind, _ in ctx.at(df["is_quantity"] & (df["dim"] == "money")):
+        yield Hit(f"{label(project, ind)}是数量指标，指标值「{ind.target}」却是金额；"
+                  "数量指标应衡量产出的数量，金额应放在成本指标。", project.code, ind.id, order=_order(pi, ii))
 
 
 @register("level3-two-level1", "warn", "同一三级指标挂在两个一级指标下", scope="indicator", stage=T)
 def level3_two_level1(ctx: TargetsContext):
-    for pi, project in enumerate(ctx.targets.projects):
-        first: dict[str, str] = {}
-        for ii, ind in enumerate(project.indicators):
-            key = norm(ind.level3)
-            if key in first and norm(first[key]) != norm(ind.level1):
-                yield Hit(f"{label(project, ind)}同时出现在「{first[key]}」和「{ind.level1}」下，"
-                          "同一指标不应重复计分。", project.code, ind.id, order=_order(pi, ii))
-            first.setdefault(key, ind.level1)
+    df = ctx.frame
+    group = df.groupby(["pi", "n3"], sort=False)
+    first_n1 = group["n1"].transform("first")
+    first_l1 = group["level1"].transform("first").to_numpy()
+    for r, pi, project, ii, ind, _ in ctx.at(df["n1"] != first_n1):
+        yield Hit(f"{label(project, ind)}同时出现在「{first_l1[r]}」和「{ind.level1}」下，"
+                  "同一指标不应重复计分。", project.code, ind.id, order=_order(pi, ii))
 
 
 @register("rate-qualitative", "warn", "比率类指标的指标值不是数值", scope="indicator", stage=T)
 def rate_qualitative(ctx: TargetsContext):
-    for pi, project, ii, ind, target in ctx.each_indicator():
-        if _RATE_NAME_RE.search(norm(ind.level3)) and target.kind in ("grade", "achievement"):
-            yield Hit(f"{label(project, ind)}名为比率，指标值却是「{ind.target}」；"
-                      "应写成可核对的百分比（如≥95%）。", project.code, ind.id, order=_order(pi, ii))
+    df = ctx.frame
+    mask = df["n3"].str.contains(_RATE_NAME_RE) & df["kind"].isin(["grade", "achievement"])
+    for _, pi, project, ii, ind, _ in ctx.at(mask):
+        yield Hit(f"{label(project, ind)}名为比率，指标值却是「{ind.target}」；"
+                  "应写成可核对的百分比（如≥95%）。", project.code, ind.id, order=_order(pi, ii))
 
 
 @register("hollow-benefit", "warn", "效益指标表述空泛", scope="indicator", stage=T)
 def hollow_benefit(ctx: TargetsContext):
-    for pi, project, ii, ind, target in ctx.each_indicator():
-        if is_benefit(ind) and target.kind in ("grade", "achievement"):
-            yield Hit(f"{label(project, ind)}是效益指标，指标值「{ind.target}」只是定性评价，"
-                      "没有可衡量的标准（比率、数量或分级标准），年底难以核实。", project.code, ind.id,
-                      order=_order(pi, ii))
+    df = ctx.frame
+    for _, pi, project, ii, ind, _ in ctx.at(df["is_benefit"] & df["kind"].isin(["grade", "achievement"])):
+        yield Hit(f"{label(project, ind)}是效益指标，指标值「{ind.target}」只是定性评价，"
+                  "没有可衡量的标准（比率、数量或分级标准），年底难以核实。", project.code, ind.id,
+                  order=_order(pi, ii))
 
 
 @register("placeholder-target", "error", "指标值是占位符", scope="indicator", stage=T)
 def placeholder_target(ctx: TargetsContext):
-    for pi, project in enumerate(ctx.targets.projects):
-        for ii, ind in enumerate(project.indicators):
-            if is_placeholder(ind.target):
-                shown = ind.target.strip() or "（空）"
-                yield Hit(f"{label(project, ind)}的指标值为「{shown}」，是占位符而不是目标值。",
-                          project.code, ind.id, order=_order(pi, ii))
+    for _, pi, project, ii, ind, _ in ctx.at(_placeholders(ctx)):
+        shown = ind.target.strip() or "（空）"
+        yield Hit(f"{label(project, ind)}的指标值为「{shown}」，是占位符而不是目标值。",
+                  project.code, ind.id, order=_order(pi, ii))
     for ind, where in _department_indicators(ctx):
         if is_placeholder(ind.target):
             yield Hit(f"部门整体目标「{where}」的指标「{ind.level3}」指标值为「{ind.target.strip() or '（空）'}」，"
@@ -242,11 +239,10 @@ def placeholder_target(ctx: TargetsContext):
 
 @register("unreadable-target", "error", "指标值无法识别", scope="indicator", stage=T)
 def unreadable_target(ctx: TargetsContext):
-    for pi, project, ii, ind, target in ctx.each_indicator():
-        if target.kind == "unreadable" and not is_placeholder(ind.target):
-            why = f"（{target.reason}）" if target.reason else ""
-            yield Hit(f"{label(project, ind)}的指标值「{ind.target}」无法识别{why}，评分时需人工复核。",
-                      project.code, ind.id, order=_order(pi, ii))
+    for _, pi, project, ii, ind, target in ctx.at((ctx.frame["kind"] == "unreadable") & ~_placeholders(ctx)):
+        why = f"（{target.reason}）" if target.reason else ""
+        yield Hit(f"{label(project, ind)}的指标值「{ind.target}」无法识别{why}，评分时需人工复核。",
+                  project.code, ind.id, order=_order(pi, ii))
     for ind, where in _department_indicators(ctx):
         if is_placeholder(ind.target):
             continue
@@ -254,6 +250,10 @@ def unreadable_target(ctx: TargetsContext):
         if target.kind == "unreadable":
             yield Hit(f"部门整体目标「{where}」的指标「{ind.level3}」指标值「{ind.target}」无法识别。",
                       None, ind.id)
+
+
+def _placeholders(ctx: TargetsContext) -> pd.Series:
+    return ctx.frame["target"].fillna("").str.match(_PLACEHOLDER_RE)
 
 
 def _department_indicators(ctx: TargetsContext):
@@ -358,26 +358,30 @@ def _related(a: str, b: str) -> bool:
 def copied_text(ctx: TargetsContext):
     min_shared = int(ctx.settings.option("copied_min_shared"))
     min_share = float(ctx.settings.option("copied_min_share"))
+    max_holders = int(ctx.settings.option("copied_max_holders"))
     projects = ctx.targets.projects
-
-    # Satisfaction indicators are alike everywhere by nature; leave them out.
-    def keys(project) -> dict[str, str]:
-        out = {}
-        for ind in project.indicators:
-            if is_satisfaction(ind) or len(norm(ind.description)) < 4:
-                continue
-            out.setdefault(norm(ind.level3) + "|" + norm(ind.description), ind.level3)
-        return out
-
-    all_keys = [keys(p) for p in projects]
-    for j, pj in enumerate(projects):
-        for i in range(j):
-            pi_ = projects[i]
-            if _related(pi_.name, pj.name):
-                continue
-            shared = [all_keys[j][k] for k in all_keys[j] if k in all_keys[i]]
-            smaller = min(len(all_keys[i]), len(all_keys[j]))
-            if len(shared) >= min_shared or (len(shared) >= 2 and smaller and len(shared) / smaller >= min_share):
-                yield Hit(f"{label(pj)}有{len(shared)}个指标（{'、'.join(shared[:5])}"
-                          f"{'等' if len(shared) > 5 else ''}）的名称和描述与无关项目「{pi_.name}」完全相同，"
-                          "疑似照抄。", pj.code, order=_order(j))
+    df = ctx.frame
+    # The text compared: 三级 name and description. Satisfaction indicators are
+    # alike everywhere by nature, and a description under 4 characters says nothing.
+    desc = df["description"].map(norm)
+    keep = ~df["is_sat"] & (desc.str.len() >= 4)
+    items = pd.DataFrame({"pi": df["pi"], "key": df["n3"] + "|" + desc, "level3": df["level3"]})[keep]
+    items = items.drop_duplicates(["pi", "key"])
+    per_project = items.groupby("pi").size()
+    # Only projects that share a key are compared (a self-join on the key). Wording
+    # held by more than `copied_max_holders` projects is common boilerplate (a
+    # template's standard line), not a copy between two projects.
+    holders = items.groupby("key")["pi"].transform("size")
+    items = items[(holders >= 2) & (holders <= max_holders)]
+    pairs = items.merge(items[["pi", "key"]], on="key", suffixes=("", "_other"))
+    pairs = pairs[pairs["pi_other"] < pairs["pi"]]
+    for (j, i), group in pairs.groupby(["pi", "pi_other"], sort=True):
+        pj, pi_ = projects[j], projects[i]
+        if _related(pi_.name, pj.name):
+            continue
+        names = group["level3"].tolist()
+        smaller = min(per_project.get(i, 0), per_project.get(j, 0))
+        if len(names) >= min_shared or (len(names) >= 2 and smaller and len(names) / smaller >= min_share):
+            yield Hit(f"{label(pj)}有{len(names)}个指标（{'、'.join(names[:5])}"
+                      f"{'等' if len(names) > 5 else ''}）的名称和描述与无关项目「{pi_.name}」完全相同，"
+                      "疑似照抄。", pj.code, order=_order(int(j)))
