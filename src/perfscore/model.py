@@ -132,9 +132,12 @@ class Targets(_Model):
 
 
 def dump_targets(targets: Targets) -> str:
-    """Serialise deterministically: fixed key order, UTF-8 text, trailing newline."""
-    data = targets.model_dump(mode="json", by_alias=True)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Serialise deterministically: fixed key order, UTF-8 text, trailing newline.
+
+    pydantic's own JSON serialiser is several times faster than json.dumps over
+    model_dump at 10^6 indicators, and gives the same text on our data.
+    """
+    return targets.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def targets_json_schema() -> str:
