@@ -132,3 +132,19 @@ def test_profiles_lists_and_shows(capsys):
     out = capsys.readouterr().out
     assert 'le = "linear"' in out and 'eq = "ge"' in out and '"产出指标"' in out
     assert main(["profiles", "nope"]) == 1
+
+
+def test_long_table_with_actuals_needs_no_actuals_sheet(tmp_path):
+    table = tmp_path / "long.csv"
+    table.write_text(
+        "项目编码,项目名称,一级指标,二级指标,三级指标,指标值,预算数,全年预算数,全年执行数,实际完成值\n"
+        "P1,项目一,产出指标,数量指标,宣传品数量,≥100个,10,10,9.5,80个\n"
+        "P1,项目一,效益指标,社会效益指标,社会影响,优,10,10,9.5,良\n"
+        "P1,项目一,满意度指标,服务对象满意度指标,居民满意度,≥95%,10,10,9.5,96%\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["evaluate", str(table), "-o", str(out), "--as-of", "2023-12-31"]) == 0
+    rows = read_csv(out / "projects.csv")
+    got = dict(zip(rows[0], rows[1]))
+    # 执行 9.5/10 → 9.50; 产出 50 × 80/100 = 40.00; 效益 30 × 70 % = 21.00; 满意度 10.00 → 80.50 良.
+    assert (got["exec_score"], got["产出指标"], got["效益指标"], got["满意度指标"], got["total"], got["grade"]) == \
+        ("9.50", "40.00", "21.00", "10.00", "80.50", "良")

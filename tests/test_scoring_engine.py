@@ -394,3 +394,13 @@ def test_every_indicator_in_is_one_row_out_with_a_reason_unless_scored():
     for r in ev.indicators.to_dict(orient="records"):
         assert r["status"] in ("scored", "not_applicable", "needs_review")
         assert (r["status"] == "scored") == (r["review_reason"] == "")
+
+
+def test_a_project_without_applicable_indicators_has_no_total():
+    ev = run(proj("P0", []), proj("P1", [("效益指标", "社会效益指标", "x", "优", "不适用")]), proj("P2", FULL))
+    p0, p1 = project_of(ev, "P0"), project_of(ev, "P1")
+    for p in (p0, p1):
+        assert math.isnan(p["total"]) and p["grade"] == "" and p["incomplete"]
+        assert "no_indicators" in p["flags"].split(";") and "无法计算总分" in p["notes"]
+    # The department total is the mean over projects that have one.
+    assert ev.department["total"] == 100.0

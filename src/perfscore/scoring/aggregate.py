@@ -29,6 +29,7 @@ EXTRA_PROJECT_COLUMNS = [
 
 _NOTE = {
     "incomplete": "有指标需复核，按0分计入（分值保留在分母中），总分为暂定",
+    "no_indicators": "没有可计分的绩效指标，无法计算总分",
     "exec_missing": "缺少全年预算数或全年执行数，执行率未计分",
     "exec_over_100": "执行率超过100%，按100%计分",
     "exec_low": "执行率低于{low}，需说明原因",
@@ -95,6 +96,10 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
             applicable_q[p] += sum(round(profile.blocks[b].weight * scale) for b in gone)
     total_points_q = round(profile.total * 10 ** digits)
     total_q = div_quanta(raw_q * total_points_q, applicable_q)
+    # Execution alone is no performance evaluation: without any applicable indicator the
+    # project has no total (rather than 100 from its execution rate).
+    no_indicators = count(scored | nr) == 0
+    total_q = np.where(no_indicators, np.nan, total_q)
     total = from_quanta(total_q, digits)
 
     out = pd.DataFrame({
@@ -114,7 +119,7 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
         out[name] = np.where(has_scored, from_quanta(per_project(sq, scored & in_block), digits), np.nan)
     n_missed = count(scored & (sq < wq))
     n_nr = count(nr)
-    incomplete = (n_nr > 0) | ~ex["ok"]
+    incomplete = (n_nr > 0) | ~ex["ok"] | no_indicators
     out["total"] = total
     out["grade"] = [profile.grade_of(t) for t in total]
     out["indicators"] = count(np.ones(len(p_idx), dtype=bool))
@@ -132,6 +137,8 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
         f: list[str] = []
         if incomplete[p]:
             f.append("incomplete")
+        if no_indicators[p]:
+            f.append("no_indicators")
         if not ex["ok"][p]:
             f.append("exec_missing")
         if ex["over"][p]:
@@ -144,10 +151,11 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
             f.append("weights_table")
         if codes[p] in gap_projects:
             f.append("weights_gap")
-        text = [_NOTE[x].format(low=low_txt) for x in f if x in _NOTE]
+        text = [_NOTE[x].format(low=low_txt) for x in f
+                if x in _NOTE and (x != "incomplete" or n_nr[p] > 0)]
         if "weights_gap" in f:
             text.append("目标表分值合计不符，见问题清单")
-        for b in missing_blocks.get(p, []):
+        for b in ([] if no_indicators[p] else missing_blocks.get(p, [])):
             f.append("no_satisfaction" if "满意度" in b else f"missing_block:{b}")
             how = "已按其余分值折算到100分" if profile.not_applicable.missing_block == "rescale" else "该块按0分计"
             text.append(f"没有{b}，{how}")
