@@ -29,14 +29,9 @@ _PDF_MAGIC = b"%PDF"
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("文件不存在", location=Location(file=str(path))) from None
-    except IsADirectoryError:
-        raise InputError("需要文件，但给出的是文件夹", location=Location(file=str(path))) from None
-    except PermissionError:
-        raise InputError("没有读取该文件的权限", location=Location(file=str(path))) from None
+    from perfscore.safety import read_input_bytes  # missing file, folder, no permission: with what to do
+
+    return read_input_bytes(path)
 
 
 def detect_format(data: bytes, *, name: str) -> str:

@@ -246,7 +246,7 @@ def inspect_zip(data: bytes, *, file: str, kind: str = "xlsx") -> ZipReport:
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise FormatError(
-            f"文件已损坏，或不是{label}（无法作为压缩包打开）",
+            f"文件已损坏，或不是 {label}（无法作为压缩包打开）",
             location=Location(file=file),
             hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}；如果是邮件附件，请重新下载。",
         ) from None
@@ -305,11 +305,11 @@ def check_office_bytes(data: bytes, *, file: str, kind: str) -> ZipReport:
         other = next((k for k, (_, part) in KINDS.items() if part in names), None)
         if other is not None:
             raise FormatError(
-                f"这是{KINDS[other][0]}（.{other}），不是{label}（.{kind}）",
+                f"这是 {KINDS[other][0]}（.{other}），不是 {label}（.{kind}）",
                 location=Location(file=file),
                 hint=f"请检查是否选错了文件；如文件本身无误，请把扩展名改为 .{other}。")
         raise FormatError(
-            f"压缩包不是{label}（缺少部件 {main_part}）",
+            f"压缩包不是 {label}（缺少部件 {main_part}）",
             location=Location(file=file),
             hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}。")
     return report
