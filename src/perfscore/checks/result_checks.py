@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -27,8 +26,6 @@ R = "results"
 _NONE_RE = re.compile(r"^\s*(暂无|无|没有|无问题|暂无问题|不存在问题|没有问题|无偏差|未发现问题|/|／|—|-)?\s*[。.]?\s*$")
 _SAT_RE = re.compile("满意")
 _FULL_EPS = 0.005
-_ROW_FIELDS = ("unit_code", "project_code", "project_name", "indicator_id", "level1", "level2", "level3",
-               "target", "actual", "weight", "score", "reason", "evidence", "self_score")
 
 
 def _frame_cache(df: pd.DataFrame) -> dict:
@@ -89,15 +86,27 @@ class ResultsContext:
         return c[name]
 
     def rows(self, mask, df: pd.DataFrame | None = None):
-        """(position, row) for the rows under ``mask``, in input order; ``row`` has the
-        indicator columns as attributes."""
+        """(position, row) for the rows under ``mask``, in input order; ``row`` reads the
+        indicator columns as attributes, lazily."""
         df = self.ind if df is None else df
-        cols = {f: self.o(f, df) for f in _ROW_FIELDS}
+        arrays = self._c(df)["o"]
         for pos in np.flatnonzero(np.asarray(mask, dtype=bool)):
-            yield int(pos), SimpleNamespace(**{f: _clean(v[pos]) for f, v in cols.items()})
+            yield int(pos), _Row(self, df, arrays, int(pos))
+
+    def years(self, df: pd.DataFrame | None = None) -> np.ndarray:
+        """The project year of each row (from the project name, else the document year)."""
+        df = self.ind if df is None else df
+        c = self._c(df)["o"]
+        if "_year" not in c:
+            codes, names = pd.factorize(pd.Series(self.o("project_name", df), dtype=object))
+            per_name = np.array([name_year(str(n or ""), self.year)[0] for n in names] + [None], dtype=object)
+            c["_year"] = per_name[codes]
+        return c["_year"]
 
     def target_of(self, text, level1, level2, level3, project_name) -> object:
-        year = name_year(str(project_name or ""), self.year)[0]
+        return self.target_in_year(text, level1, level2, level3, name_year(str(project_name or ""), self.year)[0])
+
+    def target_in_year(self, text, level1, level2, level3, year) -> object:
         key = (text, level1, level2, level3, year)
         t = self._targets.get(key)
         if t is None:
@@ -129,21 +138,37 @@ class ResultsContext:
 
     def judge(self, mask, fn, df: pd.DataFrame | None = None) -> np.ndarray:
         """``fn(target, actual)`` → bool for each row under ``mask``, computed once per
-        distinct (target, 一级/二级/三级, project name, actual)."""
+        distinct (target, 一级/二级/三级, project year, actual)."""
         df = self.ind if df is None else df
         mask = np.asarray(mask, dtype=bool)
         out = np.zeros(len(mask), dtype=bool)
         pos = np.flatnonzero(mask)
-        cols = [self.o(f, df)[pos] for f in ("target", "level1", "level2", "level3", "project_name", "actual")]
-        memo: dict = {}
-        for p, key in zip(pos, zip(*cols)):
-            r = memo.get(key)
-            if r is None:
-                t = self.target_of(*key[:5])
-                r = memo[key] = bool(fn(t, self.actual_of(key[5], t)))
-            if r:
-                out[p] = True
+        if not len(pos):
+            return out
+        cols = [self.o(f, df)[pos] for f in ("target", "level1", "level2", "level3")]
+        cols += [self.years(df)[pos], self.o("actual", df)[pos]]
+        codes, keys = pd.factorize(pd.Series(list(zip(*cols)), dtype=object))
+        verdict = np.zeros(len(keys), dtype=bool)
+        for k, key in enumerate(keys):
+            t = self.target_in_year(*key[:5])
+            verdict[k] = bool(fn(t, self.actual_of(key[5], t)))
+        out[pos] = verdict[codes]
         return out
+
+
+class _Row:
+    """One indicator row, its columns read on demand (''/NaN for missing)."""
+
+    __slots__ = ("_ctx", "_df", "_arrays", "_pos")
+
+    def __init__(self, ctx: ResultsContext, df: pd.DataFrame, arrays: dict, pos: int):
+        self._ctx, self._df, self._arrays, self._pos = ctx, df, arrays, pos
+
+    def __getattr__(self, name: str):
+        column = self._arrays.get(name)
+        if column is None:
+            column = self._ctx.o(name, self._df)
+        return _clean(column[self._pos])
 
 
 def _clean(value):
