@@ -430,5 +430,7 @@ def write_compare(comparison: Comparison, out_dir: str | Path) -> list[Path]:
     table = comparison_table(comparison)
     html_path, csv_path = out / "compare.html", out / "compare.csv"
     atomic_write_text(html_path, html)
-    write_csv(csv_path, table)
+    from perfscore.writers.xlsx_safe import csv_safe_frame
+
+    write_csv(csv_path, csv_safe_frame(table))  # a name starting with = + - @ stays text in Excel
     return [html_path, csv_path]
