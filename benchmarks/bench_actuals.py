@@ -1,4 +1,5 @@
-"""Benchmark: read an actuals sheet and join it to the targets (perfscore.readers.actuals).
+"""Benchmark: write the template, read an actuals sheet and join it to the targets
+(perfscore.writers.template, perfscore.readers.actuals).
 
     python benchmarks/bench_actuals.py                  # 10^5 and 10^6 indicator rows, 3 runs each
     python benchmarks/bench_actuals.py --rows 100000 --runs 5
@@ -7,8 +8,10 @@ Synthetic input, seeded and reproducible: projects of 10 indicators each with th
 seed's names, every project with its 全年预算数 / 全年执行数 rows, actual values in the
 forms a unit writes (numbers with units, percentages, grades, dates, survey counts,
 blanks). The CSV is written once into ``benchmarks/out/`` (ignored by git).
-Reported: median wall time of ``read_actuals`` and of ``attach_actuals``, and their
-median CPU time (process time), which a machine shared with other jobs inflates less.
+Reported: median wall time of ``read_actuals``, ``attach_actuals`` and
+``write_template`` (.csv; .xlsx up to 10^5 rows — openpyxl writes about 15,000
+cells a second, so a province-sized sheet belongs in CSV), and their median CPU time
+(process time), which a machine shared with other jobs inflates less.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from perfscore.model import Funds, Indicator, Project, Targets  # noqa: E402
 from perfscore.readers.actuals import attach_actuals, read_actuals  # noqa: E402
+from perfscore.writers.template import write_template  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 # (一级, 二级, 三级, target, actual forms)
@@ -90,10 +94,18 @@ def main(argv: list[str] | None = None) -> None:
             wall["attach"].append(w2 - w1)
             cpu["read"].append(c1 - c0)
             cpu["attach"].append(c2 - c1)
-        med = {k: (statistics.median(wall[k]), statistics.median(cpu[k])) for k in wall}
-        print(f"{rows:>9,} indicator rows ({len(table.rows):,} sheet rows), median of {args.runs}: "
-              f"read_actuals {med['read'][0]:.2f} s wall / {med['read'][1]:.2f} s CPU, "
-              f"attach_actuals {med['attach'][0]:.2f} s wall / {med['attach'][1]:.2f} s CPU")
+        for suffix in ("csv", "xlsx") if rows <= 100_000 else ("csv",):
+            key = f"template .{suffix}"
+            wall[key], cpu[key] = [], []
+            for _ in range(args.runs):
+                w0, c0 = time.perf_counter(), time.process_time()
+                write_template(targets, OUT / f"template-{rows}.{suffix}")
+                wall[key].append(time.perf_counter() - w0)
+                cpu[key].append(time.process_time() - c0)
+        print(f"{rows:>9,} indicator rows ({len(table.rows):,} sheet rows), median of {args.runs}:")
+        for key in wall:
+            name = {"read": "read_actuals", "attach": "attach_actuals"}.get(key, key)
+            print(f"    {name:<16} {statistics.median(wall[key]):7.2f} s wall {statistics.median(cpu[key]):7.2f} s CPU")
 
 
 if __name__ == "__main__":

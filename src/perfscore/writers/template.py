@@ -15,6 +15,7 @@ same targets and never let a cell's text run as a spreadsheet formula.
 from __future__ import annotations
 
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -191,6 +192,7 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from perfscore.writers.xlsx_safe import save_workbook, set_cell
@@ -211,25 +213,35 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
     ws.cell(row=1, column=_ACTUAL + 1).comment = Comment(
         f"资金行只填数字时按{money_unit}计；也可写明“元”或“万元”。", "perfscore")
 
-    validations: dict[tuple[tuple[str, ...], bool], list[str]] = {}
+    # Setting a style through openpyxl's descriptors hashes the style objects on every
+    # call, which dominated the run time on large sheets. So each kind of cell is styled
+    # once on a scratch sheet and its style array (cell._style) copied to the others.
+    scratch = wb.create_sheet("scratch")
+    plain_style = _style(scratch.cell(1, 1), alignment=wrap)
+    fund_style = _style(scratch.cell(1, 2), alignment=wrap, fill=fund_fill)
+    # Text format: a typed 96% or 2023-11-30 stays as written, not a converted number.
+    text_style = _style(scratch.cell(1, 3), alignment=wrap, number_format="@")
+    wb.remove(scratch)
+
+    validations: dict[tuple[tuple[str, ...], bool], list[int]] = {}
     for r, row in enumerate(rows, start=2):
-        for col, value in enumerate(row.cells, start=1):
-            cell = ws.cell(row=r, column=col)
-            if row.kind == "fund" and col == _ACTUAL + 1 and value is not None:
+        fund = row.kind == "fund"
+        for col, value in enumerate(row.cells):
+            cell = ws.cell(row=r, column=col + 1)
+            if fund and col == _ACTUAL and value is not None:
                 set_cell(cell, float(value))  # a number Excel can sum
             else:
                 set_cell(cell, value)
-            cell.alignment = wrap
-            if row.kind == "fund" and col <= _TARGET + 1:
-                cell.fill = fund_fill
-        if row.kind != "fund":
-            # Text format: typed 96% or 2023-11-30 stays as written, not a converted number.
-            ws.cell(row=r, column=_ACTUAL + 1).number_format = "@"
+            if fund:
+                cell._style = copy(fund_style if col <= _TARGET else plain_style)
+            else:
+                cell._style = copy(text_style if col == _ACTUAL else plain_style)
         choices, strict = choices_for(row.indicator, year) if row.indicator else ((), True)
         if choices:
-            validations.setdefault((choices, strict), []).append(f"{get_column_letter(_ACTUAL + 1)}{r}")
+            validations.setdefault((choices, strict), []).append(r)
 
-    for (choices, strict), cells in validations.items():
+    letter = get_column_letter(_ACTUAL + 1)
+    for (choices, strict), row_numbers in validations.items():
         dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
         dv.showErrorMessage = strict
         dv.errorTitle = "请从列表中选择"
@@ -237,8 +249,8 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
         dv.showInputMessage = True
         dv.promptTitle = "实际完成值"
         dv.prompt = ("从下拉列表选择" if strict else "可选：") + "、".join(choices)
-        for ref in cells:
-            dv.add(ref)
+        # One sqref for all cells (adding them one by one is quadratic in openpyxl).
+        dv.sqref = MultiCellRange(" ".join(_ranges(letter, row_numbers)))
         ws.add_data_validation(dv)
 
     _set_widths(ws, rows, get_column_letter)
@@ -246,6 +258,27 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
     ws.auto_filter.ref = f"A1:{get_column_letter(len(TEMPLATE_HEADERS))}{len(rows) + 1}"
     _add_instructions(wb, money_unit)
     save_workbook(wb, path)
+
+
+def _style(cell, **attrs):
+    """Style a scratch cell and return its style array."""
+    for name, value in attrs.items():
+        setattr(cell, name, value)
+    return copy(cell._style)
+
+
+def _ranges(letter: str, row_numbers: list[int]) -> list[str]:
+    """'G6:G8', 'G12' … for ascending row numbers, runs merged."""
+    out = []
+    start = prev = row_numbers[0]
+    for n in row_numbers[1:] + [None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
+        if n is not None:
+            start = prev = n
+    return out
 
 
 def _display_width(text: str) -> int:
