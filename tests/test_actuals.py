@@ -248,3 +248,19 @@ def test_sample_year_joins_the_seed_targets():
     dept = [i for s in out.department_goals.subgoals for i in s.indicators]
     dept += out.department_goals.overall_indicators
     assert len(dept) == 12 and all(i.actual for i in dept)
+
+
+def test_money_unit_of_the_targets_governs_bare_figures(tmp_path):
+    """A bare fund figure is in the targets' 金额单位; an unknown unit falls back to 万元,
+    which is also what the template writes (so the two always agree)."""
+    from perfscore.readers.actuals import sheet_money_unit
+
+    text = "项目编码,三级指标,实际完成值\nP002,全年执行数,28500\n"
+    targets = _targets()
+    targets.unit.money_unit = "元"
+    assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 28_500.0
+    targets.unit.money_unit = "千元"
+    assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 28_500_000.0
+    targets.unit.money_unit = "百万元"
+    assert sheet_money_unit(targets) == "万元"
+    assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 285_000_000.0

@@ -403,7 +403,7 @@ def attach_actuals(targets: Targets, table: ActualsTable) -> Targets:
 
 def _attach(targets: Targets, table: ActualsTable) -> Targets:
     out = _copy_targets(targets)
-    money_unit = out.unit.money_unit or "万元"
+    money_unit = sheet_money_unit(out)
     groups = [_Group(p.code, p.name, p.indicators, p) for p in out.projects]
     groups += [_Group(code, name, inds, None) for code, name, inds in department_groups(out)]
     by_code = {_key(g.code): g for g in groups}
@@ -532,9 +532,17 @@ def _fill_fund(project, fund: str, row: ActualsRow, money_unit: str, problem) ->
         project.spent[fund] = amount
 
 
-_MONEY_FACTORS = {"": None, "元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000),
-                  "亿元": Decimal(100_000_000)}
-_MONEY_RE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>元|万元|万|亿元)?$")
+# 元 per unit of each money unit a fund figure may carry.
+MONEY_FACTORS = {"元": Decimal(1), "千元": Decimal(1_000), "万元": Decimal(10_000), "万": Decimal(10_000),
+                 "亿元": Decimal(100_000_000)}
+_MONEY_RE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>元|千元|万元|万|亿元)?$")
+
+
+def sheet_money_unit(targets: Targets) -> str:
+    """The unit of bare fund figures in the sheet: the targets' 金额单位 when perfscore
+    can convert it, else 万元 (what the tables print). The template states it."""
+    unit = targets.unit.money_unit
+    return unit if unit in MONEY_FACTORS and unit != "万" else "万元"
 
 
 def parse_money(text: str, money_unit: str = "万元") -> float:
@@ -551,11 +559,9 @@ def parse_money(text: str, money_unit: str = "万元") -> float:
         if s.endswith("%"):
             raise ValueError("这里应填金额，不是百分比")
         raise ValueError(f"不是可读的金额（只填数字时按{money_unit}计，也可写「元」或「万元」）")
-    factor = _MONEY_FACTORS[m.group("unit") or ""]
+    factor = MONEY_FACTORS.get(m.group("unit") or money_unit)
     if factor is None:
-        factor = _MONEY_FACTORS.get(money_unit)
-        if factor is None:
-            raise ValueError(f"绩效目标的金额单位「{money_unit}」无法换算，请在数字后写明「元」或「万元」")
+        raise ValueError(f"金额单位「{money_unit}」无法换算，请在数字后写明「元」或「万元」")
     try:
         amount = Decimal(m.group("num").replace(",", "")) * factor
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits

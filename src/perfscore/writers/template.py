@@ -27,15 +27,16 @@ from perfscore.readers.actuals import (
     DEPT_PREFIX,
     EXECUTED_ROW,
     SPENT_SUFFIX,
+    MONEY_FACTORS,
     TEMPLATE_HEADERS,
     department_groups,
+    sheet_money_unit,
 )
 
 FUND_LEVEL1 = "预算执行"
 # Words offered in the drop-downs. 不适用 is always allowed: it is a legal actual.
 TIER_WORDS = ("达成预期指标", "部分达成", "未达成", "不适用")
 DEADLINE_WORDS = ("按时完成", "延期完成", "未完成")
-_MONEY_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 
 # Column indexes in TEMPLATE_HEADERS (0-based).
 _ACTUAL = TEMPLATE_HEADERS.index("实际完成值")
@@ -98,7 +99,7 @@ def template_rows(targets: Targets) -> list[TemplateRow]:
 
 
 def _money_unit(targets: Targets) -> str:
-    return targets.unit.money_unit if targets.unit.money_unit in _MONEY_FACTORS else "万元"
+    return sheet_money_unit(targets)  # the reader takes bare figures in this unit
 
 
 def _indicator_row(code: str, name: str, ind: Indicator, *, kind: str) -> TemplateRow:
@@ -145,7 +146,7 @@ def _fund_rows(project: Project, money_unit: str) -> list[TemplateRow]:
         planned = f"计划累计支出{_plain(Decimal(repr(float(pct))))}%"
         if budget is not None:
             amount = Decimal(repr(float(budget))) * Decimal(repr(float(pct))) / 100
-            planned += f"（{_money_text(_round2(amount / _MONEY_FACTORS[money_unit]))}{money_unit}）"
+            planned += f"（{_money_text(_round2(amount / MONEY_FACTORS[money_unit]))}{money_unit}）"
         rows.append(fund("支出进度", f"{checkpoint}{SPENT_SUFFIX}", f"{planned}；{note}",
                          project.spent.get(checkpoint)))
     return rows
@@ -154,7 +155,7 @@ def _fund_rows(project: Project, money_unit: str) -> list[TemplateRow]:
 def _in_unit(yuan: float, money_unit: str) -> str:
     """An amount in 元 as a number in the money unit, as the tables print it
     (562500.0 → '56.25', 20000.0 → '2.00'; more decimals only when there are)."""
-    return _money_text(Decimal(repr(float(yuan))) / _MONEY_FACTORS[money_unit])
+    return _money_text(Decimal(repr(float(yuan))) / MONEY_FACTORS[money_unit])
 
 
 def _money_text(d: Decimal) -> str:
