@@ -264,3 +264,19 @@ def test_money_unit_of_the_targets_governs_bare_figures(tmp_path):
     targets.unit.money_unit = "百万元"
     assert sheet_money_unit(targets) == "万元"
     assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 285_000_000.0
+
+
+def test_a_code_shared_by_two_projects_needs_the_name(tmp_path):
+    targets = _targets()
+    twin = targets.projects[1].model_copy(deep=True)
+    twin.name = "征兵工作经费（二）"
+    targets.projects.append(twin)
+    text = ("项目编码,项目名称,三级指标,实际完成值\n"
+            "P002,征兵工作经费（二）,征兵次数,3次\n"
+            "P002,,征兵次数,2次\n")
+    with pytest.raises(DataError) as err:
+        attach_actuals(targets, read_actuals(_write(tmp_path, text)))
+    assert len(err.value.problems) == 1 and "第3行" in err.value.problems[0]
+    assert "有2个项目使用这个项目编码" in err.value.problems[0]
+    out = attach_actuals(targets, read_actuals(_write(tmp_path, text.rsplit("P002,,", 1)[0])))
+    assert out.projects[2].indicators[0].actual == "3次" and out.projects[1].indicators[0].actual is None

@@ -406,7 +406,9 @@ def _attach(targets: Targets, table: ActualsTable) -> Targets:
     money_unit = sheet_money_unit(out)
     groups = [_Group(p.code, p.name, p.indicators, p) for p in out.projects]
     groups += [_Group(code, name, inds, None) for code, name, inds in department_groups(out)]
-    by_code = {_key(g.code): g for g in groups}
+    by_code: dict[str, list[_Group]] = {}
+    for g in groups:
+        by_code.setdefault(_key(g.code), []).append(g)
     by_name: dict[str, list[_Group]] = {}
     for g in groups:
         by_name.setdefault(_key(g.name), []).append(g)
@@ -461,11 +463,21 @@ def _attach(targets: Targets, table: ActualsTable) -> Targets:
 
 
 def _find_group(row, by_code, by_name, problem) -> _Group | None:
-    """The project (or department part) a row names: by code, else by unique name."""
+    """The project (or department part) a row names: by code, else by unique name.
+    A code that several projects share (several units in one file) needs the name too."""
     code = _key(row.project_code) if row.project_code else ""
     name = _key(row.project_name) if row.project_name else ""
     if code and code in by_code:
-        return by_code[code]
+        matches = by_code[code]
+        if len(matches) == 1:
+            return matches[0]
+        named = [g for g in matches if _key(g.name) == name]
+        if len(named) == 1:
+            return named[0]
+        problem(row, "project_code", row.project_code,
+                f"有{len(matches)}个项目使用这个项目编码，项目名称"
+                + (f"「{row.project_name}」也无法区分" if name else "为空，无法区分"))
+        return None
     if name:
         matches = by_name.get(name, [])
         if len(matches) == 1:
