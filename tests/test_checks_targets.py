@@ -359,3 +359,11 @@ def test_findings_follow_input_order():
     b = replace(project(code="B", name="乙项目", indicators=clean_indicators("B")), "宣传品数量", target="*")
     codes = [f.project_code for f in check_targets(targets(a, b)) if f.severity != "info"]
     assert codes == sorted(codes)
+
+
+def test_copied_text_ignores_boilerplate_held_by_many_projects():
+    names = ["社区工作经费", "征兵工作经费", "统计专项业务经费"]
+    ps = [project(code=f"C{i}", name=n, indicators=clean_indicators(f"C{i}")) for i, n in enumerate(names)]
+    assert [h.project_code for h in fired(targets(*ps), "copied-text")] == ["C1", "C2", "C2"]
+    # Text held by 3 projects is a template's standard wording when the limit is 2.
+    assert fired(targets(*ps), "copied-text", {"options": {"copied_max_holders": 2}}) == []
