@@ -256,8 +256,11 @@ def profiles_command(
 
 def main(argv: Optional[list[str]] = None) -> int:
     """Entry point of the ``perfscore`` console script."""
+    from perfscore.safety import protect_inputs
+
     try:
-        app(args=argv, prog_name="perfscore", standalone_mode=False)
+        with protect_inputs():  # no output may replace a file the command read
+            app(args=argv, prog_name="perfscore", standalone_mode=False)
     except PerfscoreError as exc:
         if _state["debug"]:
             raise

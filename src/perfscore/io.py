@@ -44,6 +44,7 @@ def read_text(path: str | os.PathLike) -> str:
     p = Path(path)
     try:
         data = p.read_bytes()
+        _safety().note_input(p)
     except FileNotFoundError:
         raise InputError("文件不存在", location=Location(file=str(path))) from None
     except IsADirectoryError:
@@ -51,8 +52,15 @@ def read_text(path: str | os.PathLike) -> str:
     return decode_bytes(data, file=str(path))[0]
 
 
+def _safety():
+    from perfscore import safety  # imported late: safety imports nothing from here
+
+    return safety
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     p = Path(path)
+    _safety().refuse_overwriting_input(p)  # under the CLI, an output never replaces an input
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:

@@ -33,6 +33,8 @@ import os
 import re
 import unicodedata
 import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -136,7 +138,9 @@ def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> by
         raise InputError("需要文件，但给出的是文件夹", location=where,
                          hint="请给出文件夹中的某个文件（如 targets.json、actuals.xlsx）。")
     try:
-        return p.read_bytes()
+        data = p.read_bytes()
+        note_input(p)
+        return data
     except FileNotFoundError:
         raise InputError("文件不存在", location=where,
                          hint="请检查路径和文件名（包括扩展名）是否正确。") from None
@@ -343,6 +347,48 @@ def check_text_bytes(data: bytes, *, file: str, expected: str = ".csv") -> None:
 
 # --- outputs ----------------------------------------------------------------------------------
 
+# The files a command has read (by device and inode, so another spelling of the path, a
+# symlink or a hard link is the same file). Active only inside protect_inputs(), which
+# the CLI wraps around every command: library callers may overwrite what they read.
+_INPUTS: ContextVar[set[tuple[int, int]] | None] = ContextVar("perfscore_inputs", default=None)
+
+
+@contextmanager
+def protect_inputs():
+    """Within this block, no output may replace a file that was read as input."""
+    token = _INPUTS.set(set())
+    try:
+        yield
+    finally:
+        _INPUTS.reset(token)
+
+
+def note_input(path: str | os.PathLike) -> None:
+    """Record ``path`` as an input of the running command (inside :func:`protect_inputs`)."""
+    seen = _INPUTS.get()
+    if seen is not None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        seen.add((st.st_dev, st.st_ino))
+
+
+def refuse_overwriting_input(path: str | os.PathLike) -> None:
+    """Raise UsageError if writing ``path`` would replace a file this command read."""
+    seen = _INPUTS.get()
+    if not seen:
+        return
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # nothing there yet
+    if (st.st_dev, st.st_ino) in seen:
+        raise UsageError("拒绝写出：输出文件就是本次读取的输入文件，写出会覆盖原始数据",
+                         location=Location(file=str(path)),
+                         hint="请用 -o 指定另一个文件或文件夹，原始文件保持不变。")
+
+
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
@@ -388,7 +434,7 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 __all__ = [
-    "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_office_bytes",
-    "check_input_path", "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "output_path", "read_input_bytes",
-    "safe_filename", "sniff",
+    "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_path", "check_office_bytes",
+    "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
+    "protect_inputs", "read_input_bytes", "refuse_overwriting_input", "safe_filename", "sniff",
 ]
