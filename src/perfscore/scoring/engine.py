@@ -154,6 +154,10 @@ def _fam(dim: np.ndarray) -> np.ndarray:
 
 def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile: Profile,
                as_of: _dt.date, *, block_known: np.ndarray | None = None) -> Scored:
+    """Score every row at once: decide (with masks, in a fixed order) which rows are not
+    applicable or need review and why, pick each remaining row's rule, compute the share of
+    the weight earned, validate explicit 得分, round half up, and write flags and arithmetic.
+    ``block_known`` False marks rows whose 一级 the profile has no weight for."""
     n = len(frame)
     digits = profile.rounding.digits
     kind = rd["t_kind"]
@@ -491,7 +495,7 @@ def indicator_table(frame: pd.DataFrame, rd: Readings, sc: Scored, block: np.nda
 # --- the whole year ----------------------------------------------------------------------
 
 
-def _optional(module: str):
+def optional_module(module: str):
     """Import an optional sibling module (built by another part of perfscore) or None."""
     import importlib
 
@@ -580,7 +584,7 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     prof = load_profile(profile)
     day = resolve_as_of(as_of, targets.year)
     digits = prof.rounding.digits
-    checker = _optional("perfscore.checks") if checks else None
+    checker = optional_module("perfscore.checks") if checks else None
     findings: list[Finding] = list(targets.findings)
     if checker is not None:
         findings += checker.check_targets(targets, prof)

@@ -42,7 +42,7 @@ def dense_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.n
     return key, np.unique(key, return_index=True)[1]
 
 
-def _codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+def distinct_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Per-row codes and the distinct rows (first-seen order)."""
     key, first = dense_key(frame, columns)
     return key, frame.iloc[first][columns].reset_index(drop=True)
@@ -142,7 +142,7 @@ def actual_columns(acts: list[Actual], tgts: list[Target]) -> dict[str, np.ndarr
 def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
     """Parse the frame's ``target`` and ``actual`` columns; return per-row reading columns."""
     n = len(frame)
-    t_codes, t_distinct = _codes(frame, ["target", "level1", "level2", "level3"])
+    t_codes, t_distinct = distinct_rows(frame, ["target", "level1", "level2", "level3"])
     targets = parse_distinct_targets(t_distinct, year)
     cols = {k: v[t_codes] for k, v in target_columns(targets).items()}
 
@@ -153,7 +153,7 @@ def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
     idx = np.flatnonzero(has_actual)
     if len(idx):
         pair = pd.DataFrame({"actual": frame["actual"].to_numpy(dtype=object)[idx], "t": t_codes[idx]})
-        sub_codes, sub_distinct = _codes(pair, ["actual", "t"])
+        sub_codes, sub_distinct = distinct_rows(pair, ["actual", "t"])
         a_codes[idx] = sub_codes
         tgts = [targets[i] for i in sub_distinct["t"].tolist()]
         acts = parse_distinct_actuals([str(x) for x in sub_distinct["actual"].tolist()], tgts)

@@ -213,7 +213,7 @@ def _norm(label: str) -> str:
     return text[:-2] if text.endswith("指标") and len(text) > 2 else text
 
 
-def _fmt(x: float) -> str:
+def fmt_number(x: float) -> str:
     return f"{x:g}"
 
 
@@ -229,10 +229,10 @@ def _consistency_problems(p: Profile) -> list[str]:
             total = sum(b.weight for b in p.blocks.values()) + p.execution.weight
             if abs(total - p.total) > 1e-9:
                 gap = p.total - total
-                parts = " + ".join(f"{k} {_fmt(b.weight)}" for k, b in p.blocks.items())
+                parts = " + ".join(f"{k} {fmt_number(b.weight)}" for k, b in p.blocks.items())
                 problems.append(
-                    f"blocks：一级权重 {parts} 加执行率 {_fmt(p.execution.weight)} 合计 {_fmt(total)}，"
-                    f"应为 {_fmt(p.total)}（{'少' if gap > 0 else '多'} {_fmt(abs(gap))}）")
+                    f"blocks：一级权重 {parts} 加执行率 {fmt_number(p.execution.weight)} 合计 {fmt_number(total)}，"
+                    f"应为 {fmt_number(p.total)}（{'少' if gap > 0 else '多'} {fmt_number(abs(gap))}）")
     seen: dict[str, str] = {}
     for name, block in p.blocks.items():
         for label in (name, *block.level1):
@@ -250,7 +250,7 @@ def _consistency_problems(p: Profile) -> list[str]:
     else:
         for name, t in p.tiers.items():
             if not t.low <= t.point <= t.high:
-                problems.append(f"tiers.{name}：默认得分率 point = {_fmt(t.point)} 不在本档 [{_fmt(t.low)}, {_fmt(t.high)}] 内")
+                problems.append(f"tiers.{name}：默认得分率 point = {fmt_number(t.point)} 不在本档 [{fmt_number(t.low)}, {fmt_number(t.high)}] 内")
         a, b, c = (p.tiers[n] for n in TIER_NAMES)
         if not (a.high == 1 and a.low == b.high and b.low == c.high and c.low == 0):
             problems.append("tiers：三档区间必须首尾相接覆盖 0–1（未达成 [0, 部分达成.low)，部分达成 [.., 达成.low)，达成 [.., 1]）")
@@ -258,8 +258,8 @@ def _consistency_problems(p: Profile) -> list[str]:
         problems.append("grades：最低一档的下限必须为 0，使每个总分都有等级")
     if abs(p.department.execution_weight + p.department.indicator_weight - p.total) > 1e-9:
         problems.append(
-            f"department：execution_weight {_fmt(p.department.execution_weight)} + indicator_weight "
-            f"{_fmt(p.department.indicator_weight)} 应等于 total {_fmt(p.total)}")
+            f"department：execution_weight {fmt_number(p.department.execution_weight)} + indicator_weight "
+            f"{fmt_number(p.department.indicator_weight)} 应等于 total {fmt_number(p.total)}")
     return problems
 
 
@@ -388,7 +388,7 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
-        return _fmt(float(v)) if isinstance(v, float) else str(v)
+        return fmt_number(float(v)) if isinstance(v, float) else str(v)
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
     return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'

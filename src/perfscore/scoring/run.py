@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfscore.model import Targets
-from perfscore.scoring.engine import _optional, evaluate
+from perfscore.scoring.engine import evaluate, optional_module
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.profile import Profile, load_profile
 
@@ -62,7 +62,7 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
     paths = list(write_results(ev, out_dir).values())
     skipped = True
     if report:
-        html = _optional("perfscore.writers.html")
+        html = optional_module("perfscore.writers.html")
         if html is not None:
             paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets))
             skipped = False

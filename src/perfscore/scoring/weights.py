@@ -21,8 +21,8 @@ import pandas as pd
 from perfscore.errors import DataError
 from perfscore.model import Finding
 from perfscore.scoring.numeric import split_quanta, to_quanta
-from perfscore.scoring.parsing import _codes
-from perfscore.scoring.profile import Profile, _fmt
+from perfscore.scoring.parsing import distinct_rows
+from perfscore.scoring.profile import Profile, fmt_number
 
 
 @dataclass
@@ -70,7 +70,7 @@ def assign(frame: pd.DataFrame, profile: Profile, *, project_codes: list[str],
     findings: list[Finding] = []
 
     # Which block each (一级, 二级) falls in: once per distinct pair.
-    codes, uniq = _codes(pd.DataFrame({"l1": level1, "l2": level2}), ["l1", "l2"])
+    codes, uniq = distinct_rows(pd.DataFrame({"l1": level1, "l2": level2}), ["l1", "l2"])
     block_u = np.array([profile.block_of(l1, l2) or "" for l1, l2 in zip(uniq["l1"], uniq["l2"])] + [""],
                        dtype=object)
     block = block_u[codes]
@@ -181,8 +181,8 @@ def _check_table_sums(frame, quanta, in_table, block, profile: Profile, project_
                 if got != want:
                     findings.append(Finding(
                         check="weights-gap", severity="error", project_code=code,
-                        message=(f"{label}各指标分值合计 {_fmt(got / scale)}，与表中一级分值 {_fmt(want / scale)} 不符"
-                                 f"（{'少' if got < want else '多'} {_fmt(abs(want - got) / scale)}）")))
+                        message=(f"{label}各指标分值合计 {fmt_number(got / scale)}，与表中一级分值 {fmt_number(want / scale)} 不符"
+                                 f"（{'少' if got < want else '多'} {fmt_number(abs(want - got) / scale)}）")))
             elif profile.split.method != "explicit":
                 b = profile.blocks.get(gl["block"].iloc[0])
                 if b is not None and b.weight is not None:
@@ -191,14 +191,14 @@ def _check_table_sums(frame, quanta, in_table, block, profile: Profile, project_
                     if got != want:
                         findings.append(Finding(
                             check="weights-block", severity="warn", project_code=code,
-                            message=(f"{label}各指标分值合计 {_fmt(got / scale)}，与评分方案「{profile.name}」的一级权重 "
-                                     f"{_fmt(want / scale)} 不同（按表中分值计分）")))
+                            message=(f"{label}各指标分值合计 {fmt_number(got / scale)}，与评分方案「{profile.name}」的一级权重 "
+                                     f"{fmt_number(want / scale)} 不同（按表中分值计分）")))
         got = int(g["q"].sum())
         if got != expected_total:
             gap = expected_total - got
             findings.append(Finding(
                 check="weights-gap", severity="error", project_code=code,
-                message=(f"各指标分值合计 {_fmt(got / scale)}，加执行率 {_fmt(profile.execution.weight)} 分为 "
-                         f"{_fmt(got / scale + profile.execution.weight)}，应为 {_fmt(profile.total)}"
-                         f"（{'少' if gap > 0 else '多'} {_fmt(abs(gap) / scale)}）；各指标得分照常计算，总分按实际分值合计折算")))
+                message=(f"各指标分值合计 {fmt_number(got / scale)}，加执行率 {fmt_number(profile.execution.weight)} 分为 "
+                         f"{fmt_number(got / scale + profile.execution.weight)}，应为 {fmt_number(profile.total)}"
+                         f"（{'少' if gap > 0 else '多'} {fmt_number(abs(gap) / scale)}）；各指标得分照常计算，总分按实际分值合计折算")))
     return findings
