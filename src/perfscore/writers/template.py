@@ -229,14 +229,16 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
         fund = row.kind == "fund"
         for col, value in enumerate(row.cells):
             cell = ws.cell(row=r, column=col + 1)
-            if fund and col == _ACTUAL and value is not None:
-                set_cell(cell, float(value))  # a number Excel can sum
-            else:
-                set_cell(cell, value)
+            # Style first: set_cell may add the quote prefix (formula-like text), which a
+            # style copied afterwards would wipe out.
             if fund:
                 cell._style = copy(fund_style if col <= _TARGET else plain_style)
             else:
                 cell._style = copy(text_style if col == _ACTUAL else plain_style)
+            if fund and col == _ACTUAL and value is not None:
+                set_cell(cell, float(value))  # a number Excel can sum
+            else:
+                set_cell(cell, value)
         choices, strict = choices_for(row.indicator, year) if row.indicator else ((), True)
         if choices:
             validations.setdefault((choices, strict), []).append(r)
