@@ -100,7 +100,9 @@ def test_engine_scores_within_weights_and_totals_are_their_parts(spec, rate):
     assert round(scored["score"].sum() + p["exec_score"], 2) == p["raw_total"]
     # Full weights add up to 100 for the blocks present (missing blocks are re-scaled away).
     assert round(ind["weight"].sum() + p["exec_weight"], 2) <= 100
-    if p["applicable_weight"] > 0:
+    if (ind["status"] == "not_applicable").all():
+        assert math.isnan(p["total"])  # no applicable indicator: no total
+    else:
         expected = to_quanta([p["raw_total"] * 100 / p["applicable_weight"]], 2)[0]
         assert abs(p["total"] * 100 - expected) <= 1  # same value up to the one rounding step
     if p["applicable_weight"] == 100:
