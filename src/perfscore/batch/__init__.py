@@ -1,0 +1,401 @@
+"""Batch evaluation (批量评价): every unit of a bureau or a province in one run.
+
+``perfscore evaluate`` switches to it when TARGETS is a folder or a long table holding
+several units (单位编码), or with ``--batch``. It writes, under the output folder::
+
+    units/<单位编码>/results.json, results.csv, projects.csv, report.html
+    summary.csv            every unit ranked (部门整体总分), grade counts, findings counts
+    summary_projects.csv   every project of every unit ranked
+    summary.html           the same as one page, with links to each unit's report
+
+Each unit's files are what ``perfscore evaluate`` writes for a file holding only that
+unit (and the actuals of its projects), byte for byte, except the 数据来源 (sources)
+naming the bureau's files; ``tests/test_batch.py`` checks it.
+
+Scale (docs/batch.md, benchmarks/README.md): a CSV long table is read unit by unit in
+blocks of whole units (:mod:`perfscore.batch.stream`), so memory is bounded by the block
+(``block_rows``) or the largest unit, not by the file; within a block the reading, the
+actuals join (:mod:`perfscore.batch.join`) and the scoring engine run once for all its
+units, and only what depends on the unit alone (checks, department totals, files) runs
+per unit (:mod:`perfscore.batch.units`). Other inputs (a folder of files, .xlsx,
+targets.json, .docx) are read whole, one file at a time, and scored unit by unit.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from perfscore.errors import PerfscoreError, UsageError
+from perfscore.model import Targets, Unit
+from perfscore.safety import output_path, safe_filename
+from perfscore.scoring.profile import Profile, load_profile
+
+__all__ = ["BatchRun", "UnitResult", "evaluate_batch", "is_batch_input"]
+
+INPUT_SUFFIXES = (".csv", ".xlsx", ".json", ".docx", ".txt")
+ACTUALS_SUFFIX = ".actuals"       # folder mode: NAME.actuals.csv / .xlsx are NAME.csv's actuals
+BLOCK_ROWS = 100_000
+
+
+@dataclass
+class UnitResult:
+    """One unit of the batch: where its files are, or why it could not be scored."""
+
+    ordinal: int
+    unit_code: str
+    unit_name: str
+    folder: str                      # relative to the output folder: units/<code>
+    error: str = ""                  # the error message when the unit could not be scored
+    projects: int = 0
+    indicators: int = 0
+    total: float | None = None
+    grade: str | None = None
+    findings: dict = field(default_factory=dict)   # severity → count
+
+
+@dataclass
+class BatchRun:
+    out_dir: Path
+    units: list[UnitResult]
+    paths: list[Path]                # the summary files
+    totals: dict                     # see Summary.totals()
+    notes: list[str] = field(default_factory=list)   # what the user should know (Chinese)
+
+    @property
+    def failed(self) -> list[UnitResult]:
+        return [u for u in self.units if u.error]
+
+    @property
+    def errors(self) -> int:
+        return int(self.totals["findings"].get("error", 0))
+
+
+# --- what to read ---------------------------------------------------------------------
+
+
+def is_batch_input(path: str | os.PathLike) -> bool:
+    """True for a folder, or a CSV long table with two or more 单位编码 (read until the second)."""
+    p = Path(path)
+    if p.is_dir():
+        return True
+    if p.suffix.lower() != ".csv" or not p.is_file():
+        return False
+    from perfscore.batch.stream import layout_of, units_upto
+
+    try:
+        layout = layout_of(p)
+    except PerfscoreError:
+        return False  # the single-file route reports it
+    return layout is not None and units_upto(layout, 2) >= 2
+
+
+def _shown(path: str | os.PathLike) -> str:
+    from perfscore.scoring.run import _shown as shown  # how evaluate records a path (no absolute paths)
+
+    return shown(path)
+
+
+def _folder_inputs(folder: Path, actuals: Path | None) -> list[tuple[Path, Path | None]]:
+    """(targets file, its own actuals file or None) for every input file of a folder, by name."""
+    skip = {actuals.resolve()} if actuals is not None else set()
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+    own = {p.name[: -len(ACTUALS_SUFFIX) - len(p.suffix)]: p for p in files
+           if p.stem.endswith(ACTUALS_SUFFIX)}
+    out = []
+    for p in files:
+        if p.stem.endswith(ACTUALS_SUFFIX) or p.resolve() in skip:
+            continue
+        out.append((p, own.get(p.stem)))
+    if not out:
+        raise UsageError(f"文件夹中没有可读取的绩效目标文件（{'、'.join(INPUT_SUFFIXES)}）",
+                         hint="批量评价的文件夹应包含各单位的长表、targets.json 或绩效文本。")
+    return out
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+class _Run:
+    """State of one batch run: the profile, output folder, summary and progress."""
+
+    def __init__(self, out_dir: Path, profile: Profile, as_of, *, reports: bool, pdf: bool, tables_only: bool):
+        from perfscore.batch.summary import Summary
+
+        self.out = out_dir
+        self.profile = profile
+        self.as_of = as_of
+        self.tables_only = tables_only
+        self.checks = not tables_only
+        self.reports = reports and not tables_only
+        self.pdf = pdf
+        self.summary = Summary(list(profile.grades))
+        self.results: list[UnitResult] = []
+        self.folders: set[str] = set()
+        self.meta: dict = {}
+        self.progress = None
+        self._same_checks = None
+
+    def folder_for(self, key: str, name: str, ordinal: int) -> str:
+        base = safe_filename(key or name or f"unit-{ordinal + 1:04d}", fallback=f"unit-{ordinal + 1:04d}")
+        folder, n = base, 1
+        while folder.lower() in self.folders:
+            n += 1
+            folder = f"{base}-{n}"
+        self.folders.add(folder.lower())
+        return folder
+
+    def extract_checks(self, targets: Targets):
+        """The target checks ``extract`` stores in Targets.findings (default profile)."""
+        from perfscore.extract import run_checks
+
+        return run_checks(targets)
+
+    def write(self, ordinal: int, key: str, name: str, targets: Targets | None, ev, error, rows: int) -> None:
+        from perfscore.io import write_csv
+
+        folder = self.folder_for(key, name, ordinal)
+        result = UnitResult(ordinal=ordinal, unit_code=key, unit_name=name, folder=f"units/{folder}")
+        if error is not None or ev is None:
+            result.error = error.render() if isinstance(error, PerfscoreError) else str(error)
+            self.summary.add_error(ordinal, folder, key, name, result.error.replace("\n", " "))
+        else:
+            where = output_path(self.out / "units", folder)
+            where.mkdir(parents=True, exist_ok=True)
+            if self.tables_only:
+                from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
+
+                write_csv(where / "results.csv", indicators_csv_frame(ev))
+                write_csv(where / "projects.csv", projects_csv_frame(ev))
+            else:
+                from perfscore.writers.tabular import write_results
+
+                write_results(ev, where)
+                if self.reports:
+                    from perfscore.writers.html import write_report
+
+                    write_report(ev, where, pdf=self.pdf, targets=targets)
+            self.summary.add(ordinal, folder, ev)
+            if not self.meta:
+                self.meta = {k: ev.meta.get(k) for k in ("year", "as_of", "profile")}
+            dep = ev.department
+            result.unit_code = ev.meta.get("unit_code") or key
+            result.unit_name = ev.meta.get("unit_name") or name
+            result.projects, result.indicators = len(ev.projects), len(ev.indicators)
+            result.total, result.grade = dep.get("total"), dep.get("grade")
+            result.findings = {s: sum(1 for f in ev.findings if f.severity == s) for s in ("error", "warn", "info")}
+        self.results.append(result)
+        if self.progress is not None:
+            self.progress.advance(rows)
+
+
+def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None, out_dir: str | os.PathLike, *,
+                   profile: Profile | str | None = None, as_of: str | _dt.date | None = None,
+                   reports: bool = True, pdf: bool = False, tables_only: bool = False,
+                   progress: bool | None = None, block_rows: int = BLOCK_ROWS) -> BatchRun:
+    """Score every unit of ``targets`` (a folder, or a file holding one or more units).
+
+    ``actuals``: one actuals sheet for all units (rows find their unit by 项目编码), or None.
+    ``tables_only`` (仅输出表格): write results.csv and projects.csv per unit and the
+    summary, and skip the checks, results.json and the reports (the fastest run).
+    ``progress``: a progress bar on stderr; None = only when stderr is a terminal.
+    A unit that cannot be read or scored is listed in the summary with its error and the
+    others go on; an error that concerns every unit (a missing column, an actuals row no
+    unit holds) stops the run before anything is written.
+    """
+    from perfscore.batch.progress import Progress
+
+    prof = load_profile(profile)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    run = _Run(out, prof, as_of, reports=reports, pdf=pdf, tables_only=tables_only)
+    tp = Path(targets)
+    ap = Path(actuals) if actuals is not None else None
+    notes: list[str] = []
+
+    plan = _stream_plan(tp, ap, notes) if not tp.is_dir() else None
+    if plan is not None:
+        index, stream = plan
+        with Progress(len(index.units), enabled=progress) as bar:
+            run.progress = bar
+            _run_stream(run, index, stream, tp, ap, block_rows)
+        run.meta["source"] = index.layout.name
+    else:
+        inputs = _folder_inputs(tp, ap) if tp.is_dir() else [(tp, None)]
+        units = _load_units(inputs, ap, run)
+        with Progress(len(units), enabled=progress) as bar:
+            run.progress = bar
+            for ordinal, (key, name, t, err) in enumerate(units):
+                _score_alone(run, ordinal, key, name, t, err)
+        run.meta["source"] = tp.name
+    run.meta["reports"] = run.reports
+    run.meta["checks"] = run.checks
+    paths = run.summary.write(out, run.meta)
+    return BatchRun(out_dir=out, units=sorted(run.results, key=lambda u: u.ordinal), paths=paths,
+                    totals=run.summary.totals(), notes=notes)
+
+
+# --- a CSV long table, streamed ----------------------------------------------------------------
+
+
+def _stream_plan(tp: Path, ap: Path | None, notes: list[str]):
+    """(index, actuals stream) when the targets are a CSV long table that can be streamed."""
+    if tp.suffix.lower() != ".csv":
+        return None
+    from perfscore.batch.actuals import ActualsStream
+    from perfscore.batch.stream import index_long_table, layout_of
+
+    layout = layout_of(tp)
+    if layout is None:
+        return None
+    try:
+        index = index_long_table(layout)
+    except (pd.errors.ParserError, UnicodeDecodeError):
+        return None  # the ordinary reader names the row or byte
+    if not index.contiguous:
+        notes.append(f"{layout.name} 中同一单位的行不连续，已整体读入后再按单位评分"
+                     "（按单位编码排序后可逐单位读取，占用内存更少）。")
+        return None
+    stream = None
+    if ap is not None:
+        stream = ActualsStream(ap)
+        stream.route(index.code_unit, index.name_unit)
+    return index, stream
+
+
+def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int) -> None:
+    from perfscore.batch.actuals import actuals_table
+    from perfscore.batch.join import fast_attach
+    from perfscore.batch.stream import iter_blocks
+    from perfscore.batch.units import read_units, score_units
+    from perfscore.readers.actuals import attach_actuals
+
+    layout = index.layout
+    source = {"file": layout.name, "format": "csv", "sha256": layout.sha256, "targets": _shown(tp)}
+    if ap is not None:
+        source["actuals"] = _shown(ap)
+    rows_of = stream.reader() if stream is not None else None
+    for block in iter_blocks(index, block_rows):
+        works = read_units(block.frame, block.start, block.units, layout)
+        for w in works:
+            if w.targets is not None:
+                w.targets = w.targets.model_copy(update={"source": dict(source)})
+        if rows_of is not None:
+            rows = rows_of.rows_for([w.ordinal for w in works])
+            shared = [w for w in works if w.error is None and not w.exact]
+            joined = False
+            if shared:
+                view = shared[0].targets.model_copy(update={"projects": [p for w in shared for p in w.targets.projects]})
+                import numpy as np
+
+                project_unit = np.array([u for w in shared for u in w.project_unit], dtype=np.int64)
+                mine = rows[rows["unit"].isin({w.ordinal for w in shared})]
+                joined = fast_attach(view, project_unit, mine)
+            for w in works:
+                if w.error is not None or (joined and not w.exact):
+                    continue
+                try:
+                    w.targets = attach_actuals(w.targets, actuals_table(stream, rows[rows["unit"] == w.ordinal]))
+                except PerfscoreError as exc:
+                    w.error = exc
+        score_units(works, run.profile, run.as_of, run.checks, run.extract_checks)
+        for w in works:
+            run.write(w.ordinal, w.key, w.name, w.targets, w.evaluation, w.error, w.rows)
+
+
+# --- other inputs, read whole ----------------------------------------------------------------
+
+
+def _load_units(inputs, ap: Path | None, run: _Run) -> list[tuple[str, str, Targets | None, PerfscoreError | None]]:
+    """(unit key, name, Targets with actuals, error) of every unit of every input file."""
+    from perfscore.extract import extract
+    from perfscore.readers.actuals import attach_actuals, read_actuals
+
+    units: list[tuple[str, str, Targets | None, PerfscoreError | None]] = []
+    for path, own in inputs:
+        try:
+            whole = extract(path, checks=False)
+            if own is not None:
+                whole = attach_actuals(whole, read_actuals(own))
+        except PerfscoreError as exc:
+            if len(inputs) == 1:
+                raise
+            units.append((path.stem, "", None, exc))
+            continue
+        source = dict(whole.source)
+        source.setdefault("targets", _shown(path))
+        if own is not None or ap is not None:
+            source["actuals"] = _shown(own if own is not None else ap)
+        for key, name, t in split_by_unit(whole):
+            units.append((key, name, t.model_copy(update={"source": dict(source)}), None))
+    if ap is not None:
+        units = _attach_shared_actuals(units, ap)
+    return units
+
+
+def split_by_unit(targets: Targets) -> list[tuple[str, str, Targets]]:
+    """The units of a Targets (projects' 单位编码, else the file's unit), in order of first
+    appearance; each as the reader would give a file holding only that unit."""
+    if not targets.projects:
+        return [(targets.unit.code or "", targets.unit.name or "", targets)]
+    groups: dict[str, list] = {}
+    for p in targets.projects:
+        groups.setdefault(p.unit_code or targets.unit.code or "", []).append(p)
+    if len(groups) == 1:
+        return [(next(iter(groups)), targets.unit.name or targets.projects[0].unit_name or "", targets)]
+    out = []
+    for key, projects in groups.items():
+        pairs = list(dict.fromkeys((p.unit_code, p.unit_name) for p in projects))
+        code, name = pairs[0] if len(pairs) == 1 else (None, None)
+        unit = Unit(code=code, name=name, money_unit=targets.unit.money_unit)
+        out.append((key, name or "", targets.model_copy(update={"unit": unit, "projects": projects,
+                                                                 "department_goals": None})))
+    return out
+
+
+def _attach_shared_actuals(units, ap: Path):
+    """Join one actuals sheet to units read whole: each row goes to the unit holding its project."""
+    from perfscore.batch.actuals import ActualsStream, actuals_table
+    from perfscore.readers.actuals import _key as join_key
+    from perfscore.readers.actuals import attach_actuals
+
+    code_unit: dict[str, int] = {}
+    name_unit: dict[str, int] = {}
+    for i, (_, _, t, _) in enumerate(units):
+        if t is None:
+            continue
+        for p in t.projects:
+            for table, k in ((code_unit, join_key(p.code)), (name_unit, join_key(p.name))):
+                if k:
+                    table[k] = i if table.get(k, i) == i else -1
+    stream = ActualsStream(ap)
+    stream.route(code_unit, name_unit)
+    rows = stream.reader().rows_for(list(range(len(units))))
+    out = []
+    for i, (key, name, t, err) in enumerate(units):
+        if t is not None and err is None:
+            try:
+                t = attach_actuals(t, actuals_table(stream, rows[rows["unit"] == i]))
+            except PerfscoreError as exc:
+                t, err = None, exc
+        out.append((key, name, t, err))
+    return out
+
+
+def _score_alone(run: _Run, ordinal: int, key: str, name: str, t: Targets | None, err) -> None:
+    """The single-unit route: ``evaluate`` with the checks, as ``perfscore evaluate`` runs it."""
+    from perfscore.scoring.engine import evaluate
+
+    ev = None
+    if t is not None and err is None:
+        try:
+            t = t.model_copy(update={"findings": run.extract_checks(t) if run.checks else []})
+            ev = evaluate(t, run.profile, as_of=run.as_of, checks=run.checks)
+        except PerfscoreError as exc:
+            err = exc
+    rows = t.indicator_count() if t is not None else 0
+    run.write(ordinal, key, name, t, ev, err, rows)

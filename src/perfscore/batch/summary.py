@@ -1,0 +1,218 @@
+"""The bureau summary (汇总) of a batch: every unit and every project ranked, the grade
+distribution and the findings counts.
+
+Files (UTF-8 with BOM, formula-safe, numbers with fixed decimals, like results.csv):
+
+- ``summary.csv`` — one row per unit, best first: rank (并列同名次), unit, folder, status
+  (``ok`` / ``error``), counts, execution, total (部门整体总分, budget-weighted as the
+  engine computes it), grade, project grades, findings by severity, the error message of
+  a unit that could not be scored;
+- ``summary_projects.csv`` — one row per project of every unit, best first;
+- ``summary.html`` — the same as one self-contained page (no script, no network): the
+  totals, the grade distribution, the findings by check, the unit ranking with links to
+  each unit's report, and the project ranking (the lowest-ranked projects when there are
+  too many to list, the full list being the CSV).
+
+Only counts and per-project rows are kept while units stream by, so the summary's memory
+grows with the number of projects, not with the indicators.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from perfscore.io import atomic_write_text, write_csv
+from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.numeric import format_fixed
+from perfscore.writers.xlsx_safe import csv_safe_frame
+
+SUMMARY_CSV = "summary.csv"
+PROJECTS_CSV = "summary_projects.csv"
+SUMMARY_HTML = "summary.html"
+HTML_PROJECT_LIMIT = 5000   # beyond this, the page lists the lowest-ranked projects only
+SEVERITIES = ("error", "warn", "info")
+
+UNIT_COLUMNS = ["rank", "unit_code", "unit_name", "folder", "status", "projects", "indicators", "budget",
+                "executed", "exec_rate", "total", "grade", "scored", "not_applicable", "needs_review", "missed",
+                "incomplete_projects", "errors", "warnings", "infos", "message"]
+PROJECT_COLUMNS = ["rank", "unit_code", "unit_name", "project_code", "project_name", "budget", "exec_rate", "total",
+                   "grade", "indicators", "missed", "needs_review", "incomplete", "errors", "warnings"]
+
+
+@dataclass
+class UnitOutcome:
+    ordinal: int
+    unit_code: str
+    unit_name: str
+    folder: str
+    error: str = ""
+    department: dict = field(default_factory=dict)
+    findings: Counter = field(default_factory=Counter)     # severity → count
+    checks: Counter = field(default_factory=Counter)       # check id → count
+    grades: dict = field(default_factory=dict)
+
+
+class Summary:
+    """Collects each unit's outcome as it is written; :meth:`write` ranks and writes."""
+
+    def __init__(self, grades: list[str]):
+        self.grades = list(grades)          # the profile's grade names, best first
+        self.units: list[UnitOutcome] = []
+        self._projects: list[pd.DataFrame] = []
+        self.indicators = 0
+
+    def add(self, ordinal: int, folder: str, ev: Evaluation) -> None:
+        meta, dep = ev.meta, ev.department
+        u = UnitOutcome(ordinal=ordinal, unit_code=meta.get("unit_code") or "", unit_name=meta.get("unit_name") or "",
+                        folder=folder, department=dict(dep))
+        by_project_sev: Counter = Counter()
+        for f in ev.findings:
+            u.findings[f.severity] += 1
+            u.checks[f.check] += 1
+            if f.project_code:
+                by_project_sev[(f.project_code, f.severity)] += 1
+        self.units.append(u)
+        self.indicators += len(ev.indicators)
+        p = ev.projects
+        codes = p["project_code"].tolist()
+        self._projects.append(pd.DataFrame({
+            "unit_ordinal": ordinal,
+            "unit_code": p["unit_code"].astype(object).fillna("").to_numpy(dtype=object),
+            "unit_name": p["unit_name"].astype(object).fillna("").to_numpy(dtype=object),
+            "project_code": p["project_code"].to_numpy(dtype=object),
+            "project_name": p["project_name"].to_numpy(dtype=object),
+            "budget": p["budget"].to_numpy(dtype=float),
+            "exec_rate": p["exec_rate"].to_numpy(dtype=float),
+            "total": p["total"].to_numpy(dtype=float),
+            "grade": p["grade"].astype(object).fillna("").to_numpy(dtype=object),
+            "indicators": p["indicators"].to_numpy(dtype=np.int64),
+            "missed": p["missed"].to_numpy(dtype=np.int64),
+            "needs_review": p["needs_review"].to_numpy(dtype=np.int64),
+            "incomplete": p["incomplete"].to_numpy(dtype=bool),
+            "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int64),
+            "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int64),
+        }))
+
+    def add_error(self, ordinal: int, folder: str, unit_code: str, unit_name: str, message: str) -> None:
+        self.units.append(UnitOutcome(ordinal=ordinal, unit_code=unit_code, unit_name=unit_name, folder=folder,
+                                      error=message))
+
+    # --- tables -------------------------------------------------------------------------
+
+    def unit_frame(self) -> pd.DataFrame:
+        rows = []
+        for u in sorted(self.units, key=lambda x: x.ordinal):
+            d = u.department
+            rows.append({
+                "ordinal": u.ordinal, "unit_code": u.unit_code, "unit_name": u.unit_name, "folder": u.folder,
+                "status": "error" if u.error else "ok",
+                "projects": d.get("projects", 0), "indicators": d.get("indicators", 0),
+                "budget": _num(d.get("budget")), "executed": _num(d.get("executed")),
+                "exec_rate": _num(d.get("exec_rate")), "total": _num(d.get("total")),
+                "grade": d.get("grade") or "" if not u.error else "",
+                "scored": d.get("scored", 0), "not_applicable": d.get("not_applicable", 0),
+                "needs_review": d.get("needs_review", 0), "missed": d.get("missed", 0),
+                "incomplete_projects": d.get("incomplete_projects", 0),
+                "errors": u.findings["error"], "warnings": u.findings["warn"], "infos": u.findings["info"],
+                "message": u.error,
+                **{f"grade:{g}": (d.get("grades") or {}).get(g, 0) for g in self.grades},
+            })
+        frame = pd.DataFrame(rows)
+        if frame.empty:
+            return pd.DataFrame(columns=UNIT_COLUMNS)
+        return _ranked(frame)
+
+    def project_frame(self) -> pd.DataFrame:
+        if not self._projects:
+            return pd.DataFrame(columns=PROJECT_COLUMNS)
+        frame = pd.concat(self._projects, ignore_index=True)
+        return _ranked(frame.rename(columns={"unit_ordinal": "ordinal"}))
+
+    # --- files ---------------------------------------------------------------------------
+
+    def write(self, out_dir: Path, meta: dict) -> list[Path]:
+        units = self.unit_frame()
+        projects = self.project_frame()
+        grade_cols = [f"grade:{g}" for g in self.grades]
+        u_out = units.reindex(columns=UNIT_COLUMNS[:12] + grade_cols + UNIT_COLUMNS[12:])
+        u_csv = _csv_frame(u_out, money=("budget", "executed"), rate=("exec_rate",), score=("total",))
+        u_csv.columns = [c.replace("grade:", "grade_") for c in u_csv.columns]
+        p_csv = _csv_frame(projects.reindex(columns=PROJECT_COLUMNS), money=("budget",), rate=("exec_rate",),
+                           score=("total",), flags=("incomplete",))
+        paths = [out_dir / SUMMARY_CSV, out_dir / PROJECTS_CSV, out_dir / SUMMARY_HTML]
+        write_csv(paths[0], u_csv)
+        write_csv(paths[1], p_csv)
+        atomic_write_text(paths[2], self.render_html(units, projects, meta))
+        return paths
+
+    def render_html(self, units: pd.DataFrame, projects: pd.DataFrame, meta: dict) -> str:
+        from perfscore.batch.html import render_summary
+
+        return render_summary(self, units, projects, meta)
+
+    # --- totals for the page and the command line ------------------------------------------
+
+    def totals(self) -> dict:
+        ok = [u for u in self.units if not u.error]
+        project_grades = Counter()
+        for frame in self._projects:
+            project_grades.update(frame["grade"].tolist())
+        findings = Counter()
+        checks = Counter()
+        for u in ok:
+            findings.update(u.findings)
+            checks.update(u.checks)
+        return {
+            "units": len(self.units), "units_ok": len(ok), "units_failed": len(self.units) - len(ok),
+            "projects": sum(len(f) for f in self._projects), "indicators": self.indicators,
+            "project_grades": [(g, project_grades.get(g, 0)) for g in self.grades] + (
+                [("未评", project_grades[""])] if project_grades.get("") else []),
+            "unit_grades": [(g, sum(1 for u in ok if u.department.get("grade") == g)) for g in self.grades],
+            "findings": {s: findings.get(s, 0) for s in SEVERITIES},
+            "checks": sorted(checks.items(), key=lambda kv: (-kv[1], kv[0])),
+        }
+
+
+def _num(x) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Best total first; equal totals share a rank (1, 2, 2, 4); no total → no rank, last.
+    Ties keep table order, so the order is the same on every run."""
+    total = frame["total"].to_numpy(dtype=float)
+    key = np.where(np.isnan(total), np.inf, -total)
+    order = np.lexsort((np.arange(len(frame)), frame["ordinal"].to_numpy(), key))
+    out = frame.iloc[order].reset_index(drop=True)
+    t = out["total"].to_numpy(dtype=float)
+    rank = np.full(len(out), np.nan)
+    has = ~np.isnan(t)
+    if has.any():
+        vals = -t[has]
+        # competition ranking: 1 + number of strictly better totals
+        rank[has] = np.searchsorted(np.sort(vals), vals, side="left") + 1
+    out.insert(0, "rank", rank)
+    return out
+
+
+def _csv_frame(frame: pd.DataFrame, *, money=(), rate=(), score=(), flags=()) -> pd.DataFrame:
+    out = {}
+    for c in frame.columns:
+        v = frame[c]
+        if c == "rank":
+            out[c] = np.array(["" if math.isnan(x) else str(int(x)) for x in v.to_numpy(dtype=float)], dtype=object)
+        elif c in money or c in score:
+            out[c] = format_fixed(v.to_numpy(dtype=float), 2)
+        elif c in rate:
+            out[c] = format_fixed(v.to_numpy(dtype=float), 4)
+        elif c in flags:
+            out[c] = np.where(v.fillna(False).astype(bool).to_numpy(), "true", "false").astype(object)
+        else:
+            out[c] = v.astype(object).where(v.notna(), "").astype(str).to_numpy(dtype=object)
+    return csv_safe_frame(pd.DataFrame(out, columns=list(frame.columns)))

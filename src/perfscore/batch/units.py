@@ -1,0 +1,219 @@
+"""From a block of rows to one Evaluation per unit, equal to what ``perfscore evaluate``
+gives for that unit's own files.
+
+The work is done once per block (reading, the actuals join, the scoring engine), and
+the block's results are then cut per unit. What a whole-block computation could get
+differently from a unit alone is done per unit:
+
+- the unit's Targets (its 单位编码/名称, year and money unit as the reader sets them for
+  a file holding only that unit);
+- the department totals (部门整体), spending monitoring, the blocks (一级 columns) of
+  projects.csv, and the meta (unit, sources);
+- the checks (检查), which compare a unit's projects with each other;
+- findings are those of the unit's projects, in the engine's order.
+
+A unit the block path cannot vouch for (the table has a 金额单位 column, a unit without a
+年度 cell, an error anywhere in the block, a finding without a project, project codes
+shared by two units, department goals) goes through exactly the single-unit route:
+the long-table reader on its own rows, ``attach_actuals``, ``evaluate``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import gc
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from perfscore.errors import DataError, PerfscoreError
+from perfscore.model import Finding, Targets, Unit
+from perfscore.readers import longtable as LT
+from perfscore.scoring.aggregate import EXTRA_PROJECT_COLUMNS, department_totals, monitoring_table
+from perfscore.scoring.engine import evaluate
+from perfscore.scoring.evaluation import PROJECT_COLUMNS, Evaluation
+from perfscore.scoring.profile import Profile
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while millions of small acyclic objects (model
+    rows) are made; its repeated scans otherwise cost more than the work (as the readers do)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass
+class UnitWork:
+    """One unit on its way through the batch."""
+
+    ordinal: int
+    key: str
+    name: str
+    rows: int
+    targets: Targets | None = None
+    error: PerfscoreError | None = None
+    exact: bool = False                  # needs the single-unit route from here on
+    evaluation: Evaluation | None = None
+    project_unit: list[int] = field(default_factory=list)
+
+
+def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]:
+    """The Targets of every unit of a block (see the module docstring)."""
+    where, header_row = layout.name, layout.header_row
+    fields, money = LT._columns(frame, where)  # a header problem is the whole file's: raised
+    works = [UnitWork(ordinal=s.ordinal, key=s.key, name=s.name, rows=s.rows) for s in spans]
+
+    def alone(w: UnitWork, s) -> None:
+        a, b = s.start - start, s.stop - start
+        try:
+            with gc_paused():
+                w.targets = LT._targets(frame.iloc[a:b].reset_index(drop=True), fields, money, where,
+                                        header_row + s.start, None)
+        except PerfscoreError as exc:
+            w.error = exc
+        w.exact = True
+
+    if len(spans) == 1 or "money_unit" in fields:
+        for w, s in zip(works, spans):
+            alone(w, s)
+        return works
+    try:
+        with gc_paused():
+            block = LT._targets(frame, fields, money, where, header_row + start, None)
+    except DataError:
+        block = None
+    groups = _split_projects(block, fields, spans) if block is not None else None
+    if groups is None:
+        for w, s in zip(works, spans):
+            alone(w, s)
+        return works
+    no_year = _units_without_year(frame, start, spans, fields) if block.year is not None else set()
+    for w, s, projects in zip(works, spans, groups):
+        if s.ordinal in no_year:
+            alone(w, s)
+            continue
+        pairs = list(dict.fromkeys((p.unit_code, p.unit_name) for p in projects))
+        code, name = pairs[0] if len(pairs) == 1 else (None, None)
+        w.targets = block.model_copy(update={
+            "unit": Unit(code=code, name=name, money_unit=block.unit.money_unit), "projects": projects})
+        w.project_unit = [s.ordinal] * len(projects)
+    return works
+
+
+def _split_projects(block: Targets, fields: dict, spans) -> list[list] | None:
+    """The block's projects cut by unit (they come in table order), or None when they do
+    not line up with the units (the units are then read one by one)."""
+    attr = "unit_code" if "unit_code" in fields else "unit_name" if "unit_name" in fields else None
+    groups: list[list] = []
+    keys: list[str] = []
+    for p in block.projects:
+        k = (getattr(p, attr) or "") if attr else ""
+        if not keys or keys[-1] != k:
+            keys.append(k)
+            groups.append([])
+        groups[-1].append(p)
+    if keys != [s.key for s in spans]:
+        return None
+    return groups
+
+
+def _units_without_year(frame: pd.DataFrame, start: int, spans, fields: dict) -> set[int]:
+    """Units whose rows hold no 年度 cell: alone, the reader gives them no year."""
+    if "year" not in fields:
+        return set()
+    filled = (frame[fields["year"]].astype(str).str.strip() != "").to_numpy()
+    return {s.ordinal for s in spans if not filled[s.start - start: s.stop - start].any()}
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+
+def score_units(works: list[UnitWork], profile: Profile, as_of, checks: bool,
+                extract_checks: Callable[[Targets], list[Finding]]) -> None:
+    """Set ``evaluation`` of every unit without an error (block path where possible)."""
+    live = [w for w in works if w.error is None]
+    for w in live:
+        w.targets = w.targets.model_copy(update={"findings": extract_checks(w.targets) if checks else []})
+    shared = [w for w in live if not w.exact and w.targets.department_goals is None]
+    if len(shared) > 1:
+        try:
+            _score_shared(shared, profile, as_of, checks)
+        except _NeedsExact:
+            for w in shared:
+                w.exact = True
+    elif shared:
+        shared[0].exact = True
+    for w in live:
+        if w.evaluation is None:
+            try:
+                w.evaluation = evaluate(w.targets, profile, as_of=as_of, checks=checks)
+            except PerfscoreError as exc:
+                w.error = exc
+
+
+class _NeedsExact(Exception):
+    """The block's results cannot be cut per unit exactly."""
+
+
+def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) -> None:
+    first = works[0].targets
+    projects = [p for w in works for p in w.targets.projects]
+    codes = [p.code for p in projects]
+    if len(set(codes)) != len(codes):
+        raise _NeedsExact  # findings name projects by code only
+    view = first.model_copy(update={"projects": projects, "findings": [], "source": {},
+                                    "unit": Unit(money_unit=first.unit.money_unit)})
+    ev = evaluate(view, profile, as_of=as_of, checks=False)
+    if any(f.project_code is None for f in ev.findings):
+        raise _NeedsExact  # e.g. block-unknown: one finding naming many projects
+    checker = None
+    if checks:
+        import perfscore.checks as checker
+    ind_counts = np.array([len(p.indicators) for p in projects], dtype=np.int64)
+    p0 = r0 = 0
+    for w in works:
+        n_p = len(w.targets.projects)
+        n_r = int(ind_counts[p0: p0 + n_p].sum())
+        w.evaluation = _cut(ev, w.targets, p0, p0 + n_p, r0, r0 + n_r, profile)
+        if checker is not None:
+            unit_ev = w.evaluation
+            found = list(w.targets.findings) + list(checker.check_targets(w.targets, profile))
+            unit_ev.findings = found + unit_ev.findings
+            unit_ev.findings = unit_ev.findings + list(checker.check_results(unit_ev, profile))
+        p0 += n_p
+        r0 += n_r
+
+
+def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, profile: Profile) -> Evaluation:
+    """The unit's part of a block Evaluation, as ``evaluate`` would give it for the unit alone."""
+    ind = ev.indicators.iloc[r0:r1].reset_index(drop=True)
+    proj = ev.projects.iloc[p0:p1].reset_index(drop=True)
+    # Block columns: the profile's, and a table-weighted project's own 一级 (as weights.assign).
+    present = set(ind["block"].tolist())
+    blocks = [b for b in ev.blocks if b in profile.blocks or b in present]
+    proj = proj[PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + EXTRA_PROJECT_COLUMNS]
+    department = department_totals(proj, ind, profile)
+    monitoring = monitoring_table(targets, proj["budget"].to_numpy(dtype=float), profile)
+    codes = set(proj["project_code"].tolist())
+    meta = dict(ev.meta)
+    meta["unit_code"] = targets.unit.code
+    meta["unit_name"] = targets.unit.name
+    meta["sources"] = dict(sorted(targets.source.items()))
+    return dataclasses.replace(ev, meta=meta, indicators=ind, projects=proj, blocks=blocks, department=department,
+                               monitoring=monitoring, findings=[f for f in ev.findings if f.project_code in codes])
+
+
+def resolve_day(as_of, year) -> _dt.date:
+    from perfscore.scoring.engine import resolve_as_of
+
+    return resolve_as_of(as_of, year)
