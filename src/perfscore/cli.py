@@ -214,11 +214,23 @@ def evaluate_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="评价日期 YYYY-MM-DD；默认取 SOURCE_DATE_EPOCH，否则为预算年度的12月31日。"),
     strict: bool = typer.Option(False, "--strict", help="存在“错误”级别的问题时以状态1退出。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 report.pdf（需要 WeasyPrint）。"),
+    batch: bool = typer.Option(False, "--batch", help="批量评价：逐单位评分，写出 units/<单位编码>/ 和汇总 summary.csv/summary.html；TARGETS 为文件夹或含多个单位编码的长表时自动启用。"),
+    tables_only: bool = typer.Option(False, "--tables-only", help="批量评价只写 results.csv、projects.csv 和汇总，不运行检查、不写 results.json 和报告（最快）。"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="批量评价时不显示进度条和结果摘要（只报告错误）。"),
 ) -> None:
     """按评分方案为一个年度的绩效自评打分，写出结果文件和报告。"""
+    from perfscore.batch import is_batch_input
     from perfscore.scoring.run import evaluate_files
     from perfscore.scoring.summary import render_plain, render_rich
 
+    if batch or tables_only or is_batch_input(targets):  # batch mode: docs/batch.md
+        from perfscore.batch.command import evaluate_batch_command
+
+        code = evaluate_batch_command(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, strict=strict,
+                                      quiet=quiet, tables_only=tables_only)
+        if code:
+            raise SystemExit(code)
+        return
     run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf)
     ev = run.evaluation
     if sys.stderr.isatty():
