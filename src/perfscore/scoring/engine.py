@@ -364,6 +364,7 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     flags["self_score_differs"] = quant_self & (
         np.abs(to_quanta(np.nan_to_num(self_val), digits) - np.nan_to_num(score_q)) >= 1)
     flags["missed"] = scored & (score_q < weight_q)
+    flags["approx_actual"] = scored & rd["a_approx"]   # '600余人', '不少于…': a bound, not a count
 
     # 7. Survey counts: confidence interval of the satisfied share.
     ci_low, ci_high = proportion_ci(rd["a_sat"], rd["a_n"], confidence=profile.survey.confidence,

@@ -134,6 +134,7 @@ def actual_columns(acts: list[Actual], tgts: list[Target]) -> dict[str, np.ndarr
         "a_tier": _flt([_TIER_CODE.get(a.tier) if a.tier else None for a in acts]),
         "a_sat": _flt([a.survey[0] if a.survey else None for a in acts]),
         "a_n": _flt([a.survey[1] if a.survey else None for a in acts]),
+        "a_approx": np.array([bool(a.approx) for a in acts], dtype=bool),
         "a_reason": obj([a.reason or "" for a in acts]),
         "a_reading": obj([describe(a) for a in acts]),
     }
@@ -168,7 +169,9 @@ def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
         else:
             col = np.empty(n, dtype=arr.dtype)
         missing = a_codes < 0
-        if col.dtype == object:
+        if col.dtype == bool:
+            col[missing] = False
+        elif col.dtype == object:
             col[missing] = "empty" if key == "a_kind" else ""
         elif col.dtype.kind == "M":
             col[missing] = np.datetime64("NaT")
