@@ -13,19 +13,18 @@ import numpy as np
 import pandas as pd
 
 from perfscore.model import Targets
-from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, PROJECT_COLUMNS, SCORED
+from perfscore.scoring.evaluation import (
+    MONITORING_COLUMNS,
+    NEEDS_REVIEW,
+    NOT_APPLICABLE,
+    PROJECT_COLUMNS,
+    PROJECT_EXTRA_COLUMNS,
+    SCORED,
+)
 from perfscore.scoring.numeric import div_quanta, from_quanta, to_quanta
 from perfscore.scoring.profile import Profile
 
-# Columns appended after PROJECT_COLUMNS (an extension of the contract).
-EXTRA_PROJECT_COLUMNS = [
-    "not_applicable",     # number of not-applicable indicators
-    "applicable_weight",  # Σ applicable weights incl. execution (the denominator)
-    "raw_total",          # execution score + Σ indicator scores, before re-scaling
-    "incomplete",         # some row (or the execution rate) needs review: 未完成评分
-    "flags",              # ';'-joined project flags
-    "notes",              # the flags explained in Chinese
-]
+EXTRA_PROJECT_COLUMNS = PROJECT_EXTRA_COLUMNS  # re-exported under its first name
 
 _NOTE = {
     "incomplete": "有指标需复核，按0分计入（分值保留在分母中），总分为暂定",
@@ -208,8 +207,6 @@ def _clean(x: float):
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else x
 
 
-MONITORING_COLUMNS = ["project_code", "project_name", "checkpoint", "planned_pct", "spent",
-                      "actual_pct", "lag_pct", "lagging"]
 
 
 def monitoring_table(targets: Targets, budgets: np.ndarray, profile: Profile) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from perfscore.scoring import rules as R_
 from perfscore.scoring import text as T_
 from perfscore.scoring.evaluation import (
     INDICATOR_COLUMNS,
+    INDICATOR_EXTRA_COLUMNS,
     NEEDS_REVIEW,
     NOT_APPLICABLE,
     SCORED,
@@ -41,13 +42,7 @@ from perfscore.scoring.parsing import Readings, dense_key, read_values
 from perfscore.scoring.profile import TIER_NAMES, Profile
 from perfscore.scoring.survey import proportion_ci
 
-# Columns added after INDICATOR_COLUMNS (an extension of the contract; same order in results.csv).
-EXTRA_INDICATOR_COLUMNS = [
-    "block",        # the profile block (一级) the row was weighted in
-    "self_score",   # 得分 as written by the unit ('' when none)
-    "ci_low",       # survey: lower bound of the confidence interval of the satisfied share (%)
-    "ci_high",
-]
+EXTRA_INDICATOR_COLUMNS = INDICATOR_EXTRA_COLUMNS  # re-exported under its first name
 
 
 # --- inputs ------------------------------------------------------------------------------

@@ -42,6 +42,14 @@ INDICATOR_COLUMNS = [
     "evidence",          # 佐证材料
 ]
 
+# Columns the engine appends after INDICATOR_COLUMNS (same order in results.csv).
+INDICATOR_EXTRA_COLUMNS = [
+    "block",        # the profile block (一级) the row was weighted in
+    "self_score",   # 得分 as written by the unit ('' when none)
+    "ci_low",       # survey counts: confidence interval of the satisfied share (%)
+    "ci_high",
+]
+
 # Fixed columns of ``Evaluation.projects``; one column per 一级 block (named by
 # the block's 一级 label, e.g. '产出指标') is inserted before 'total'.
 PROJECT_COLUMNS = [
@@ -59,6 +67,20 @@ PROJECT_COLUMNS = [
     "needs_review",
 ]
 
+# Columns the engine appends after PROJECT_COLUMNS (same order in projects.csv).
+PROJECT_EXTRA_COLUMNS = [
+    "not_applicable",     # number of not-applicable indicators
+    "applicable_weight",  # Σ applicable weights incl. execution (the denominator of the total)
+    "raw_total",          # execution score + Σ indicator scores, before re-scaling
+    "incomplete",         # some row (or the execution rate) needs review: 未完成评分
+    "flags",              # ';'-joined project flags
+    "notes",              # the flags explained in Chinese
+]
+
+# Columns of ``Evaluation.monitoring`` (资金支出进度, 双监控).
+MONITORING_COLUMNS = ["project_code", "project_name", "checkpoint", "planned_pct", "spent",
+                      "actual_pct", "lag_pct", "lagging"]
+
 
 @dataclass
 class Evaluation:
@@ -68,7 +90,8 @@ class Evaluation:
     indicators / projects: DataFrames with the columns above.
     blocks: ordered 一级 block labels (the project block columns).
     department: 部门整体 totals: budget, executed, exec_rate, total (budget-weighted
-        mean of project totals), grade, counts, and the 分项目标 table when scored.
+        mean of project totals), grade, counts, and ``goals`` (the 部门整体/分项目标
+        indicators scored as their own table) when they carry actuals.
     monitoring: spending plan checkpoints per project (project_code, checkpoint,
         planned_pct, actual_pct, lag_pct).
     findings: every finding of reading, checking and scoring.

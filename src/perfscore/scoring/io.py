@@ -135,19 +135,23 @@ def load_results(path: str | os.PathLike) -> Evaluation:
         raise FormatError(f"不是 {RESULTS_SCHEMA} 格式的评分结果（schema 为 {found!r}）",
                           location=Location(file=shown), hint="请用 perfscore evaluate 重新生成 results.json。")
     try:
-        from perfscore.scoring.aggregate import EXTRA_PROJECT_COLUMNS, MONITORING_COLUMNS
-        from perfscore.scoring.engine import EXTRA_INDICATOR_COLUMNS
-        from perfscore.scoring.evaluation import INDICATOR_COLUMNS, PROJECT_COLUMNS
+        from perfscore.scoring.evaluation import (
+            INDICATOR_COLUMNS,
+            INDICATOR_EXTRA_COLUMNS,
+            MONITORING_COLUMNS,
+            PROJECT_COLUMNS,
+            PROJECT_EXTRA_COLUMNS,
+        )
 
         blocks = list(data.get("blocks", []))
-        ind = _frame(data.get("indicators", []), INDICATOR_COLUMNS + EXTRA_INDICATOR_COLUMNS)
+        ind = _frame(data.get("indicators", []), INDICATOR_COLUMNS + INDICATOR_EXTRA_COLUMNS)
         _floats(ind, _FLOAT_INDICATOR)
         for c in _BOOL_INDICATOR:
             if c in ind:
                 ind[c] = ind[c].astype(bool)
         _texts(ind, [c for c in ind.columns if c not in _FLOAT_INDICATOR + _BOOL_INDICATOR])
         proj = _frame(data.get("projects", []),
-                      PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + EXTRA_PROJECT_COLUMNS)
+                      PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + PROJECT_EXTRA_COLUMNS)
         numeric = [c for c in proj.columns if c not in _TEXT_PROJECT + _INT_PROJECT + _BOOL_PROJECT]
         _floats(proj, numeric)
         for c in _INT_PROJECT:
