@@ -229,8 +229,8 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
         units = _load_units(inputs, ap, run)
         with Progress(len(units), enabled=progress) as bar:
             run.progress = bar
-            for ordinal, (key, name, t, err) in enumerate(units):
-                _score_alone(run, ordinal, key, name, t, err)
+            for ordinal, unit in enumerate(units):
+                _score_alone(run, ordinal, unit)
         run.meta["source"] = tp.name
     run.meta["reports"] = run.reports
     run.meta["checks"] = run.checks
@@ -310,12 +310,23 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
 # --- other inputs, read whole ----------------------------------------------------------------
 
 
-def _load_units(inputs, ap: Path | None, run: _Run) -> list[tuple[str, str, Targets | None, PerfscoreError | None]]:
-    """(unit key, name, Targets with actuals, error) of every unit of every input file."""
+@dataclass
+class _Loaded:
+    """A unit of an input read whole."""
+
+    key: str
+    name: str
+    targets: Targets | None
+    error: PerfscoreError | None = None
+    recheck: bool = True   # run extract's target checks (a targets.json keeps the findings it stores)
+
+
+def _load_units(inputs, ap: Path | None, run: _Run) -> list[_Loaded]:
+    """Every unit of every input file, with its actuals joined."""
     from perfscore.extract import extract
     from perfscore.readers.actuals import attach_actuals, read_actuals
 
-    units: list[tuple[str, str, Targets | None, PerfscoreError | None]] = []
+    units: list[_Loaded] = []
     for path, own in inputs:
         try:
             whole = extract(path, checks=False)
@@ -324,14 +335,19 @@ def _load_units(inputs, ap: Path | None, run: _Run) -> list[tuple[str, str, Targ
         except PerfscoreError as exc:
             if len(inputs) == 1:
                 raise
-            units.append((path.stem, "", None, exc))
+            units.append(_Loaded(path.stem, "", None, exc))
             continue
         source = dict(whole.source)
         source.setdefault("targets", _shown(path))
         if own is not None or ap is not None:
             source["actuals"] = _shown(own if own is not None else ap)
-        for key, name, t in split_by_unit(whole):
-            units.append((key, name, t.model_copy(update={"source": dict(source)}), None))
+        stored = whole.source.get("format") == "json"  # extract returns a targets.json as stored
+        parts = split_by_unit(whole)
+        for key, name, t in parts:
+            if stored and len(parts) > 1:
+                codes = {p.code for p in t.projects}
+                t = t.model_copy(update={"findings": [f for f in whole.findings if f.project_code in codes]})
+            units.append(_Loaded(key, name, t.model_copy(update={"source": dict(source)}), recheck=not stored))
     if ap is not None:
         units = _attach_shared_actuals(units, ap)
     return units
@@ -357,7 +373,7 @@ def split_by_unit(targets: Targets) -> list[tuple[str, str, Targets]]:
     return out
 
 
-def _attach_shared_actuals(units, ap: Path):
+def _attach_shared_actuals(units: list[_Loaded], ap: Path) -> list[_Loaded]:
     """Join one actuals sheet to units read whole: each row goes to the unit holding its project."""
     from perfscore.batch.actuals import ActualsStream, actuals_table
     from perfscore.readers.actuals import _key as join_key
@@ -365,37 +381,36 @@ def _attach_shared_actuals(units, ap: Path):
 
     code_unit: dict[str, int] = {}
     name_unit: dict[str, int] = {}
-    for i, (_, _, t, _) in enumerate(units):
-        if t is None:
+    for i, u in enumerate(units):
+        if u.targets is None:
             continue
-        for p in t.projects:
+        for p in u.targets.projects:
             for table, k in ((code_unit, join_key(p.code)), (name_unit, join_key(p.name))):
                 if k:
                     table[k] = i if table.get(k, i) == i else -1
     stream = ActualsStream(ap)
     stream.route(code_unit, name_unit)
     rows = stream.reader().rows_for(list(range(len(units))))
-    out = []
-    for i, (key, name, t, err) in enumerate(units):
-        if t is not None and err is None:
+    for i, u in enumerate(units):
+        if u.targets is not None and u.error is None:
             try:
-                t = attach_actuals(t, actuals_table(stream, rows[rows["unit"] == i]))
+                u.targets = attach_actuals(u.targets, actuals_table(stream, rows[rows["unit"] == i]))
             except PerfscoreError as exc:
-                t, err = None, exc
-        out.append((key, name, t, err))
-    return out
+                u.targets, u.error = None, exc
+    return units
 
 
-def _score_alone(run: _Run, ordinal: int, key: str, name: str, t: Targets | None, err) -> None:
+def _score_alone(run: _Run, ordinal: int, u: _Loaded) -> None:
     """The single-unit route: ``evaluate`` with the checks, as ``perfscore evaluate`` runs it."""
     from perfscore.scoring.engine import evaluate
 
-    ev = None
+    ev, t, err = None, u.targets, u.error
     if t is not None and err is None:
         try:
-            t = t.model_copy(update={"findings": run.extract_checks(t) if run.checks else []})
+            if u.recheck:
+                t = t.model_copy(update={"findings": run.extract_checks(t) if run.checks else []})
             ev = evaluate(t, run.profile, as_of=run.as_of, checks=run.checks)
         except PerfscoreError as exc:
             err = exc
     rows = t.indicator_count() if t is not None else 0
-    run.write(ordinal, key, name, t, ev, err, rows)
+    run.write(ordinal, u.key, u.name, t, ev, err, rows)
