@@ -116,7 +116,11 @@ def test_case(case, tmp_path, capsys, monkeypatch):
     if "indicators" in case or "review" in case:
         _check_results(case, folders["out"] / "results.csv")
     for item in case.get("output", []):
-        assert item["contains"] in (folders["out"] / item["file"]).read_text(encoding="utf-8-sig")
+        text = (folders["out"] / item["file"]).read_text(encoding="utf-8-sig")
+        if "contains" in item:
+            assert item["contains"] in text, (item, text[:500])
+        if "absent" in item:
+            assert item["absent"] not in text, item
 
 
 def _check_results(case: dict, path: Path) -> None:
