@@ -93,6 +93,7 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "a.xlsx")["实际完成值"]  # not data_only: formulas would show
     assert ws["B2"].value == "=HYPERLINK(\"http://x\")" and ws["B2"].data_type == "s"
     assert ws["E6"].value == "@工作效果" and ws["E6"].data_type == "s"
+    assert ws["B2"].quotePrefix and ws["E6"].quotePrefix and not ws["E7"].quotePrefix
 
 
 def test_xlsx_template_layout_and_dropdowns(tmp_path):
