@@ -360,7 +360,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     capsys.readouterr()
     assert main(["evaluate", str(CORPUS / "targets.csv"), "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert "无法读写文件" in err and "No space left" in err and "Traceback" not in err
+    assert "无法读写文件（磁盘空间不足）" in err and "Traceback" not in err
     assert _files(out) == old
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 

@@ -7,6 +7,7 @@ Exit status: 0 ok, 1 bad input, 2 usage.
 
 from __future__ import annotations
 
+import errno
 import sys
 from typing import Optional
 
@@ -291,13 +292,22 @@ def main(argv: Optional[list[str]] = None) -> int:
             return 1
         if isinstance(exc, OSError):
             where = f"{exc.filename}：" if exc.filename else ""
-            _err(f"错误：{where}无法读写文件（{exc.strerror or type(exc).__name__}）\n"
+            why = _OS_ERRORS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+            _err(f"错误：{where}无法读写文件（{why}）\n"
                  "处理办法：请检查路径是否正确、输出位置是否是文件夹、磁盘空间和写入权限。")
             return 1
         _err(f"错误：程序内部错误（{type(exc).__name__}: {exc}）。这不是您的文件的问题。\n"
              "处理办法：请用 perfscore --debug … 重新运行，并把完整输出发给开发者。")
         return 1
     return 0
+
+
+_OS_ERRORS = {  # errno → what a user is told (Chinese); others keep the system's text
+    errno.EEXIST: "已有同名文件；输出位置应是文件夹", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+    errno.EISDIR: "这是文件夹", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘或文件夹是只读的", errno.ENOENT: "路径不存在",
+    errno.ENAMETOOLONG: "文件名太长",
+}
 
 
 def _click_exception_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
