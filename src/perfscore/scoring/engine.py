@@ -583,6 +583,11 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     checker = optional_module("perfscore.checks") if checks else None
     findings: list[Finding] = list(targets.findings)
     if checker is not None:
+        # targets.json already carries the target checks of extract; they are run
+        # again here under this profile (which may switch checks off or change a
+        # severity), so the stored copies of registered checks give way to the new run.
+        registered = set(checker.registry.CHECKS)
+        findings = [f for f in findings if f.check not in registered]
         findings += checker.check_targets(targets, prof)
 
     frame, pframe = flatten(targets)
