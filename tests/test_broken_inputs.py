@@ -72,6 +72,12 @@ def test_manifest_is_well_formed():
             assert case.get("stderr"), f"{case['id']}: an error case must say which message it expects"
 
 
+def test_every_kind_is_documented():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "errors.md").read_text(encoding="utf-8")
+    missing = [c["kind"] for c in CASES if f"| {c['kind']} |" not in doc]
+    assert not missing, f"add these kinds of input to the table in docs/errors.md: {missing}"
+
+
 def test_every_corpus_file_is_used():
     used = {name for case in CASES for name in case.get("inputs", [])}
     assert used == {p.name for p in FILES.iterdir() if p.is_file()}
