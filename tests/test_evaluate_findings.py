@@ -31,3 +31,22 @@ def test_a_reader_finding_that_is_no_check_is_kept():
     targets = targets.model_copy(update={"findings": [*targets.findings, note]})
     ev = evaluate(attach_actuals(targets, read_actuals(SAMPLE / "actuals.csv")))
     assert sum(1 for f in ev.findings if f.check == "reader-note") == 1
+
+
+def _with_exec_reason(targets, code, reason):
+    projects = [p.model_copy(update={"exec_reason": reason}) if p.code == code else p
+                for p in targets.projects]
+    return targets.model_copy(update={"projects": projects})
+
+
+def test_execution_below_90_percent_needs_the_reason_from_the_execution_row():
+    targets = attach_actuals(load_targets(SAMPLE / "targets.json"), read_actuals(SAMPLE / "actuals.csv"))
+    code = "13020823P000185100018"  # （2）专项奖励资金: 72.50 of 100.00 万元 executed
+    ev = evaluate(targets)
+    row = ev.projects.set_index("project_code").loc[code]
+    assert row["exec_rate"] < 0.9 and row["exec_reason"].startswith("第四季度")
+    assert not [f for f in ev.findings if f.check == "exec-low-no-reason"]
+
+    ev = evaluate(_with_exec_reason(targets, code, None))
+    hits = [f for f in ev.findings if f.check == "exec-low-no-reason"]
+    assert [f.project_code for f in hits] == [code]

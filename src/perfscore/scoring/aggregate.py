@@ -128,6 +128,9 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
     out["applicable_weight"] = from_quanta(applicable_q, digits)
     out["raw_total"] = from_quanta(raw_q, digits)
     out["incomplete"] = incomplete
+    # 偏差原因 written on the 全年执行数 row: the execution check (< 90 % needs a reason) reads it.
+    out["exec_reason"] = (pframe["exec_reason"].to_numpy(dtype=object) if "exec_reason" in pframe
+                          else np.full(n_p, "", dtype=object))
 
     flags, notes = [], []
     low_txt = f"{profile.execution.low_rate * 100:g}%"

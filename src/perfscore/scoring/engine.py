@@ -85,6 +85,7 @@ def flatten(targets: Targets) -> tuple[pd.DataFrame, pd.DataFrame]:
         "funds_total": [np.nan if p.funds.total is None else p.funds.total for p in projects],
         "budget_full_year": [np.nan if p.budget_full_year is None else p.budget_full_year for p in projects],
         "executed": [np.nan if p.executed is None else p.executed for p in projects],
+        "exec_reason": [p.exec_reason or "" for p in projects],
     })
     # No per-indicator tuples: with 10^6 live indicator objects every allocation
     # burst triggers a full garbage collection pass over them.

@@ -73,6 +73,7 @@ PROJECT_EXTRA_COLUMNS = [
     "applicable_weight",  # Σ applicable weights incl. execution (the denominator of the total)
     "raw_total",          # execution score + Σ indicator scores, before re-scaling
     "incomplete",         # some row (or the execution rate) needs review: 未完成评分
+    "exec_reason",        # 偏差原因 given on the 全年执行数 row ("" when none)
     "flags",              # ';'-joined project flags
     "notes",              # the flags explained in Chinese
 ]
