@@ -394,7 +394,7 @@ def test_inputs_keep_their_bytes_and_times(tmp_path):
 
 # Calls that write to the file system directly. In-memory targets are allowed where listed.
 _DIRECT = {"write_text", "write_bytes", "to_csv", "to_excel", "to_json", "to_parquet", "write_pdf",
-           "save", "copyfile", "copy", "copy2", "move", "rename", "symlink_to", "touch"}
+           "save", "copyfile", "copy", "copy2", "move", "rename", "symlink_to", "touch", "replace"}
 _ALLOWED = {
     ("io.py", "to_csv"),             # into a StringIO, then atomic_write_text
     ("writers/xlsx_safe.py", "save"),  # wb.save(BytesIO), then atomic_write_bytes
@@ -421,6 +421,10 @@ def test_no_writer_bypasses_the_atomic_write():
                 owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
                 if name in ("copy", "copy2", "copyfile", "move") and owner != "shutil":
                     continue  # DataFrame.copy, copy.copy …: not the file system
+                if name == "replace" and (owner != "os" or rel == "io.py"):
+                    continue  # str.replace; os.replace belongs to io.py's atomic write
+                if name == "rename" and owner != "os" and (node.keywords or len(node.args) != 1):
+                    continue  # DataFrame.rename(columns=…), not Path.rename(target)
                 if name in ("to_csv", "to_json", "to_excel", "write_pdf") and not node.args and not node.keywords:
                     continue  # no target: returns the text / bytes
                 if name == "save" and node.args and isinstance(node.args[0], ast.Name) and \

@@ -20,10 +20,13 @@ Every reader of a .docx / .xlsx calls :func:`check_office_bytes` (or
 
 Outputs: :func:`safe_filename` turns user text (a unit or project code, a name) into
 one harmless path component, and :func:`output_path` joins components under an output
-folder and refuses any result outside it (``../../etc/x`` never escapes).
+folder and refuses any result outside it (``../../etc/x`` never escapes). Inside
+:func:`protect_inputs` (the CLI wraps every command in it) the files a command read are
+recorded, and ``perfscore.io``'s atomic writes refuse to replace one of them.
 
-Every refusal is an :class:`~perfscore.errors.InputError` with a Chinese message naming
-the file and saying what to do.
+Every refusal of an input is an :class:`~perfscore.errors.InputError` (or its subclass
+FormatError), of an output a :class:`~perfscore.errors.UsageError`, with a Chinese
+message naming the file and saying what to do (docs/errors.md lists them).
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ def sniff(data: bytes) -> str:
         return "ole2"
     if head.startswith(PDF_MAGIC):
         return "pdf"
-    if not data.strip():
+    if not head.strip() and not data.strip():  # the head first: never copy a large file
         return "empty"
     stripped = head
     for bom in _BOMS:
@@ -117,41 +120,44 @@ def _what_it_is(kind: str) -> tuple[str, str]:
 # --- reading a path ----------------------------------------------------------------------
 
 
+def _folder_given(where: Location) -> InputError:
+    return InputError("需要文件，但给出的是文件夹", location=where,
+                      hint="请给出文件夹中的某个文件（如 targets.json、actuals.xlsx）。")
+
+
+def _missing(where: Location) -> InputError:
+    return InputError("文件不存在", location=where, hint="请检查路径和文件名（包括扩展名）是否正确。")
+
+
 def check_input_path(path: str | os.PathLike, *, shown: str | None = None) -> None:
     """Refuse a missing path or a folder where an input file is expected (before its
     extension is looked at, so that a folder is not reported as an unknown file type)."""
     p = Path(path)
     where = Location(file=shown or str(path))
     if p.is_dir():
-        raise InputError("需要文件，但给出的是文件夹", location=where,
-                         hint="请给出文件夹中的某个文件（如 targets.json、actuals.xlsx）。")
+        raise _folder_given(where)
     if not p.exists():
-        raise InputError("文件不存在", location=where, hint="请检查路径和文件名（包括扩展名）是否正确。")
+        raise _missing(where)
 
 
 def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> bytes:
     """The bytes of an input file; a missing file, a folder or an unreadable file is an InputError."""
     p = Path(path)
-    shown = shown or str(path)
-    where = Location(file=shown)
+    where = Location(file=shown or str(path))
     if p.is_dir():
-        raise InputError("需要文件，但给出的是文件夹", location=where,
-                         hint="请给出文件夹中的某个文件（如 targets.json、actuals.xlsx）。")
+        raise _folder_given(where)
     try:
         data = p.read_bytes()
-        note_input(p)
-        return data
     except FileNotFoundError:
-        raise InputError("文件不存在", location=where,
-                         hint="请检查路径和文件名（包括扩展名）是否正确。") from None
+        raise _missing(where) from None
     except PermissionError:
         raise InputError("没有读取该文件的权限", location=where,
                          hint="请确认文件未被其他程序独占打开，并有读取权限。") from None
-    except IsADirectoryError:  # pragma: no cover - caught by is_dir above on every platform we run
-        raise InputError("需要文件，但给出的是文件夹", location=where) from None
     except OSError as exc:
         raise InputError(f"无法读取文件（{exc.strerror or type(exc).__name__}）", location=where,
                          hint="请把文件复制到本地磁盘后重试。") from None
+    note_input(p)
+    return data
 
 
 # --- the zip container ------------------------------------------------------------------
