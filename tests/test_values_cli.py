@@ -67,3 +67,10 @@ def test_parse_refuses_without_failing(capsys):
 def test_parse_output_is_not_ascii_escaped(capsys):
     assert main(["parse", "优"]) == 0
     assert '"grade": "优"' in capsys.readouterr().out
+
+
+def test_parse_refuses_an_impossible_year_as_a_usage_error(capsys):
+    for year in ("99999", "0"):
+        assert main(["parse", "6月底前", "--year", year]) == 2
+        err = capsys.readouterr().err
+        assert f"评价年度「{year}」不是有效年份" in err and "Traceback" not in err and "内部错误" not in err

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from perfscore.values import parse_actual, parse_target, render_target
+from perfscore.values import describe_actual, parse_actual, parse_target, render_target
 
 DATA = Path(__file__).parent / "data" / "values"
 REPO = Path(__file__).resolve().parents[1]
@@ -127,3 +127,5 @@ def test_actual_reading(row):
         assert a.reason and a.value is None, a
     if row["reason_has"]:
         assert a.reason and row["reason_has"] in a.reason, a
+    if row["reading_has"]:
+        assert row["reading_has"] in describe_actual(a), (describe_actual(a), a)

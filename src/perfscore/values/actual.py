@@ -176,6 +176,9 @@ def _number(text: str, s: str, target: Target | None) -> Actual:
         return Actual(text=text, kind="unreadable", reason=bound.reason)
     approx, note = bound
     notes = [note] if note else []
+    if q.near:
+        # 近600人 is just under 600: kept as 600 with approx, and said so (see docs/values.md)
+        notes.append(f"{s}：略少于{s[s.index('近') + 1:]}")
     if q.desc and not re.fullmatch(r"(?:实际)?(?:完成|实现|达到|达|为|共|共计|合计|累计|全年|计|约|已完成)*", q.desc):
         notes.append(f"忽略说明文字「{q.desc}」")
     value = q.value
@@ -202,6 +205,12 @@ def _number(text: str, s: str, target: Target | None) -> Actual:
                     value = value * 100
                 else:
                     return _unreadable(text, f"无法确定「{s}」是小数还是百分数（指标值不超过1%），请写明「%」")
+        elif numeric_target and target.unit is None and 0 < value < 1:
+            reference = target.value if target.value is not None else target.high
+            if reference is not None and 1 < reference <= 100:
+                # ≥95 against 0.96: the target reads like a percent number, the actual like a fraction
+                return _unreadable(text, f"指标值「{target.text}」未写单位，像是百分数，而实际值「{s}」像是小数，"
+                                         "含义不明确，无法比较；请写明「%」")
     elif t_unit is not None:
         if not comparable(unit, t_unit):
             return _unreadable(
@@ -213,6 +222,10 @@ def _number(text: str, s: str, target: Target | None) -> Actual:
                 value = Decimal(repr(convert(float(value), unit.name, t_unit.name)))
             unit = t_unit
     elif numeric_target and target.unit is None and unit is not None:
+        if unit.dimension in ("percent", "permille"):
+            # ≤0.05 against 3%: 0.05 may be a fraction (5 %) or a percent number; 3 is not 0.05's kind
+            return _unreadable(text, f"实际值是百分数（「{s}」），指标值「{target.text}」未写单位，"
+                                     "单位不同，无法比较；请在指标值中写明「%」")
         notes.append("指标值未写单位，按实际值的单位读取")
     number = float(value)
     if not math.isfinite(number):
@@ -222,7 +235,7 @@ def _number(text: str, s: str, target: Target | None) -> Actual:
         dimension=unit.dimension if unit else None,
         per=target.per if numeric_target and target.per else per,
         approx=approx, reason="；".join(notes) or None,
-        extra={"written": s},
+        extra={"written": s, "near": True} if q.near else {"written": s},
     )
 
 

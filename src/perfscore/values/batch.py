@@ -5,8 +5,8 @@ strings. Most readings do not depend on the row's context at all (``≥95%`` is 
 under any indicator), so the first cache is keyed by the string alone. Only two kinds
 of reading depend on context, and only they pay for it:
 
-- a bare number, whose direction comes from the 一级/二级/三级 names: keyed by the
-  string and the direction those names give (``infer_direction``, itself cached);
+- a bare number, whose direction comes from the 一级/二级/三级 names (and whether the
+  number is a span of time): keyed by the string and the direction those give;
 - a deadline that names no year (``6月底前``): keyed by the string and the year.
 """
 
@@ -15,8 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from perfscore.values.actual import parse_actual
-from perfscore.values.target import infer_direction, parse_target, read_undirected, with_direction
+from perfscore.values.target import (
+    infer_direction,
+    parse_target,
+    read_undirected,
+    with_direction,
+    year_dependent,
+)
 from perfscore.values.types import Actual, Target
+from perfscore.values.words import TIME_SPAN_DIMENSIONS
 
 _FREE, _DIRECTION, _YEAR = 0, 1, 2
 
@@ -40,8 +47,7 @@ def _context_need(text) -> tuple[Target, int]:
     t = read_undirected(text)
     if t.inferred:
         return t, _DIRECTION
-    if t.kind == "deadline" and (read_undirected(text, 2000).deadline
-                                 != read_undirected(text, 2001).deadline):
+    if t.kind in ("deadline", "unreadable") and year_dependent(text):   # 6月底前, 1-12月
         return t, _YEAR
     return t, _FREE
 
@@ -109,12 +115,15 @@ def parse_targets(texts: Sequence[str], level1s=None, level2s=None, level3s=None
         sizes = [len(u) for _, u in triple_codes]
         triple_key = ((triple_codes[0][0].astype(np.int64) * sizes[1] + triple_codes[1][0]) * sizes[2]
                       + triple_codes[2][0])
+        # a span of time (5天) may take another direction than a plain number under the same names
+        spans = np.fromiter((t.dimension in TIME_SPAN_DIMENSIONS for t in base), dtype=bool, count=len(base))
+        triple_key = triple_key * 2 + spans[codes[rows]]
         _, triple_first, triple_of_row = np.unique(triple_key, return_index=True, return_inverse=True)
         direction_ids: dict[tuple[str, str], int] = {}
         id_of_triple = np.empty(len(triple_first), dtype=np.int64)
         for t, first in enumerate(triple_first):
             levels = tuple(uniques_[codes_[first]] for codes_, uniques_ in triple_codes)
-            direction = infer_direction(*levels)
+            direction = infer_direction(*levels, base[codes[rows[first]]].dimension)
             id_of_triple[t] = direction_ids.setdefault(direction, len(direction_ids))
         directions = list(direction_ids)
         direction_of_row = id_of_triple[triple_of_row.reshape(-1)]

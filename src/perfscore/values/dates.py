@@ -69,11 +69,19 @@ _FORMS: list[tuple[re.Pattern[str], str]] = [
 _DATE_HINT = re.compile(r"[年月日季旬号]|\d{4}[-/.]\d|\d{8}")
 
 _PREFIX = re.compile(r"^(?:计划|预计|力争|确保|要求|须|需|应|务必|项目|工作|任务)?(?:于|在|截至|截止到|截止至|截止|到|至)?")
+_VERBS = (r"(?:完成|完工|竣工|结束|办结|到位|实施完毕|发放完毕|发放到位|发放|支付完毕|支付|拨付|验收|交付|上报|"
+          r"结算|投入使用)")
 _SUFFIX = re.compile(
     r"(?:之前|以前|前|之内|以内|内|止|为止)?"
     r"(?:全部|基本|全面|按时|按期)?"
-    r"(?:完成|完工|竣工|结束|办结|到位|实施完毕|发放完毕|发放到位|发放|支付完毕|支付|拨付|验收|交付|上报|结算|投入使用)?"
+    rf"{_VERBS}?"
     r"(?:任务|工作|目标)?$"
+)
+# ``2023年10月底前完成验收``, ``6月底前完成道路硬化``: a date, a deadline word, a verb and
+# free words (no digits, no rate: ``6月底前完成率95%`` is not a deadline).
+_FREE_TAIL = re.compile(
+    r"(?P<core>.+?)(?:之前|以前|前|之内|以内|内)(?:全部|基本|全面|按时|按期)?"
+    rf"(?P<free>{_VERBS}[\u4e00-\u9fff]{{1,20}})"
 )
 
 
@@ -139,19 +147,39 @@ def parse_deadline(text: str, year: int | None) -> DeadlineReading | None:
     if not core:
         return None
     point = match_date(core)
+    notes = []
     if point is None:
-        return None
+        free = _FREE_TAIL.fullmatch(rest)
+        if free is None or "率" in free["free"]:
+            return None
+        core, suffix = free["core"], rest[len(free["core"]):]
+        point = match_date(core)
+        if point is None:
+            return None
+        notes.append(f"按「{core}」前完成理解，其后的「{free['free']}」视为说明")
     if point is False:
         return DeadlineReading(None, f"日期「{core}」不存在")
     # A bare month (``12月``) or year (``2023年``) without any deadline word is still
     # read as a deadline; ``6月前`` is read as the end of June, as tables mean it.
-    note = None
     if re.fullmatch(r".*\d{1,2}月|.*[一二三四五六七八九十]月", core) and suffix.startswith(("前", "之前", "以前")):
-        note = f"「{core}前」按{core}底理解"
+        notes.insert(0, f"「{core}前」按{core}底理解")
+    note = "；".join(notes) or None
     resolved = point.resolve(year)
     if resolved is None:
         return DeadlineReading(None, f"「{text}」未写年份，且未给出评价年度，无法确定具体日期")
     return DeadlineReading(resolved.isoformat(), note)
+
+
+def date_prefix(text: str) -> tuple[str, str] | None:
+    """(date, rest) when ``text`` begins with a date form followed by other words that
+    made it no deadline (``2023年10月底前完成率95%``): for a reason that names the date
+    instead of complaining about its digits."""
+    head = _PREFIX.match(text)
+    rest = text[head.end():] if head else text
+    for end in range(len(rest) - 1, 1, -1):
+        if _DATE_HINT.search(rest[:end]) and match_date(rest[:end]):
+            return rest[:end], rest[end:]
+    return None
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)

@@ -33,6 +33,7 @@ OP_WORDS: dict[str, tuple[str, ...]] = {
 OP_OF_WORD = {word: op for op, words in OP_WORDS.items() for word in words}
 OP_ALT = "|".join(re.escape(w) for w in sorted(OP_OF_WORD, key=len, reverse=True))
 
+NEAR_WORDS = ("近", "将近", "接近")
 SUFFIX_OPS = {"以上": ">=", "以下": "<=", "以内": "<=", "之内": "<=", "内": "<="}
 APPROX_SUFFIX = ("左右", "上下")
 
@@ -47,7 +48,7 @@ _PRE = re.compile(
     rf"^(?P<every>(?:每(?:\d+|[两二三四五六七八九十半])?个?(?:{_EVERY_WORDS}|[{HAN}]))*)"
     rf"(?P<desc>[{HAN}()]*?)"
     rf"(?P<op>{OP_ALT})?"
-    r"(?P<approx>约为|大约|约|近)?"
+    r"(?P<approx>约为|大约|约|将近|接近|近)?"
     r"(?P<pct>百分之)?"
     r"(?P<sign>[-+])?$"
 )
@@ -56,6 +57,7 @@ _POST = re.compile(
     r"(?P<scale>百万|千万|万|亿|千(?![克米瓦])|百(?!分))?"     # not the 千 of 千克 or the 百 of 百分比
     r"(?P<more2>余|多)?"
     rf"(?P<unit>{_UNIT_ALT})?"
+    r"(?P<mid>(?:及)?(?:以上|以下|以内)(?=[\u4e00-\u9fff]))?"     # 5个以上社区: the suffix before the noun
     rf"(?P<noun>[{HAN}]{{1,8}}?)??"
     rf"(?P<per>(?:/[{HAN}A-Za-z·*×.]+?)+|(?:每[{HAN}]{{1,3}}?)+)?"
     r"(?P<suffix>(?:\(含\))?(?:及|或)?(?:以上|以下|以内|之内|内|左右|上下)(?:\(含\))?)?"
@@ -75,6 +77,7 @@ class Quantity:
     suffix_op: str | None          # from 以上 / 以下 / 以内 …
     approx: bool                   # 约 / 左右
     more: bool                     # 600余 / 600多
+    near: bool                     # 近600 / 将近600: approximate and just under the number
     every: tuple[str, ...]         # leading 每X words (每季度, 每人每月)
     desc: str                      # descriptive words before the operator, ignored
     noun: str                      # counted noun after a classifier (个社区 → 社区)
@@ -143,7 +146,11 @@ def _split(text: str, start: int, end: int) -> Quantity:
         raise NotAQuantity(f"数值「{text[start:end]}」过大")
     per = _per_parts(post["per"]) if post["per"] else ()
     every = tuple(_canonical_word(w) for w in re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
-    suffix = post["suffix"] or ""
+    if post["mid"] and post["suffix"]:
+        raise NotAQuantity(f"「{post['mid']}」与「{post['suffix']}」重复")
+    if post["mid"] and not noun:
+        raise NotAQuantity(f"数字后的文字「{text[end:]}」无法理解")
+    suffix = post["suffix"] or post["mid"] or ""
     suffix_core = re.sub(r"\(含\)|^及|^或", "", suffix)
     return Quantity(
         value=value,
@@ -154,6 +161,7 @@ def _split(text: str, start: int, end: int) -> Quantity:
         suffix_op=SUFFIX_OPS.get(suffix_core),
         approx=bool(pre["approx"]) or suffix_core in APPROX_SUFFIX,
         more=bool(post["more"] or post["more2"]),
+        near=pre["approx"] in NEAR_WORDS,
         every=every,
         desc=pre["desc"],
         noun=noun,

@@ -22,7 +22,8 @@ def _per(per: tuple[str, ...]) -> str:
 
 
 def render_target(t: Target) -> str:
-    unit = t.unit or ""
+    # 月 as a unit is written 个月: ``1~12月`` would read back as January to December
+    unit = "个月" if t.unit == "月" else t.unit or ""
     if t.kind == "comparison" and t.value is not None:
         number = format_number(t.value)
         if t.approx:
@@ -51,11 +52,14 @@ def render_target(t: Target) -> str:
 
 
 def describe_actual(a: Actual) -> str:
-    """A short reading for reports: ``96 %``, ``2023-11-30``, ``良``, ``96/100 = 96.0 %``."""
+    """A short reading for reports: ``96 %``, ``2023-11-30``, ``良``, ``96/100 = 96.0 %``;
+    ``近 600 人（略少于此数）`` for 近600人, which is not "about" 600 but just under it."""
     if a.kind == "number" and a.value is not None:
         text = format_number(a.value)
         if a.unit:
             text += f" {a.unit}{_per(a.per)}"
+        if a.extra.get("near"):
+            return f"近 {text}（略少于此数）"
         return f"约 {text}" if a.approx else text
     if a.kind == "survey" and a.survey is not None and a.value is not None:
         return f"{a.survey[0]}/{a.survey[1]} = {a.value:.1f} {a.unit or '%'}"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from perfscore.values.actual import parse_actual
 from perfscore.values.render import describe_actual, render_target
-from perfscore.values.target import parse_target
+from perfscore.values.target import MAX_YEAR, MIN_YEAR, as_year, parse_target
 from perfscore.values.types import Actual, Target
 
 
@@ -55,7 +55,15 @@ def actual_to_dict(a: Actual) -> dict:
 
 def explain(texts: Iterable[str], *, level1: str | None = None, level2: str | None = None,
             level3: str | None = None, year: int | None = None, actual: str | None = None) -> list[dict]:
-    """What ``perfscore parse`` prints: each target's reading, and the actual read against it."""
+    """What ``perfscore parse`` prints: each target's reading, and the actual read against it.
+
+    An evaluation year outside MIN_YEAR–MAX_YEAR is a usage error here (exit 2), not a
+    reading: on a table's row ``parse_target`` reads it as unreadable instead."""
+    if year is not None and as_year(year) is None:
+        from perfscore.errors import UsageError
+
+        raise UsageError(f"评价年度「{year}」不是有效年份（应在{MIN_YEAR}–{MAX_YEAR}之间）",
+                         hint="--year 请写四位年份，如 --year 2023。")
     rows = []
     for text in texts:
         target = parse_target(text, level1=level1, level2=level2, level3=level3, year=year)

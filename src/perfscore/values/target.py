@@ -9,11 +9,12 @@ without an operator), then qualitative wording. What matches none of them is
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import replace
 from decimal import Decimal
 
-from perfscore.values.dates import parse_deadline
+from perfscore.values.dates import date_prefix, month_end, parse_deadline
 from perfscore.values.numerals import ARABIC, CHINESE, format_number, to_decimal
 from perfscore.values.quantity import OP_ALT, NotAQuantity, Quantity, read_quantity
 from perfscore.values.text import HAN, normalize
@@ -68,13 +69,25 @@ def _canonical_period(period: str) -> str:
     return _PERIOD_CANON.get(period, period)
 
 
-def infer_direction(level1: str | None, level2: str | None, level3: str | None) -> tuple[str, str]:
-    """The direction of a bare number and why (成本 → ≤; names of things kept low → ≤; else ≥).
-    A name that is not text (None, a spreadsheet's NaN) is no name."""
+def infer_direction(level1: str | None, level2: str | None, level3: str | None,
+                    dimension: str | None = None) -> tuple[str, str]:
+    """The direction of a bare number and why (成本 → ≤; a time span under 时效 or under a
+    deadline-like name → ≤; names of things kept low → ≤; else ≥). ``dimension`` is the
+    number's unit dimension (``duration`` for 天/小时 …). A name that is not text (None,
+    a spreadsheet's NaN) is no name."""
     level1, level2, level3 = (v if isinstance(v, str) else None for v in (level1, level2, level3))
     for name, label in ((level2, "二级指标"), (level1, "一级指标")):
         if name and "成本" in name:
             return "<=", f"未写比较符，按{label}「{name}」（成本类）理解为≤"
+    if dimension in words.TIME_SPAN_DIMENSIONS:
+        # 5天 / 3个工作日 / 48小时 under 时效 is a time limit: done within it, not at least it.
+        for name, label in ((level2, "二级指标"), (level1, "一级指标")):
+            if name and "时效" in name:
+                return "<=", f"未写比较符，{label}「{name}」下的时长按时限理解为≤"
+        if level3 and not (level2 and "数量" in level2):
+            part = next((w for w in words.TIME_LIMIT_NAMES if w in level3), None)
+            if part is not None:
+                return "<=", f"未写比较符，三级指标「{level3}」含「{part}」，时长按时限理解为≤"
     if level3:
         if not level3.endswith(words.KEPT_HIGH_ENDINGS):
             for part in words.KEPT_LOW:
@@ -230,7 +243,7 @@ def parse_target(text: str, *, level1: str | None = None, level2: str | None = N
     """
     t = read_undirected(text, year)
     if t.inferred:
-        return with_direction(t, infer_direction(level1, level2, level3))
+        return with_direction(t, infer_direction(level1, level2, level3, t.dimension))
     return t
 
 
@@ -251,6 +264,17 @@ def read_undirected(text: str, year: int | None = None) -> Target:
             text = format_number(float(text)) if isinstance(text, float) else str(text)  # a numeric cell
         else:
             return _unreadable(str(text), "指标值不是文字")
+    if year is not None:
+        checked = as_year(year)
+        if checked is None:
+            # Only a reading that needs the year is refused: ``≥95%`` means the same in any
+            # year (and ``parse_targets`` reads such strings without the year at all).
+            t = read_undirected(text, None)
+            if year_dependent(text):
+                return _unreadable(t.text, f"评价年度「{year}」不是有效年份（应在{MIN_YEAR}–{MAX_YEAR}之间），"
+                                           "无法确定时限")
+            return t
+        year = checked
     s = normalize(text)
     if not s:
         return _unreadable(text, "指标值为空")
@@ -260,9 +284,16 @@ def read_undirected(text: str, year: int | None = None) -> Target:
         return _unreadable(text, f"「{text.strip()}」是占位符，不是指标值")
     if s.lower() in words.NOT_A_NUMBER:
         return _unreadable(text, f"「{s}」不是有效数值")
+    relative = _RELATIVE_TO_LAST_YEAR.search(s)
+    if relative is not None:
+        change = "是相对上年的变化量，缺少基数；" if re.search(r"\d", s) else ""
+        return _unreadable(text, f"「{s}」{change}相对上年的表述需要上年数值，请改写为具体的目标值")
     grade = _grade(s)
     if grade is not None:
         return Target(**{**_fields(grade), "text": text})
+    months = _month_span(text, s, year)
+    if months is not None:
+        return months
     deadline = parse_deadline(s, year)
     if deadline is not None:
         return Target(text=text, kind="deadline", deadline=deadline.deadline, reason=deadline.reason)
@@ -285,8 +316,58 @@ def read_undirected(text: str, year: int | None = None) -> Target:
             return Target(**{**_fields(qualitative), "text": text})
         if not has_digit and not re.search(CHINESE, s):
             return _unreadable(text, "无法识别的定性表述（不在已知词表中），请人工确认")
+        dated = date_prefix(s)
+        if dated is not None and re.search(r"\d", dated[1]):
+            return _unreadable(text, f"无法识别：含有多个数字（日期「{dated[0]}」之后又有「{dated[1]}」），"
+                                     "无法确定哪个是指标值")
+        if dated is not None:
+            return _unreadable(text, f"以日期「{dated[0]}」开头，但其后的「{dated[1]}」无法理解为时限"
+                                     "（时限应写成「…前完成」「…底前」等）")
         return _unreadable(text, f"无法识别：{exc.args[0]}")
     return _comparison(text, s, q)
+
+
+MIN_YEAR, MAX_YEAR = 1949, 2200
+
+
+def as_year(year) -> int | None:
+    """An evaluation year (评价年度) as an int, None when it is not a whole number in
+    MIN_YEAR–MAX_YEAR (``99999`` or ``0`` would end in a date error, not a reading)."""
+    if isinstance(year, bool) or not isinstance(year, (numbers.Integral, float)):
+        return None
+    if isinstance(year, float) and not year.is_integer():
+        return None
+    year = int(year)
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def year_dependent(text) -> bool:
+    """Whether the reading of ``text`` changes with the evaluation year (``6月底前``, ``1-12月``)."""
+    a, b = read_undirected(text, 2000), read_undirected(text, 2001)
+    return (a.kind, a.deadline) != (b.kind, b.deadline)
+
+
+_RELATIVE_TO_LAST_YEAR = re.compile(words.RELATIVE_TO_LAST_YEAR)
+
+# ``1-12月``, ``1月-12月``, ``1至12月份``: the months January to December of the year, not a
+# range of 1 to 12 months (that would be written ``1-12个月``).
+_MONTH_SPAN = re.compile(
+    r"(?:(?P<y>(?:19|20)\d{2})年(?:度)?)?(?P<m1>1[0-2]|0?[1-9])月?(?:-|~|至|到|—|——)(?P<m2>1[0-2]|0?[1-9])月(?:份)?"
+)
+
+
+def _month_span(text: str, s: str, year: int | None) -> Target | None:
+    """``1-12月`` as a deadline at the end of its last month, in the year written or the
+    evaluation year; unreadable without either (a year is never guessed)."""
+    m = _MONTH_SPAN.fullmatch(s)
+    if m is None or int(m["m1"]) >= int(m["m2"]):
+        return None
+    m1, m2 = int(m["m1"]), int(m["m2"])
+    known = int(m["y"]) if m["y"] else year
+    why = f"「{s}」按{m1}月至{m2}月（至{m2}月底完成）理解，不是{m1}至{m2}个月的区间"
+    if known is None:
+        return _unreadable(text, f"{why}；未写年份，且未给出评价年度，无法确定截止日期")
+    return Target(text=text, kind="deadline", deadline=month_end(known, m2).isoformat(), reason=why)
 
 
 def _fields(t: Target) -> dict:

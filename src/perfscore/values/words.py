@@ -110,7 +110,7 @@ KEPT_LOW = (
     "超支", "超标", "违规", "违纪", "违法", "失误", "误差", "偏差", "返工", "损失", "流失", "漏报", "缺陷",
     "故障", "死亡率", "发病率", "案件发生", "逾期", "拖欠", "闲置率", "空置率", "不合格", "退回率",
     "延误", "错误", "成本", "时长", "用时", "耗时", "响应时间", "等待时间", "处置时间",
-    "办理时间", "办结时间", "周期", "能耗", "排放", "浓度", "污染", "安全隐患", "隐患", "不良率",
+    "办理时间", "办结时间", "时限", "周期", "能耗", "排放", "浓度", "污染", "安全隐患", "隐患", "不良率",
     "次品", "上访", "复发",
 )
 
@@ -119,3 +119,16 @@ KEPT_LOW = (
 KEPT_HIGH_ENDINGS = ("处置率", "处理率", "查处率", "办结率", "整改率", "化解率", "解决率", "结案率",
                      "排查率", "覆盖率", "完成率", "达标率", "合格率", "满意度", "知晓率", "回复率",
                      "响应率", "降低率", "下降率", "减少率", "节约率")
+
+# Unit dimensions of a span of time (天/小时/分钟, 工作日, 月): a bare span under a 时效
+# indicator, or under a name below, is a time limit (≤), not a quantity to reach.
+TIME_SPAN_DIMENSIONS = ("duration", "workdays", "months")
+TIME_LIMIT_NAMES = ("时限", "时间", "时长", "用时", "周期", "天数", "期限", "时效")
+
+# A target stated against last year's figure (不低于上年, ≥上年水平, 较上年提高, 同比增长5%):
+# it cannot be scored without last year's number, which the target does not give.
+LAST_YEAR = r"(?:上一?年度?|去年|往年)"
+RELATIVE_TO_LAST_YEAR = (
+    rf"(?:较|比|相比|对比|与|和|同|不低于|不少于|不高于|不超过|高于|低于|超过|少于|多于|达到|保持|≥|≤|>|<|=)"
+    rf"{LAST_YEAR}|{LAST_YEAR}(?:同期|水平|基础|持平|数|值)|同比|环比"
+)
