@@ -105,7 +105,21 @@ def test_exec_low_without_reason():
     assert fired(run(low, edit=with_reason("项目延期至次年")), "exec-low-no-reason") == []
     assert fired(run(sound(), edit=with_reason("")), "exec-low-no-reason") == []
     # An Evaluation without the column says nothing about reasons: never guess.
-    assert fired(run(low), "exec-low-no-reason") == []
+    def drop(ev):
+        ev.projects = ev.projects.drop(columns=["exec_reason"], errors="ignore")
+    assert fired(run(low, edit=drop), "exec-low-no-reason") == []
+
+
+def test_exec_low_reason_from_the_actuals_row():
+    # The engine carries Project.exec_reason (the 全年执行数 row's 偏差原因) into the Evaluation.
+    low = sound(executed=50 * WAN)
+    explained = low.model_copy(update={"projects": [low.projects[0].model_copy(
+        update={"exec_reason": "项目延期至次年"})]})
+    evaluation = evaluate(explained, as_of="2023-12-31")
+    if "exec_reason" not in evaluation.projects.columns:
+        pytest.skip("the engine does not carry exec_reason yet")
+    assert fired(check_results(evaluation), "exec-low-no-reason") == []
+    assert len(fired(check_results(evaluate(low, as_of="2023-12-31")), "exec-low-no-reason")) == 1
 
 
 @pytest.mark.parametrize("word", ["完成", "已完成", "达成预期指标"])

@@ -217,7 +217,8 @@ def rebuild_targets(evaluation, overrides: dict[tuple[str, str, str], ReviewEntr
         projects.append(Project(
             code=str(p.project_code), name=str(p.project_name), unit_code=str(p.unit_code or "") or None,
             unit_name=str(p.unit_name or "") or None, funds=Funds(total=budget), budget_full_year=budget,
-            executed=executed, indicators=by_project.get((str(p.unit_code or ""), str(p.project_code)), [])))
+            executed=executed, exec_reason=_text_or_none(getattr(p, "exec_reason", None)),
+            indicators=by_project.get((str(p.unit_code or ""), str(p.project_code)), [])))
     return Targets(year=meta.get("year"), unit=Unit(code=meta.get("unit_code"), name=meta.get("unit_name")),
                    projects=projects)
 
