@@ -309,3 +309,21 @@ def test_pdf_without_weasyprint_is_a_one_line_usage_error(tmp_path, monkeypatch)
     assert "pip install 'perfscore[pdf]'" in message
     assert "\n" not in message
     assert not list(tmp_path.iterdir())    # nothing half-written
+
+
+def test_a_check_unknown_to_the_registry_is_shown_by_its_id(doc):
+    """deadline-year is registered: its title shows, the id small beneath; the sample's
+    made-up ids (exec-low) are not: they show as written, once."""
+    cells = {_text(td) for td in doc.xpath('//section[@id="department"]//table[@class="findings"]/tbody/tr/td[2]')}
+    assert "完成期限不在项目年度内deadline-year" in cells
+    assert "exec-low" in cells
+
+
+@pytest.mark.parametrize("fmt, shown", [("text", "文本导出"), ("docx", "Word文档"), ("csv", "长表（CSV）"),
+                                        ("xlsx", "长表（Excel）"), ("odd", "odd")])
+def test_source_format_is_named_in_chinese(fmt, shown):
+    ev = sample_evaluation()
+    ev.meta["sources"] = {**ev.meta["sources"], "format": fmt}
+    doc = lxml.html.fromstring(render_report(ev))
+    meta = _text(doc.xpath('//table[@class="meta"]')[0])
+    assert f"格式：{shown}" in meta

@@ -126,3 +126,40 @@ def test_evaluate_pdf_without_weasyprint_says_how_to_install(tmp_path, monkeypat
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "错误：生成PDF需要可选组件WeasyPrint，请先安装：pip install 'perfscore[pdf]'"
     assert not (tmp_path / "out" / "report.pdf").exists()
+
+
+def test_the_two_department_scores_carry_distinct_labels(year):
+    """The budget-weighted score (card) and the 部门整体绩效目标 score (its own table)
+    are two numbers: each is printed under its own label, never a bare 部门整体得分."""
+    ev, _, _, doc = year
+    dep = ev.department
+    weighted, goals = f"{dep['total']:.2f}", f"{dep['goals']['total']:.2f}"
+    assert weighted != goals
+    card = doc.xpath('//div[contains(@class, "card-total")]')[0]
+    assert _text(card.xpath('div[@class="card-label"]')[0]) == "部门整体得分（项目按预算加权）"
+    assert _text(card.xpath('div[@class="card-value"]')[0]) == weighted
+    assert f"部门整体绩效目标得分（分项目标）：{goals}" in _text(card)
+    foot = _text(doc.xpath('//table[@class="summary"]/tfoot')[0])
+    assert foot.startswith("部门整体得分（项目按预算加权）") and weighted in foot
+    table = doc.xpath('//section[@id="dept-table"]')[0]
+    total_row = table.xpath('.//tr[@class="total-row"]')[0]
+    assert _text(total_row.xpath("th")[0]) == "部门整体绩效目标得分（分项目标）"
+    assert goals in _text(total_row) and weighted not in _text(total_row)
+    toc = _text(doc.xpath('//nav[@class="toc"]//li')[0])
+    assert "部门整体绩效目标得分（分项目标）" in toc and goals in toc
+
+
+def test_findings_print_check_titles_and_the_source_format_in_chinese(year):
+    from perfscore.checks import CHECKS
+
+    ev, _, _, doc = year
+    ids = {f.check for f in ev.findings}
+    assert "hollow-benefit" in ids
+    cells = doc.xpath('//table[@class="findings"]/tbody/tr/td[2]')
+    assert cells
+    for td in cells:
+        (code,) = [_text(d) for d in td.xpath('div[@class="check-id"]')] or [None]
+        title = _text(td)[: -len(code)] if code else _text(td)
+        assert code in CHECKS and title == CHECKS[code].title, _text(td)
+    meta = _text(doc.xpath('//table[@class="meta"]')[0])
+    assert "格式：文本导出" in meta and "格式：text" not in meta

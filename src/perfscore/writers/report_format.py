@@ -46,6 +46,29 @@ FLAG_LABELS = {
 }
 HIDDEN_FLAGS = frozenset({"missed"})
 
+# Input formats (meta['sources']['format'], set by perfscore.extract) in the words a reader
+# uses; an unknown name is shown as written.
+FORMAT_LABELS = {
+    "text": "文本导出",
+    "docx": "Word文档",
+    "csv": "长表（CSV）",
+    "xlsx": "长表（Excel）",
+    "json": "targets.json",
+}
+
+
+def format_label(name: str) -> str:
+    return FORMAT_LABELS.get(name, name)
+
+
+def check_title(check_id: str) -> str:
+    """The Chinese title of a check (检查项) from the checks registry, read only; the id
+    itself when the registry does not know it (a finding from elsewhere)."""
+    from perfscore.checks import CHECKS   # late: the registry imports every check module
+
+    spec = CHECKS.get(check_id)
+    return spec.title if spec is not None and spec.title else check_id
+
 
 def is_missing(value: object) -> bool:
     """True for None, NaN, pandas NA and empty strings."""

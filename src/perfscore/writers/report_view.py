@@ -26,8 +26,10 @@ from perfscore.writers.report_format import (
     SEVERITY_LABELS,
     SEVERITY_ORDER,
     STATUS_LABELS,
+    check_title,
     fixed,
     flag_label,
+    format_label,
     flag_list,
     grade_class,
     is_missing,
@@ -91,7 +93,8 @@ class IndicatorRow:
 @dataclass
 class FindingRow:
     severity: str
-    check: str
+    check: str                # the check's Chinese title (检查项)
+    check_id: str             # its id, shown small: the name a profile's [checks] table uses
     message: str
     project: str
     indicator: str
@@ -159,6 +162,12 @@ class ProjectView:
     block_scores: list[str] = field(default_factory=list)   # for the summary table
 
 
+# The report shows two department scores; each is always printed under its own label so
+# that a reader cannot take one for the other (the card vs 部门整体支出绩效自评表).
+DEPARTMENT_LABEL = "部门整体得分（项目按预算加权）"
+DEPARTMENT_GOALS_LABEL = "部门整体绩效目标得分（分项目标）"
+
+
 @dataclass
 class ReportView:
     title: str
@@ -199,6 +208,8 @@ class ReportView:
     comparison: Markup | None       # the year comparison section (perfscore.compare)
     comparison_css: Markup | None
     version: str
+    department_label: str = DEPARTMENT_LABEL
+    department_goals_label: str = DEPARTMENT_GOALS_LABEL
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -397,7 +408,8 @@ def _finding_row(f: Finding, project_names: dict[str, str], indicator_names: dic
     name = project_names.get(code, "")
     return FindingRow(
         severity=f.severity,
-        check=f.check,
+        check=check_title(f.check),
+        check_id=f.check,
         message=f.message,
         project=f"{name}（{code}）" if name else code,
         indicator=indicator_names.get(f.indicator_id or "", f.indicator_id or ""),
@@ -674,7 +686,8 @@ SOURCE_LABELS = {"file": "文件", "format": "格式", "sha256": "SHA-256", "tar
 def _sources(meta: dict) -> list[tuple[str, str]]:
     sources = meta.get("sources") or meta.get("source") or {}
     if isinstance(sources, dict):
-        return [(SOURCE_LABELS.get(str(k), str(k)), text(v)) for k, v in sources.items() if text(v)]
+        return [(SOURCE_LABELS.get(str(k), str(k)), format_label(text(v)) if str(k) == "format" else text(v))
+                for k, v in sources.items() if text(v)]
     if isinstance(sources, (list, tuple)):
         return [("", text(v)) for v in sources if text(v)]
     return [("", text(sources))] if text(sources) else []
