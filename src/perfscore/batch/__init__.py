@@ -155,8 +155,13 @@ class _Run:
 
         return run_checks(targets)
 
-    def write(self, ordinal: int, key: str, name: str, targets: Targets | None, ev, error, rows: int) -> None:
+    def write(self, ordinal: int, key: str, name: str, targets: Targets | None, ev, error, rows: int,
+              tables=None) -> None:
+        """Write one unit's files (``tables``: its results.csv / projects.csv cells when
+        already formatted for its block) and add it to the summary."""
         from perfscore.io import write_csv
+        from perfscore.scoring.io import save_results
+        from perfscore.writers.tabular import PROJECTS_CSV, RESULTS_CSV, RESULTS_JSON
 
         folder = self.folder_for(key, name, ordinal)
         result = UnitResult(ordinal=ordinal, unit_code=key, unit_name=name, folder=f"units/{folder}")
@@ -166,19 +171,19 @@ class _Run:
         else:
             where = output_path(self.out / "units", folder)
             where.mkdir(parents=True, exist_ok=True)
-            if self.tables_only:
+            if tables is None:
                 from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
 
-                write_csv(where / "results.csv", indicators_csv_frame(ev))
-                write_csv(where / "projects.csv", projects_csv_frame(ev))
-            else:
-                from perfscore.writers.tabular import write_results
+                tables = (indicators_csv_frame(ev), projects_csv_frame(ev))
+            # What perfscore.writers.tabular.write_results writes, the CSV cells given.
+            if not self.tables_only:
+                save_results(ev, where / RESULTS_JSON)
+            write_csv(where / RESULTS_CSV, tables[0])
+            write_csv(where / PROJECTS_CSV, tables[1])
+            if self.reports:
+                from perfscore.writers.html import write_report
 
-                write_results(ev, where)
-                if self.reports:
-                    from perfscore.writers.html import write_report
-
-                    write_report(ev, where, pdf=self.pdf, targets=targets)
+                write_report(ev, where, pdf=self.pdf, targets=targets)
             self.summary.add(ordinal, folder, ev)
             if not self.meta:
                 self.meta = {k: ev.meta.get(k) for k in ("year", "as_of", "profile")}
@@ -304,7 +309,7 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
                     w.error = exc
         score_units(works, run.profile, run.as_of, run.checks, run.extract_checks)
         for w in works:
-            run.write(w.ordinal, w.key, w.name, w.targets, w.evaluation, w.error, w.rows)
+            run.write(w.ordinal, w.key, w.name, w.targets, w.evaluation, w.error, w.rows, w.tables)
 
 
 # --- other inputs, read whole ----------------------------------------------------------------

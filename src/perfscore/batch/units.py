@@ -33,9 +33,9 @@ import pandas as pd
 from perfscore.errors import DataError, PerfscoreError
 from perfscore.model import Finding, Targets, Unit
 from perfscore.readers import longtable as LT
-from perfscore.scoring.aggregate import EXTRA_PROJECT_COLUMNS, department_totals, monitoring_table
+from perfscore.scoring.aggregate import department_totals, monitoring_table
 from perfscore.scoring.engine import evaluate
-from perfscore.scoring.evaluation import PROJECT_COLUMNS, Evaluation
+from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.profile import Profile
 
 
@@ -65,6 +65,7 @@ class UnitWork:
     exact: bool = False                  # needs the single-unit route from here on
     evaluation: Evaluation | None = None
     project_unit: list[int] = field(default_factory=list)
+    tables: tuple[pd.DataFrame, pd.DataFrame] | None = None  # results.csv / projects.csv cells, when cut from the block
 
 
 def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]:
@@ -179,17 +180,30 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     checker = None
     if checks:
         import perfscore.checks as checker
+    # The CSV cells are formatted once for the block (every cell is formatted on its own,
+    # so a unit's rows are the same cells) and cut per unit like the Evaluation.
+    from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
+
+    ind_csv, proj_csv = indicators_csv_frame(ev), projects_csv_frame(ev)
+    by_project: dict[str, list] = {}
+    for i, f in enumerate(ev.findings):
+        by_project.setdefault(f.project_code, []).append((i, f))
     ind_counts = np.array([len(p.indicators) for p in projects], dtype=np.int64)
     p0 = r0 = 0
     for w in works:
         n_p = len(w.targets.projects)
         n_r = int(ind_counts[p0: p0 + n_p].sum())
-        w.evaluation = _cut(ev, w.targets, p0, p0 + n_p, r0, r0 + n_r, profile)
+        unit_ev = _cut(ev, w.targets, p0, p0 + n_p, r0, r0 + n_r, profile)
+        mine = [x for p in w.targets.projects for x in by_project.get(p.code, ())]
+        unit_ev.findings = [f for _, f in sorted(mine, key=lambda x: x[0])]  # the engine's order
+        gone = [b for b in ev.blocks if b not in unit_ev.blocks]
+        w.tables = (ind_csv.iloc[r0: r0 + n_r].reset_index(drop=True),
+                    proj_csv.iloc[p0: p0 + n_p].drop(columns=gone).reset_index(drop=True))
         if checker is not None:
-            unit_ev = w.evaluation
             found = list(w.targets.findings) + list(checker.check_targets(w.targets, profile))
             unit_ev.findings = found + unit_ev.findings
             unit_ev.findings = unit_ev.findings + list(checker.check_results(unit_ev, profile))
+        w.evaluation = unit_ev
         p0 += n_p
         r0 += n_r
 
@@ -201,16 +215,16 @@ def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, p
     # Block columns: the profile's, and a table-weighted project's own 一级 (as weights.assign).
     present = set(ind["block"].tolist())
     blocks = [b for b in ev.blocks if b in profile.blocks or b in present]
-    proj = proj[PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + EXTRA_PROJECT_COLUMNS]
+    if len(blocks) < len(ev.blocks):
+        proj = proj.drop(columns=[b for b in ev.blocks if b not in blocks])
     department = department_totals(proj, ind, profile)
     monitoring = monitoring_table(targets, proj["budget"].to_numpy(dtype=float), profile)
-    codes = set(proj["project_code"].tolist())
     meta = dict(ev.meta)
     meta["unit_code"] = targets.unit.code
     meta["unit_name"] = targets.unit.name
     meta["sources"] = dict(sorted(targets.source.items()))
     return dataclasses.replace(ev, meta=meta, indicators=ind, projects=proj, blocks=blocks, department=department,
-                               monitoring=monitoring, findings=[f for f in ev.findings if f.project_code in codes])
+                               monitoring=monitoring, findings=[])
 
 
 def resolve_day(as_of, year) -> _dt.date:

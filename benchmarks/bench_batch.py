@@ -1,0 +1,167 @@
+"""Benchmark: batch evaluation of a bureau / province against the I/O floor.
+
+    python benchmarks/bench_batch.py                       # 10^4, 10^5, 10^6 rows, median of 3
+    python benchmarks/bench_batch.py --sizes 100000 --runs 5
+    python benchmarks/bench_batch.py --sizes 10000 100000 --full   # also with checks, results.json, reports
+    python benchmarks/bench_batch.py --stream 10000000 --runs 1    # the streamed 10^7 run
+    python benchmarks/bench_batch.py --reports 1000                # 1,000 unit reports
+
+Inputs come from ``benchmarks/generate.py`` (seed 1), cached in ``benchmarks/out/``.
+Every measurement is a fresh process, so its peak resident memory (``ru_maxrss`` from
+``wait4``, what ``/usr/bin/time -v`` shows) is its own:
+
+- **batch** (the issue's end to end): ``perfscore evaluate targets.csv actuals.csv -o OUT
+  --tables-only --quiet`` — read, parse, join, score, write results.csv and projects.csv
+  of every unit, and the summary;
+- **full**: the same without ``--tables-only`` — with the checks, results.json and
+  report.html of every unit;
+- **floor**: a plain pandas read of targets.csv and actuals.csv (``dtype=str``) and a
+  write of both back to CSV (``to_csv``), in a fresh process too.
+
+Floor and batch runs alternate, so both see the same load on a shared machine; the load
+average is printed with each median. Wall times include the interpreter's start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+FLOOR = """
+import sys, pandas as pd
+targets, actuals, out = sys.argv[1:4]
+kw = dict(dtype=str, keep_default_na=False)
+pd.read_csv(targets, **kw).to_csv(out + "/targets.csv", index=False)
+pd.read_csv(actuals, **kw).to_csv(out + "/actuals.csv", index=False)
+"""
+BATCH = "import sys\nfrom perfscore.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+REPORTS = """
+import json, sys, time
+import perfscore.writers.html as html
+from perfscore.batch import evaluate_batch
+spent = [0.0, 0]
+real = html.write_report
+def timed(*a, **k):
+    t = time.perf_counter()
+    try:
+        return real(*a, **k)
+    finally:
+        spent[0] += time.perf_counter() - t
+        spent[1] += 1
+html.write_report = timed
+t = time.perf_counter()
+run = evaluate_batch(sys.argv[1], sys.argv[2], sys.argv[3], progress=False)
+print(json.dumps({"units": len(run.units), "reports": spent[1], "render_s": spent[0],
+                  "total_s": time.perf_counter() - t}))
+"""
+
+
+def run_child(code: str, *args: str) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of a fresh Python process running ``code``;
+    the child's own rusage comes from wait4 (Popen's wait would reap it without)."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        text, problems = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise SystemExit(f"child failed ({proc.returncode}): {problems[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, text
+
+
+def inputs(rows: int, seed: int = 1, projects_per_unit=(20, 180)) -> tuple[Path, Path]:
+    tag = "" if projects_per_unit == (20, 180) else f"-ppu{projects_per_unit[0]}-{projects_per_unit[1]}"
+    folder = OUT / f"rows{rows}-seed{seed}{tag}"
+    t, a = folder / "targets.csv", folder / "actuals.csv"
+    if not (t.exists() and a.exists()):
+        print(f"generating {rows:,} rows into {folder} …", file=sys.stderr, flush=True)
+        generate(rows, seed, folder, projects_per_unit=projects_per_unit)
+    return t, a
+
+
+def measure(rows: int, runs: int, full: bool) -> dict:
+    t, a = inputs(rows)
+    mb_in = (t.stat().st_size + a.stat().st_size) / 1e6
+    res: dict[str, list] = {"floor": [], "batch": [], "full": [], "load": []}
+    work = Path(tempfile.mkdtemp(prefix="bench_batch_", dir=OUT))
+    try:
+        for _ in range(runs):
+            res["load"].append(os.getloadavg()[0])
+            floor_dir = work / "floor"
+            floor_dir.mkdir(exist_ok=True)
+            res["floor"].append(run_child(FLOOR, str(t), str(a), str(floor_dir))[:2])
+            shutil.rmtree(work / "batch", ignore_errors=True)
+            res["batch"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "batch"),
+                                          "--tables-only", "--quiet")[:2])
+            if full:
+                shutil.rmtree(work / "full", ignore_errors=True)
+                res["full"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "full"),
+                                             "--quiet")[:2])
+        mb_out = sum(p.stat().st_size for p in (work / "batch").rglob("*") if p.is_file()) / 1e6
+        units = sum(1 for _ in (work / "batch" / "units").iterdir())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    med = {k: (statistics.median(x for x, _ in v), max(m for _, m in v)) for k, v in res.items() if k != "load" and v}
+    return {"rows": rows, "units": units, "mb_in": mb_in, "mb_out": mb_out, "runs": runs,
+            "load": statistics.median(res["load"]), "median": med, "all": res}
+
+
+def reports(units: int) -> dict:
+    rows = units * 90  # ~10 projects of ~9 indicators per unit, as a district's units
+    t, a = inputs(rows, projects_per_unit=(5, 15))
+    work = Path(tempfile.mkdtemp(prefix="bench_reports_", dir=OUT))
+    try:
+        load = os.getloadavg()[0]
+        wall, peak, text = run_child(REPORTS, str(t), str(a), str(work / "out"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"rows": rows, "load": load, "wall": wall, "peak_mb": peak, **json.loads(text)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--full", action="store_true", help="also time full runs (checks, results.json, reports)")
+    ap.add_argument("--stream", type=int, nargs="*", default=[], help="sizes run once each, tables only (e.g. 10000000)")
+    ap.add_argument("--reports", type=int, default=0, help="number of units for the report benchmark")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    print(f"{'rows':>11} {'units':>6} {'MB in':>6} {'floor s':>8} {'batch s':>8} {'ratio':>6} {'RSS MB':>7}"
+          f" {'full s':>7} {'RSS MB':>7} {'load':>5}")
+    for rows, runs in [(n, args.runs) for n in args.sizes] + [(n, 1) for n in args.stream]:
+        r = measure(rows, runs, args.full and rows not in args.stream)
+        results.append(r)
+        m = r["median"]
+        full = f"{m['full'][0]:>7.1f} {m['full'][1]:>7.0f}" if "full" in m else f"{'':>7} {'':>7}"
+        print(f"{rows:>11,} {r['units']:>6,} {r['mb_in']:>6.0f} {m['floor'][0]:>8.1f} {m['batch'][0]:>8.1f}"
+              f" {m['batch'][0] / m['floor'][0]:>6.2f} {m['batch'][1]:>7.0f} {full} {r['load']:>5.1f}", flush=True)
+    if args.reports:
+        r = reports(args.reports)
+        results.append(r)
+        print(f"reports: {r['reports']:,} unit reports ({r['rows']:,} rows) rendered in {r['render_s']:.1f} s; "
+              f"whole full batch {r['total_s']:.1f} s; peak RSS {r['peak_mb']:.0f} MB; load {r['load']:.1f}")
+    (OUT / "bench_batch.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
