@@ -193,3 +193,28 @@ def test_not_a_review_pack(results, tmp_path):
     text.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(FormatError):
         merge_review(results, text, tmp_path / "merged")
+
+
+def test_percent_and_date_cells_are_read_as_typed(results, tmp_path):
+    # Excel stores a typed 96% as 0.96 with a percent format, and a typed date as a date.
+    import datetime
+
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    wb = load_workbook(pack)
+    ws = wb["指标复核"]
+    head = {c.value: c.column for c in ws[1]}
+    cell = ws.cell(row=3, column=head["复核完成值"], value=0.85)   # A-2 培训合格率 ≥90%
+    cell.number_format = "0%"
+    ws.cell(row=2, column=head["复核完成值"], value=90)            # A-1 培训人次: a bare number takes 人次
+    wb.save(tmp_path / "filled.xlsx")
+    from perfscore.review.merge import _cell_text, read_filled
+
+    entries = read_filled(tmp_path / "filled.xlsx")
+    assert entries[("900001", "A", "A-2")].actual == "85%"
+    assert entries[("900001", "A", "A-1")].actual == "90"
+    assert _cell_text(datetime.datetime(2023, 11, 30)) == "2023-11-30"
+    result = merge_review(results, tmp_path / "filled.xlsx", tmp_path / "merged")
+    ind = result.evaluation.indicators.set_index("indicator_id")
+    # 25 × 85/90 = 23.61 and 25 × 90/100 = 22.50.
+    assert ind.loc["A-2", "review_score"] == 23.61 and ind.loc["A-1", "review_score"] == 22.5

@@ -71,8 +71,16 @@ class MergeResult:
 # --- reading the filled pack ----------------------------------------------------------
 
 
-def _cell_text(value) -> str | None:
-    """The text of a cell as a reviewer meant it: 95 → '95', 0.96 → '0.96', a date → ISO."""
+def _cell_text(value, number_format: str = "General") -> str | None:
+    """The text of a cell as a reviewer meant it: 95 → '95', 0.96 → '0.96', a date → ISO.
+
+    Excel turns a typed ``96%`` into 0.96 shown with a percent format: such a cell
+    is read back as ``96%``, never as 0.96."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return None
+        percent = Decimal(repr(float(value))) * 100
+        return f"{percent.normalize():f}%"
     if value is None:
         return None
     if isinstance(value, _dt.datetime):
@@ -155,7 +163,7 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
                         problem(Location(file=shown, row=number, column=REVIEW_SCORE, value=text), "复核得分不是数字")
             ac = values[REVIEW_ACTUAL]
             if ac is not None and ac.data_type != "f":
-                entry.actual = _cell_text(ac.value)
+                entry.actual = _cell_text(ac.value, getattr(ac, "number_format", "General"))
             cm = values[REVIEW_COMMENT]
             entry.comment = (_cell_text(cm.value) if cm is not None else None) or ""
             if entry.actual is None and entry.score is None and not entry.comment:
