@@ -367,3 +367,9 @@ def test_copied_text_ignores_boilerplate_held_by_many_projects():
     assert [h.project_code for h in fired(targets(*ps), "copied-text")] == ["C1", "C2", "C2"]
     # Text held by 3 projects is a template's standard wording when the limit is 2.
     assert fired(targets(*ps), "copied-text", {"options": {"copied_max_holders": 2}}) == []
+
+
+def test_exclude_leaves_out_checks_the_caller_reports_itself():
+    t = _weighted([12.5, 12.5, 12.5, 12.5, 25, 10])
+    assert len(fired(t, "weights-sum")) == 1
+    assert [f for f in check_targets(t, exclude={"weights-sum"}) if f.check == "weights-sum"] == []

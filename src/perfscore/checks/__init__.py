@@ -12,6 +12,7 @@ severity (see :mod:`perfscore.checks.registry`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 # Importing the check modules registers their checks, in this (display) order.
@@ -45,9 +46,14 @@ __all__ = [
 ]
 
 
-def check_targets(targets: Targets, profile: Any = None) -> list[Finding]:
-    """Target checks on ``targets``; ``profile``: None, a Profile (``.checks``) or a [checks] mapping."""
+def check_targets(targets: Targets, profile: Any = None, *, exclude: Any = ()) -> list[Finding]:
+    """Target checks on ``targets``; ``profile``: None, a Profile (``.checks``) or a [checks] mapping.
+
+    ``exclude``: check ids the caller reports itself (the scoring engine's own
+    ``weights-gap`` covers ``weights-sum``), so that a problem is not reported twice."""
     settings = settings_from_profile(profile)
+    if exclude:
+        settings = replace(settings, disabled=settings.disabled | frozenset(exclude))
     return run("targets", settings, TargetsContext(targets, settings))
 
 
