@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},  # -h as well as --help, for every command
 )
 
 _state = {"debug": False}
@@ -286,7 +287,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             raise
         usage, abort = _click_exception_types()
         if isinstance(exc, usage):
-            _err(f"用法错误：{exc.format_message()}\n处理办法：运行 perfscore --help 或 perfscore <命令> --help 查看用法。")
+            from perfscore.cli_usage import usage_message_zh  # click's English wording → Chinese
+
+            _err(f"用法错误：{usage_message_zh(exc.format_message())}\n"
+                 "处理办法：运行 perfscore --help 或 perfscore <命令> --help 查看用法。")
             return 2
         if isinstance(exc, abort):
             return 1
