@@ -171,15 +171,17 @@ class _Run:
         else:
             where = output_path(self.out / "units", folder)
             where.mkdir(parents=True, exist_ok=True)
-            if tables is None:
-                from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
-
-                tables = (indicators_csv_frame(ev), projects_csv_frame(ev))
-            # What perfscore.writers.tabular.write_results writes, the CSV cells given.
+            # What perfscore.writers.tabular.write_results writes (the CSV text may come
+            # ready from the unit's block: see perfscore.batch.tables).
             if not self.tables_only:
                 save_results(ev, where / RESULTS_JSON)
-            write_csv(where / RESULTS_CSV, tables[0])
-            write_csv(where / PROJECTS_CSV, tables[1])
+            if tables is not None:
+                tables.write(where / RESULTS_CSV, where / PROJECTS_CSV)
+            else:
+                from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
+
+                write_csv(where / RESULTS_CSV, indicators_csv_frame(ev))
+                write_csv(where / PROJECTS_CSV, projects_csv_frame(ev))
             if self.reports:
                 from perfscore.writers.html import write_report
 
@@ -307,7 +309,7 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
                     w.targets = attach_actuals(w.targets, actuals_table(stream, rows[rows["unit"] == w.ordinal]))
                 except PerfscoreError as exc:
                     w.error = exc
-        score_units(works, run.profile, run.as_of, run.checks, run.extract_checks)
+        score_units(works, run.profile, run.as_of, run.checks)
         for w in works:
             run.write(w.ordinal, w.key, w.name, w.targets, w.evaluation, w.error, w.rows, w.tables)
 

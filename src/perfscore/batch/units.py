@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import gc
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -65,7 +64,7 @@ class UnitWork:
     exact: bool = False                  # needs the single-unit route from here on
     evaluation: Evaluation | None = None
     project_unit: list[int] = field(default_factory=list)
-    tables: tuple[pd.DataFrame, pd.DataFrame] | None = None  # results.csv / projects.csv cells, when cut from the block
+    tables: object | None = None  # batch.tables.UnitTables when cut from the block
 
 
 def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]:
@@ -139,12 +138,14 @@ def _units_without_year(frame: pd.DataFrame, start: int, spans, fields: dict) ->
 # --- scoring ----------------------------------------------------------------------------
 
 
-def score_units(works: list[UnitWork], profile: Profile, as_of, checks: bool,
-                extract_checks: Callable[[Targets], list[Finding]]) -> None:
-    """Set ``evaluation`` of every unit without an error (block path where possible)."""
+def score_units(works: list[UnitWork], profile: Profile, as_of, checks: bool) -> None:
+    """Set ``evaluation`` of every unit without an error (block path where possible).
+
+    The units' Targets carry no findings: ``extract`` would store its target checks there,
+    and ``evaluate`` replaces stored copies of registered checks by its own run."""
     live = [w for w in works if w.error is None]
     for w in live:
-        w.targets = w.targets.model_copy(update={"findings": extract_checks(w.targets) if checks else []})
+        w.targets = w.targets.model_copy(update={"findings": []})
     shared = [w for w in live if not w.exact and w.targets.department_goals is None]
     if len(shared) > 1:
         try:
@@ -182,13 +183,16 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         import perfscore.checks as checker
     # The CSV cells are formatted once for the block (every cell is formatted on its own,
     # so a unit's rows are the same cells) and cut per unit like the Evaluation.
+    from perfscore.batch.tables import CsvBlock, UnitTables
     from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
 
     ind_csv, proj_csv = indicators_csv_frame(ev), projects_csv_frame(ev)
+    ind_text = CsvBlock.of(ind_csv)
     by_project: dict[str, list] = {}
     for i, f in enumerate(ev.findings):
         by_project.setdefault(f.project_code, []).append((i, f))
     ind_counts = np.array([len(p.indicators) for p in projects], dtype=np.int64)
+    cuts = []
     p0 = r0 = 0
     for w in works:
         n_p = len(w.targets.projects)
@@ -196,16 +200,31 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         unit_ev = _cut(ev, w.targets, p0, p0 + n_p, r0, r0 + n_r, profile)
         mine = [x for p in w.targets.projects for x in by_project.get(p.code, ())]
         unit_ev.findings = [f for _, f in sorted(mine, key=lambda x: x[0])]  # the engine's order
-        gone = [b for b in ev.blocks if b not in unit_ev.blocks]
-        w.tables = (ind_csv.iloc[r0: r0 + n_r].reset_index(drop=True),
-                    proj_csv.iloc[p0: p0 + n_p].drop(columns=gone).reset_index(drop=True))
-        if checker is not None:
-            found = list(w.targets.findings) + list(checker.check_targets(w.targets, profile))
-            unit_ev.findings = found + unit_ev.findings
-            unit_ev.findings = unit_ev.findings + list(checker.check_results(unit_ev, profile))
-        w.evaluation = unit_ev
+        cuts.append((w, unit_ev, (p0, p0 + n_p), (r0, r0 + n_r)))
         p0 += n_p
         r0 += n_r
+    # projects.csv: one text for the block unless some unit lacks a block column (一级).
+    same_columns = all(len(unit_ev.blocks) == len(ev.blocks) for _, unit_ev, _, _ in cuts)
+    proj_text = CsvBlock.of(proj_csv) if same_columns else None
+    for w, unit_ev, p_rows, r_rows in cuts:
+        if proj_text is None:
+            gone = [b for b in ev.blocks if b not in unit_ev.blocks]
+            proj_part, p_rows = proj_csv.iloc[p_rows[0]: p_rows[1]].drop(columns=gone), (0, p_rows[1] - p_rows[0])
+        else:
+            proj_part = proj_text
+        w.tables = UnitTables(ind_text if ind_text is not None else ind_csv, r_rows, proj_part, p_rows)
+        if checker is not None:
+            unit_ev.findings = _target_findings(w.targets, profile, checker) + unit_ev.findings
+            unit_ev.findings = unit_ev.findings + list(checker.check_results(unit_ev, profile))
+        w.evaluation = unit_ev
+
+
+def _target_findings(targets: Targets, profile: Profile, checker) -> list[Finding]:
+    """The findings ``evaluate`` puts first (kept in step with perfscore.scoring.engine.evaluate;
+    tests/test_batch.py compares the two): the Targets' stored findings other than
+    registered checks, then the target checks under the profile."""
+    registered = set(checker.registry.CHECKS)
+    return [f for f in targets.findings if f.check not in registered] + list(checker.check_targets(targets, profile))
 
 
 def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, profile: Profile) -> Evaluation:
