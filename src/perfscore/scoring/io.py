@@ -33,7 +33,8 @@ _FLOAT_INDICATOR = ("weight", "score", "ci_low", "ci_high")
 _BOOL_INDICATOR = ("inferred",)
 _INT_PROJECT = ("indicators", "missed", "needs_review", "not_applicable")
 _BOOL_PROJECT = ("incomplete",)
-_TEXT_PROJECT = ("unit_code", "unit_name", "project_code", "project_name", "grade", "flags", "notes")
+_TEXT_PROJECT = ("unit_code", "unit_name", "project_code", "project_name", "grade", "flags", "notes",
+                 "exec_reason")
 
 
 def _py(value):
