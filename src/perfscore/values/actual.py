@@ -230,6 +230,12 @@ def _number(text: str, s: str, target: Target | None) -> Actual:
     number = float(value)
     if not math.isfinite(number):
         return _unreadable(text, "数值无效")
+    if (q.near and numeric_target and target.op in (">=", ">") and target.value is not None
+            and number >= target.value >= 0.9 * number):
+        # 近600人 is a little under 600: against a target within 10 % below 600 (≥600,
+        # ≥560) it may or may not be met. Never guess; far below (≥500) it is met.
+        return _unreadable(text, f"「{s}」略少于{float(value):g}，无法判断是否达到指标值「{target.text}」，"
+                                 "请填写确切数值")
     return Actual(
         text=text, kind="number", value=number, unit=unit.name if unit else None,
         dimension=unit.dimension if unit else None,
