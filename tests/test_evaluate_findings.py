@@ -50,3 +50,27 @@ def test_execution_below_90_percent_needs_the_reason_from_the_execution_row():
     ev = evaluate(_with_exec_reason(targets, code, None))
     hits = [f for f in ev.findings if f.check == "exec-low-no-reason"]
     assert [f.project_code for f in hits] == [code]
+
+
+def _explicit_weights_off_by(targets, gap):
+    """The first project with explicit 分值 that miss 100 (with execution 10) by ``gap``."""
+    first = targets.projects[0]
+    n = len(first.indicators)
+    weights = [90 / n] * n
+    weights[0] -= gap
+    inds = [i.model_copy(update={"weight": w}) for i, w in zip(first.indicators, weights)]
+    return targets.model_copy(update={"projects": [first.model_copy(update={"indicators": inds})]})
+
+
+def test_weights_that_miss_100_are_reported_once_and_the_profile_can_regrade_it(tmp_path):
+    targets = attach_actuals(load_targets(SAMPLE / "targets.json"), read_actuals(SAMPLE / "actuals.csv"))
+    targets = _explicit_weights_off_by(targets, 5)
+    ev = evaluate(targets, "sichuan")
+    gaps = [f for f in ev.findings if f.check in ("weights-gap", "weights-sum")]
+    assert [(f.check, f.severity) for f in gaps] == [("weights-gap", "error")]
+
+    profile = tmp_path / "lenient.toml"
+    profile.write_text('extends = "sichuan"\nname = "lenient"\n\n[checks.severity]\n"weights-gap" = "warn"\n',
+                       encoding="utf-8")
+    ev = evaluate(targets, str(profile))
+    assert [(f.check, f.severity) for f in ev.findings if f.check == "weights-gap"] == [("weights-gap", "warn")]

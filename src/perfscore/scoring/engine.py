@@ -589,7 +589,8 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
         # severity), so the stored copies of registered checks give way to the new run.
         registered = set(checker.registry.CHECKS)
         findings = [f for f in findings if f.check not in registered]
-        findings += checker.check_targets(targets, prof)
+        # the engine's own weights-gap (below) reports what weights-sum would
+        findings += checker.check_targets(targets, prof, exclude={"weights-sum"})
 
     frame, pframe = flatten(targets)
     codes = pframe["project_code"].tolist()
@@ -605,7 +606,11 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     if goals is not None:
         department["goals"] = goals
     monitoring = monitoring_table(targets, projects["budget"].to_numpy(dtype=float), prof)
-    findings += weights.findings + sc.findings + goal_findings
+    engine_findings = weights.findings + sc.findings + goal_findings
+    if checker is not None:
+        # the profile's [checks] table may switch off or re-grade the engine's findings too
+        engine_findings = checker.apply_profile(engine_findings, prof)
+    findings += engine_findings
 
     meta = {
         "schema": RESULTS_SCHEMA,
