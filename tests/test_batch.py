@@ -162,11 +162,13 @@ def test_summary_ranks_units_and_projects(bureau, tmp_path):
     assert sorted(p.name for p in (tmp_path / "units" / unit).iterdir()) == ["projects.csv", "results.csv"]
 
 
-def test_tables_only_writes_the_same_tables_and_summary_is_deterministic(bureau, tmp_path):
+def test_block_size_and_worker_processes_do_not_change_the_files(bureau, tmp_path):
     folder, _ = bureau
-    a = evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "a", tables_only=True, progress=False)
+    a = evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "a", tables_only=True, progress=False,
+                       jobs=1)
+    # small blocks scored by two worker processes: the same files
     b = evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "b", tables_only=True,
-                       block_rows=50, progress=False)
+                       block_rows=50, jobs=2, progress=False)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert files and files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     for rel in files:

@@ -121,26 +121,21 @@ def _folder_inputs(folder: Path, actuals: Path | None) -> list[tuple[Path, Path 
 
 
 class _Run:
-    """State of one batch run: the profile, output folder, summary and progress."""
+    """State of one batch run: options, unit folders, the summary, the progress bar."""
 
     def __init__(self, out_dir: Path, profile: Profile, as_of, *, reports: bool, pdf: bool, tables_only: bool):
         from perfscore.batch.summary import Summary
+        from perfscore.batch.worker import Options
 
-        self.out = out_dir
-        self.profile = profile
-        self.as_of = as_of
-        self.tables_only = tables_only
-        self.checks = not tables_only
-        self.reports = reports and not tables_only
-        self.pdf = pdf
+        self.opt = Options(out=out_dir, profile=profile, as_of=as_of, tables_only=tables_only,
+                           reports=reports and not tables_only, pdf=pdf)
         self.summary = Summary(list(profile.grades))
         self.results: list[UnitResult] = []
         self.folders: set[str] = set()
-        self.meta: dict = {}
         self.progress = None
-        self._same_checks = None
 
     def folder_for(self, key: str, name: str, ordinal: int) -> str:
+        """units/<单位编码> (else the name, else unit-NNNN), made safe, unique in the run."""
         base = safe_filename(key or name or f"unit-{ordinal + 1:04d}", fallback=f"unit-{ordinal + 1:04d}")
         folder, n = base, 1
         while folder.lower() in self.folders:
@@ -149,67 +144,35 @@ class _Run:
         self.folders.add(folder.lower())
         return folder
 
-    def extract_checks(self, targets: Targets):
-        """The target checks ``extract`` stores in Targets.findings (default profile)."""
-        from perfscore.extract import run_checks
-
-        return run_checks(targets)
-
-    def write(self, ordinal: int, key: str, name: str, targets: Targets | None, ev, error, rows: int,
-              tables=None) -> None:
-        """Write one unit's files (``tables``: its results.csv / projects.csv cells when
-        already formatted for its block) and add it to the summary."""
-        from perfscore.io import write_csv
-        from perfscore.scoring.io import save_results
-        from perfscore.writers.tabular import PROJECTS_CSV, RESULTS_CSV, RESULTS_JSON
-
-        folder = self.folder_for(key, name, ordinal)
-        result = UnitResult(ordinal=ordinal, unit_code=key, unit_name=name, folder=f"units/{folder}")
-        if error is not None or ev is None:
-            result.error = error.render() if isinstance(error, PerfscoreError) else str(error)
-            self.summary.add_error(ordinal, folder, key, name, result.error.replace("\n", " "))
-        else:
-            where = output_path(self.out / "units", folder)
-            where.mkdir(parents=True, exist_ok=True)
-            # What perfscore.writers.tabular.write_results writes (the CSV text may come
-            # ready from the unit's block: see perfscore.batch.tables).
-            if not self.tables_only:
-                save_results(ev, where / RESULTS_JSON)
-            if tables is not None:
-                tables.write(where / RESULTS_CSV, where / PROJECTS_CSV)
-            else:
-                from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
-
-                write_csv(where / RESULTS_CSV, indicators_csv_frame(ev))
-                write_csv(where / PROJECTS_CSV, projects_csv_frame(ev))
-            if self.reports:
-                from perfscore.writers.html import write_report
-
-                write_report(ev, where, pdf=self.pdf, targets=targets)
-            self.summary.add(ordinal, folder, ev)
-            if not self.meta:
-                self.meta = {k: ev.meta.get(k) for k in ("year", "as_of", "profile")}
-            dep = ev.department
-            result.unit_code = ev.meta.get("unit_code") or key
-            result.unit_name = ev.meta.get("unit_name") or name
-            result.projects, result.indicators = len(ev.projects), len(ev.indicators)
-            result.total, result.grade = dep.get("total"), dep.get("grade")
-            result.findings = {s: sum(1 for f in ev.findings if f.severity == s) for s in ("error", "warn", "info")}
+    def done(self, result: UnitResult, outcome, rows: int) -> None:
         self.results.append(result)
+        self.summary.add(outcome)
         if self.progress is not None:
             self.progress.advance(rows)
+
+
+def default_jobs() -> int:
+    """Worker processes for a batch of several blocks: the CPUs this process may use, at most 4
+    (each holds a block in memory)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
 
 
 def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None, out_dir: str | os.PathLike, *,
                    profile: Profile | str | None = None, as_of: str | _dt.date | None = None,
                    reports: bool = True, pdf: bool = False, tables_only: bool = False,
-                   progress: bool | None = None, block_rows: int = BLOCK_ROWS) -> BatchRun:
+                   progress: bool | None = None, block_rows: int = BLOCK_ROWS, jobs: int | None = None) -> BatchRun:
     """Score every unit of ``targets`` (a folder, or a file holding one or more units).
 
     ``actuals``: one actuals sheet for all units (rows find their unit by 项目编码), or None.
     ``tables_only`` (仅输出表格): write results.csv and projects.csv per unit and the
     summary, and skip the checks, results.json and the reports (the fastest run).
     ``progress``: a progress bar on stderr; None = only when stderr is a terminal.
+    ``jobs``: processes scoring blocks of a streamed table at once (None: :func:`default_jobs`;
+    the files do not depend on it).
     A unit that cannot be read or scored is listed in the summary with its error and the
     others go on; an error that concerns every unit (a missing column, an actuals row no
     unit holds) stops the run before anything is written.
@@ -229,19 +192,22 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
         index, stream = plan
         with Progress(len(index.units), enabled=progress) as bar:
             run.progress = bar
-            _run_stream(run, index, stream, tp, ap, block_rows)
-        run.meta["source"] = index.layout.name
+            _run_stream(run, index, stream, tp, ap, block_rows, default_jobs() if jobs is None else jobs)
+        source = index.layout.name
     else:
         inputs = _folder_inputs(tp, ap) if tp.is_dir() else [(tp, None)]
-        units = _load_units(inputs, ap, run)
+        units = _load_units(inputs, ap)
         with Progress(len(units), enabled=progress) as bar:
             run.progress = bar
             for ordinal, unit in enumerate(units):
                 _score_alone(run, ordinal, unit)
-        run.meta["source"] = tp.name
-    run.meta["reports"] = run.reports
-    run.meta["checks"] = run.checks
-    paths = run.summary.write(out, run.meta)
+        source = tp.name
+    first = next((u for u in run.summary.units if not u.error), None)
+    meta = {"year": None, "as_of": None, "profile": prof.name, "source": source,
+            "reports": run.opt.reports, "checks": run.opt.checks}
+    if first is not None:
+        meta.update(year=first.year, as_of=first.as_of)
+    paths = run.summary.write(out, meta)
     return BatchRun(out_dir=out, units=sorted(run.results, key=lambda u: u.ordinal), paths=paths,
                     totals=run.summary.totals(), notes=notes)
 
@@ -274,44 +240,49 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str]):
     return index, stream
 
 
-def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int) -> None:
-    from perfscore.batch.actuals import actuals_table
-    from perfscore.batch.join import fast_attach
+def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int, jobs: int) -> None:
+    """Pass 2: blocks read here, scored and written here or by ``jobs`` worker processes
+    (at most ``jobs + 1`` blocks in flight, so memory stays bounded), taken back in order."""
+    from collections import deque
+
     from perfscore.batch.stream import iter_blocks
-    from perfscore.batch.units import read_units, score_units
-    from perfscore.readers.actuals import attach_actuals
+    from perfscore.batch.worker import BlockJob, run_block
 
     layout = index.layout
     source = {"file": layout.name, "format": "csv", "sha256": layout.sha256, "targets": _shown(tp)}
     if ap is not None:
         source["actuals"] = _shown(ap)
+    folders = {s.ordinal: run.folder_for(s.key, s.name, s.ordinal) for s in index.units}
     rows_of = stream.reader() if stream is not None else None
-    for block in iter_blocks(index, block_rows):
-        works = read_units(block.frame, block.start, block.units, layout)
-        for w in works:
-            if w.targets is not None:
-                w.targets = w.targets.model_copy(update={"source": dict(source)})
-        if rows_of is not None:
-            rows = rows_of.rows_for([w.ordinal for w in works])
-            shared = [w for w in works if w.error is None and not w.exact]
-            joined = False
-            if shared:
-                view = shared[0].targets.model_copy(update={"projects": [p for w in shared for p in w.targets.projects]})
-                import numpy as np
+    sheet = stream.table if stream is not None else None
 
-                project_unit = np.array([u for w in shared for u in w.project_unit], dtype=np.int64)
-                mine = rows[rows["unit"].isin({w.ordinal for w in shared})]
-                joined = fast_attach(view, project_unit, mine)
-            for w in works:
-                if w.error is not None or (joined and not w.exact):
-                    continue
-                try:
-                    w.targets = attach_actuals(w.targets, actuals_table(stream, rows[rows["unit"] == w.ordinal]))
-                except PerfscoreError as exc:
-                    w.error = exc
-        score_units(works, run.profile, run.as_of, run.checks)
-        for w in works:
-            run.write(w.ordinal, w.key, w.name, w.targets, w.evaluation, w.error, w.rows, w.tables)
+    def blocks():
+        for block in iter_blocks(index, block_rows):
+            rows = rows_of.rows_for([s.ordinal for s in block.units]) if rows_of is not None else None
+            yield BlockJob(frame=block.frame, start=block.start, spans=block.units, layout=layout,
+                           folders={s.ordinal: folders[s.ordinal] for s in block.units}, source=source,
+                           rows=rows, sheet=sheet)
+
+    def take(results) -> None:
+        for result, outcome, rows in results:
+            run.done(result, outcome, rows)
+
+    n_blocks = -(-sum(s.rows for s in index.units) // max(1, block_rows))
+    if jobs <= 1 or n_blocks <= 1:
+        for job in blocks():
+            take(run_block(run.opt, job))
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(jobs) as pool:
+        pending: deque = deque()
+        for job in blocks():
+            pending.append(pool.apply_async(run_block, (run.opt, job)))
+            while len(pending) > jobs:
+                take(pending.popleft().get())
+        while pending:
+            take(pending.popleft().get())
 
 
 # --- other inputs, read whole ----------------------------------------------------------------
@@ -328,7 +299,7 @@ class _Loaded:
     recheck: bool = True   # run extract's target checks (a targets.json keeps the findings it stores)
 
 
-def _load_units(inputs, ap: Path | None, run: _Run) -> list[_Loaded]:
+def _load_units(inputs, ap: Path | None) -> list[_Loaded]:
     """Every unit of every input file, with its actuals joined."""
     from perfscore.extract import extract
     from perfscore.readers.actuals import attach_actuals, read_actuals
@@ -401,23 +372,28 @@ def _attach_shared_actuals(units: list[_Loaded], ap: Path) -> list[_Loaded]:
     for i, u in enumerate(units):
         if u.targets is not None and u.error is None:
             try:
-                u.targets = attach_actuals(u.targets, actuals_table(stream, rows[rows["unit"] == i]))
+                u.targets = attach_actuals(u.targets, actuals_table(stream.table, rows[rows["unit"] == i]))
             except PerfscoreError as exc:
                 u.targets, u.error = None, exc
     return units
 
 
 def _score_alone(run: _Run, ordinal: int, u: _Loaded) -> None:
-    """The single-unit route: ``evaluate`` with the checks, as ``perfscore evaluate`` runs it."""
+    """The single-unit route: ``evaluate`` with the checks, as ``perfscore evaluate`` runs it
+    (``extract`` would have stored its target checks in the Targets, replacing what the
+    reader found)."""
+    from perfscore.batch.worker import write_unit
+    from perfscore.extract import run_checks
     from perfscore.scoring.engine import evaluate
 
     ev, t, err = None, u.targets, u.error
     if t is not None and err is None:
         try:
             if u.recheck:
-                t = t.model_copy(update={"findings": run.extract_checks(t) if run.checks else []})
-            ev = evaluate(t, run.profile, as_of=run.as_of, checks=run.checks)
+                t = t.model_copy(update={"findings": run_checks(t) if run.opt.checks else []})
+            ev = evaluate(t, run.opt.profile, as_of=run.opt.as_of, checks=run.opt.checks)
         except PerfscoreError as exc:
             err = exc
-    rows = t.indicator_count() if t is not None else 0
-    run.write(ordinal, u.key, u.name, t, ev, err, rows)
+    folder = run.folder_for(u.key, u.name, ordinal)
+    result, outcome = write_unit(run.opt, ordinal, u.key, u.name, folder, t, ev, err)
+    run.done(result, outcome, t.indicator_count() if t is not None else 0)

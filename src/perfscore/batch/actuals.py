@@ -140,17 +140,20 @@ class ActualsStream:
 
     @property
     def table(self) -> ActualsTable:
-        """The sheet's header information (file label, headers as written, encoding)."""
-        return self._whole if self._whole is not None else self.layout.table
+        """The sheet's header information (file label, headers as written, encoding; no rows)."""
+        t = self._whole if self._whole is not None else self.layout.table
+        return ActualsTable(file=t.file, rows=[], headers=dict(t.headers), ignored_columns=list(t.ignored_columns),
+                            encoding=t.encoding)
 
     # --- reading ---------------------------------------------------------------------
 
-    def _frames(self) -> Iterator[pd.DataFrame]:
-        """Chunks of cleaned cells: row (Excel row number), blank, and the ActualsRow fields."""
+    def _frames(self, fields=_ROW_FIELDS) -> Iterator[pd.DataFrame]:
+        """Chunks of cleaned cells: row (Excel row number), blank, and the ActualsRow
+        ``fields`` (pass 1 needs only the project columns)."""
         if self._whole is not None:
             rows = self._whole.rows
             data = {"row": np.array([r.row for r in rows], dtype=np.int64), "blank": np.zeros(len(rows), bool)}
-            for f in _ROW_FIELDS:
+            for f in fields:
                 data[f] = np.array([getattr(r, f) for r in rows], dtype=object)
             yield _frame(data)
             return
@@ -162,7 +165,7 @@ class ActualsStream:
         for chunk in reader:
             n = len(chunk)
             data = {"row": np.arange(start, start + n, dtype=np.int64), "blank": _blank(chunk)}
-            for f in _ROW_FIELDS:
+            for f in fields:
                 pos = lay.positions.get(f)
                 data[f] = (_cleaned(chunk[pos].to_numpy(dtype=object)) if pos is not None and pos in chunk
                            else np.full(n, None, dtype=object))
@@ -189,7 +192,7 @@ class ActualsStream:
         problems: list[str] = []
         total = 0
         table = self.table
-        for frame in self._frames():
+        for frame in self._frames(("project_code", "project_name")):
             pairs = frame[["project_code", "project_name"]].astype(object).where(frame[["project_code", "project_name"]].notna(), "")
             keys = pairs.drop_duplicates()
             found = {}
@@ -281,9 +284,9 @@ def _unit_of(code: str, name: str, code_unit: dict[str, int], name_unit: dict[st
     return NO_UNIT
 
 
-def actuals_table(stream: ActualsStream, rows: pd.DataFrame) -> ActualsTable:
-    """The rows of one unit as the reader's ActualsTable (for the exact join)."""
-    t = stream.table
+def actuals_table(t: ActualsTable, rows: pd.DataFrame) -> ActualsTable:
+    """The rows of one unit as the reader's ActualsTable (for the exact join); ``t``: the
+    sheet's header information (:attr:`ActualsStream.table`)."""
     cols = [rows[f].tolist() for f in _ROW_FIELDS]
     items = [ActualsRow(r, *cells) for r, *cells in zip(rows["row"].tolist(), *cols)]
     return ActualsTable(file=t.file, rows=items, headers=dict(t.headers),

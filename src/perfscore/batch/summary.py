@@ -47,15 +47,59 @@ PROJECT_COLUMNS = ["rank", "unit_code", "unit_name", "project_code", "project_na
 
 @dataclass
 class UnitOutcome:
+    """What the summary keeps of one unit (small: made where the unit is scored, maybe in
+    another process, and sent back)."""
+
     ordinal: int
     unit_code: str
     unit_name: str
     folder: str
     error: str = ""
+    year: int | None = None
+    as_of: str | None = None
+    indicators: int = 0
     department: dict = field(default_factory=dict)
     findings: Counter = field(default_factory=Counter)     # severity → count
     checks: Counter = field(default_factory=Counter)       # check id → count
-    grades: dict = field(default_factory=dict)
+    projects: pd.DataFrame | None = None                   # one row per project (PROJECT_COLUMNS less rank)
+
+
+def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
+    """The summary's digest of a scored unit."""
+    meta, dep = ev.meta, ev.department
+    u = UnitOutcome(ordinal=ordinal, unit_code=meta.get("unit_code") or "", unit_name=meta.get("unit_name") or "",
+                    folder=folder, year=meta.get("year"), as_of=meta.get("as_of"), indicators=len(ev.indicators),
+                    department=dict(dep))
+    by_project_sev: Counter = Counter()
+    for f in ev.findings:
+        u.findings[f.severity] += 1
+        u.checks[f.check] += 1
+        if f.project_code:
+            by_project_sev[(f.project_code, f.severity)] += 1
+    p = ev.projects
+    codes = p["project_code"].tolist()
+    u.projects = pd.DataFrame({
+        "ordinal": np.full(len(p), ordinal, dtype=np.int64),
+        "unit_code": p["unit_code"].astype(object).fillna("").to_numpy(dtype=object),
+        "unit_name": p["unit_name"].astype(object).fillna("").to_numpy(dtype=object),
+        "project_code": p["project_code"].to_numpy(dtype=object),
+        "project_name": p["project_name"].to_numpy(dtype=object),
+        "budget": p["budget"].to_numpy(dtype=float),
+        "exec_rate": p["exec_rate"].to_numpy(dtype=float),
+        "total": p["total"].to_numpy(dtype=float),
+        "grade": p["grade"].astype(object).fillna("").to_numpy(dtype=object),
+        "indicators": p["indicators"].to_numpy(dtype=np.int64),
+        "missed": p["missed"].to_numpy(dtype=np.int64),
+        "needs_review": p["needs_review"].to_numpy(dtype=np.int64),
+        "incomplete": p["incomplete"].to_numpy(dtype=bool),
+        "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int64),
+        "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int64),
+    })
+    return u
+
+
+def failure(ordinal: int, folder: str, unit_code: str, unit_name: str, message: str) -> UnitOutcome:
+    return UnitOutcome(ordinal=ordinal, unit_code=unit_code, unit_name=unit_name, folder=folder, error=message)
 
 
 class Summary:
@@ -67,41 +111,12 @@ class Summary:
         self._projects: list[pd.DataFrame] = []
         self.indicators = 0
 
-    def add(self, ordinal: int, folder: str, ev: Evaluation) -> None:
-        meta, dep = ev.meta, ev.department
-        u = UnitOutcome(ordinal=ordinal, unit_code=meta.get("unit_code") or "", unit_name=meta.get("unit_name") or "",
-                        folder=folder, department=dict(dep))
-        by_project_sev: Counter = Counter()
-        for f in ev.findings:
-            u.findings[f.severity] += 1
-            u.checks[f.check] += 1
-            if f.project_code:
-                by_project_sev[(f.project_code, f.severity)] += 1
+    def add(self, u: UnitOutcome) -> None:
         self.units.append(u)
-        self.indicators += len(ev.indicators)
-        p = ev.projects
-        codes = p["project_code"].tolist()
-        self._projects.append(pd.DataFrame({
-            "unit_ordinal": ordinal,
-            "unit_code": p["unit_code"].astype(object).fillna("").to_numpy(dtype=object),
-            "unit_name": p["unit_name"].astype(object).fillna("").to_numpy(dtype=object),
-            "project_code": p["project_code"].to_numpy(dtype=object),
-            "project_name": p["project_name"].to_numpy(dtype=object),
-            "budget": p["budget"].to_numpy(dtype=float),
-            "exec_rate": p["exec_rate"].to_numpy(dtype=float),
-            "total": p["total"].to_numpy(dtype=float),
-            "grade": p["grade"].astype(object).fillna("").to_numpy(dtype=object),
-            "indicators": p["indicators"].to_numpy(dtype=np.int64),
-            "missed": p["missed"].to_numpy(dtype=np.int64),
-            "needs_review": p["needs_review"].to_numpy(dtype=np.int64),
-            "incomplete": p["incomplete"].to_numpy(dtype=bool),
-            "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int64),
-            "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int64),
-        }))
-
-    def add_error(self, ordinal: int, folder: str, unit_code: str, unit_name: str, message: str) -> None:
-        self.units.append(UnitOutcome(ordinal=ordinal, unit_code=unit_code, unit_name=unit_name, folder=folder,
-                                      error=message))
+        self.indicators += u.indicators
+        if u.projects is not None:
+            self._projects.append(u.projects)
+            u.projects = None
 
     # --- tables -------------------------------------------------------------------------
 
@@ -131,8 +146,7 @@ class Summary:
     def project_frame(self) -> pd.DataFrame:
         if not self._projects:
             return pd.DataFrame(columns=PROJECT_COLUMNS)
-        frame = pd.concat(self._projects, ignore_index=True)
-        return _ranked(frame.rename(columns={"unit_ordinal": "ordinal"}))
+        return _ranked(pd.concat(self._projects, ignore_index=True))
 
     # --- files ---------------------------------------------------------------------------
 
