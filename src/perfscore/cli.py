@@ -219,6 +219,7 @@ def evaluate_command(
     batch: bool = typer.Option(False, "--batch", help="批量评价：逐单位评分，写出 units/<单位编码>/ 和汇总 summary.csv/summary.html；TARGETS 为文件夹或含多个单位编码的长表时自动启用。"),
     tables_only: bool = typer.Option(False, "--tables-only", help="批量评价只写 results.csv、projects.csv 和汇总，不运行检查、不写 results.json 和报告（最快）。"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="批量评价时不显示进度条和结果摘要（只报告错误）。"),
+    previous: Optional[str] = typer.Option(None, "--previous", help="上年的 results.json（或 targets.json）：报告中加入与上年的对比，并检查指标值是否高于上年实际完成值。"),
 ) -> None:
     """按评分方案为一个年度的绩效自评打分，写出结果文件和报告。"""
     from perfscore.batch import is_batch_input
@@ -233,7 +234,7 @@ def evaluate_command(
         if code:
             raise SystemExit(code)
         return
-    run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf)
+    run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, previous_path=previous)
     ev = run.evaluation
     if sys.stderr.isatty():
         from rich.console import Console

@@ -563,14 +563,16 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
 
 
 def evaluate(targets: Targets, profile: Profile | str | None = None, *,
-             as_of: str | _dt.date | None = None, checks: bool = True) -> "Evaluation":
+             as_of: str | _dt.date | None = None, checks: bool = True,
+             previous: "Evaluation | None" = None) -> "Evaluation":
     """Score a year: every indicator of every project, the projects and the department.
 
     ``targets`` carries the actuals (Indicator.actual / score / reason / evidence and
     Project.budget_full_year / executed / spent); ``profile`` is a Profile, a profile
     name (``weights/<name>.toml``) or a path; None is the default (mof-2020).
     ``checks=False`` skips ``perfscore.checks`` (target and result checks), e.g. to
-    time the scoring alone.
+    time the scoring alone. ``previous`` (last year's Evaluation) lets the result
+    checks compare targets with last year's actuals (指标值设置偏低).
     """
     from perfscore import __version__
     from perfscore.scoring import weights as W_
@@ -628,5 +630,5 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     ev = Evaluation(meta=meta, indicators=ind, projects=projects, blocks=list(weights.blocks),
                     department=department, monitoring=monitoring, findings=findings)
     if checker is not None:
-        ev.findings = ev.findings + list(checker.check_results(ev, prof))
+        ev.findings = ev.findings + list(checker.check_results(ev, prof, previous=previous))
     return ev

@@ -53,17 +53,27 @@ def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike
 def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None,
                    out_dir: str | os.PathLike, *, profile: Profile | str | None = None,
                    as_of: str | _dt.date | None = None, pdf: bool = False,
-                   report: bool = True) -> EvaluateRun:
+                   report: bool = True,
+                   previous_path: str | os.PathLike | None = None) -> EvaluateRun:
+    """``previous_path``: last year's results.json (or targets.json); the report then
+    carries a comparison section, and with results the checks compare targets with
+    last year's actuals."""
     from perfscore.writers.tabular import write_results
 
     prof = load_profile(profile)
+    previous = None
+    if previous_path is not None:
+        from perfscore.compare.inputs import load_input
+
+        previous = load_input(previous_path)
     targets = load_inputs(targets_path, actuals_path)
-    ev = evaluate(targets, prof, as_of=as_of)
+    ev = evaluate(targets, prof, as_of=as_of,
+                  previous=previous if isinstance(previous, Evaluation) else None)
     paths = list(write_results(ev, out_dir).values())
     skipped = True
     if report:
         html = optional_module("perfscore.writers.html")
         if html is not None:
-            paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets))
+            paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets, previous=previous))
             skipped = False
     return EvaluateRun(evaluation=ev, paths=paths, report_skipped=skipped)
