@@ -223,6 +223,16 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     review((kind == "frequency") & np.isnan(T), "指标值没有次数")
     review((kind == "range") & (np.isnan(low) | np.isnan(high)), "指标值的区间不完整")
 
+    # Proportional credit (A/T, T/A, the straight line) needs a positive base: a missed
+    # target of 0 or below (≥-5 with -8, ≤-2 with -1) has no meaningful ratio. Never guess.
+    with np.errstate(invalid="ignore"):
+        ge_like = np.isin(rule, ["ge", "eq-ge", "frequency"])
+        le_like = np.isin(rule, ["le-ratio", "le-linear"])
+        no_base = ge_like & (T <= 0) & (A < T) & ~((op == ">") & (T == 0))
+        no_base |= le_like & (A > T) & ((A <= 0) if profile.rules.le == "ratio" else (T <= 0))
+        no_base |= (rule == "range") & (((A < low) & (low <= 0)) | ((A > high) & (A <= 0)))
+    review(no_base, "指标值为0或负数，未达到时无法按比例计分，请人工评定得分")
+
     dl = kind == "deadline"
     review(dl & ~np.isin(ak, ["date", "completion", "tier"]),
            "时效指标的实际完成值应为完成日期或完成情况（如 按时完成、延期完成、未完成）")

@@ -1,0 +1,35 @@
+"""Targets of 0 or below: met → full weight; missed → needs review (no ratio exists)."""
+
+import pytest
+
+from perfscore.scoring import evaluate
+from tests.test_scoring_support import FULL, proj, replace, row_of, targets
+
+
+def _score(target, actual, profile=None, level3="办公成本"):
+    rows = replace(FULL, 3, target=target, actual=actual, level3=level3)
+    return row_of(evaluate(targets(proj("P1", rows)), profile), level3)
+
+
+@pytest.mark.parametrize("target,actual", [
+    ("≥-5", "-8"),       # a missed negative floor: -8/-5 would be a ratio above 1
+    ("≥0", "-2"),        # ≥0 missed: A/0
+    ("≤-2", "-1"),       # T/A = 2, meaningless
+    ("-5~-1", "-9"),     # below a range whose lower bound is negative
+])
+def test_missed_nonpositive_targets_need_review(target, actual):
+    row = _score(target, actual)
+    assert row["status"] == "needs_review"
+    assert "0或负数" in row["review_reason"]
+
+
+@pytest.mark.parametrize("target,actual", [("≥-5", "-3"), ("≥0", "0"), ("≤-2", "-3"), ("-5~-1", "-2")])
+def test_met_nonpositive_targets_score_in_full(target, actual):
+    row = _score(target, actual)
+    assert row["status"] == "scored" and row["score"] == row["weight"]
+
+
+def test_le_linear_needs_a_positive_target_but_ratio_only_a_positive_actual():
+    # ≤0 with 3: the ratio rule gives T/A = 0 (a clean 0), the straight line has no base
+    assert _score("≤0", "3")["status"] == "scored"
+    assert _score("≤0", "3", "fasp-linear")["status"] == "needs_review"
