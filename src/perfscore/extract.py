@@ -37,11 +37,15 @@ def _read_bytes(path: Path) -> bytes:
 def detect_format(data: bytes, *, name: str) -> str:
     """One of :data:`FORMATS`, from the bytes (zip members, magic numbers, text shape)."""
     if data.startswith(b"PK\x03\x04"):
-        from perfscore.readers.archive import open_office_zip
+        import io
+        import zipfile
+
+        from perfscore.safety import inspect_zip
 
         suffix = Path(name).suffix.lower().lstrip(".")
         kind = suffix if suffix in ("docx", "xlsx") else "docx/.xlsx"
-        names = set(open_office_zip(data, file=name, kind=kind).namelist())
+        inspect_zip(data, file=name, kind=kind)  # zip bomb, XML declarations: before any parser
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         if "word/document.xml" in names:
             return "docx"
         if "xl/workbook.xml" in names:

@@ -16,7 +16,6 @@ from docx.oxml.ns import qn
 from docx.opc.exceptions import PackageNotFoundError
 
 from perfscore.errors import FormatError, Location
-from perfscore.readers.archive import open_office_zip
 from perfscore.readers.layout import Block, Paragraph, Row
 from perfscore.safety import check_office_bytes
 
@@ -69,7 +68,6 @@ def _walk(parent, blocks: list[Block], counter: dict[str, int]) -> None:
 def read_docx_blocks(data: bytes, *, file: str) -> list[Block]:
     """Read a .docx given as bytes; ``file`` names it in messages."""
     check_office_bytes(data, file=file, kind="docx")  # type sniffing, zip bomb, XML declarations
-    open_office_zip(data, file=file, kind="docx")
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as exc:

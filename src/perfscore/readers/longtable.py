@@ -33,6 +33,7 @@ import datetime as _dt
 import gc
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import numpy as np
@@ -210,11 +211,10 @@ def _load_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
     import openpyxl
     from openpyxl.utils.cell import range_boundaries
 
-    from perfscore.readers.archive import open_office_zip
     from perfscore.safety import check_office_bytes
 
     check_office_bytes(data, file=file, kind="xlsx")  # type sniffing, zip bomb, XML declarations
-    archive = open_office_zip(data, file=file, kind="xlsx")
+    archive = zipfile.ZipFile(io.BytesIO(data))  # checked above
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
