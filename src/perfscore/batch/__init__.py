@@ -32,7 +32,7 @@ import pandas as pd
 
 from perfscore.errors import PerfscoreError, UsageError
 from perfscore.model import Targets, Unit
-from perfscore.safety import output_path, safe_filename
+from perfscore.safety import safe_filename
 from perfscore.scoring.profile import Profile, load_profile
 
 __all__ = ["BatchRun", "UnitResult", "evaluate_batch", "is_batch_input"]

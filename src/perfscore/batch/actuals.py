@@ -98,7 +98,7 @@ def _layout(path: Path, shown: str) -> _Layout | None:
     # the reader's own search raises its message.
     header_index = next((i for i, (_, cells) in enumerate(records)
                          if {"level3", "actual"} <= {_ALIASES.get(_header_key(c)) for c in cells if c}), None)
-    table = _table_from_grid(records[: (header_index or 0) + 1] if header_index is not None else records,
+    table = _table_from_grid(records if header_index is None else records[: header_index + 1],
                              file=shown, encoding=encoding)
     cells = [c.strip() for c in records[header_index][1]]
     positions = {name: cells.index(text) for name, text in table.headers.items()}

@@ -55,36 +55,40 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame) 
     projects = targets.projects
     money_unit = targets.unit.money_unit or "万元"
 
-    # 1. The project of each row (per distinct unit, code, name).
+    # 1. The project of each row: per distinct (unit, 项目编码); by 项目名称 when the code is
+    # blank or unknown in the row's unit.
     by_code: dict[tuple[int, str], int] = {}
     by_name: dict[tuple[int, str], list[int]] = {}
     for i, (p, u) in enumerate(zip(projects, project_unit.tolist())):
         by_code[(u, join_key(p.code))] = i  # a later project with the same key wins, as in the reader
         by_name.setdefault((u, join_key(p.name)), []).append(i)
     unit = rows["unit"].to_numpy(dtype=np.int64)
-    code = rows["project_code"].to_numpy(dtype=object)
-    name = rows["project_name"].to_numpy(dtype=object)
-    keys = pd.DataFrame({"u": unit, "c": pd.Series(code, dtype=object).fillna(""),
-                         "n": pd.Series(name, dtype=object).fillna("")})
-    codes, distinct = pd.factorize(pd.MultiIndex.from_frame(keys))
-    group_of = np.empty(len(distinct), dtype=np.int64)
-    for j, (u, c, nm) in enumerate(distinct):
-        g = by_code.get((u, join_key(c))) if c else None
-        if g is None and nm:
-            matches = by_name.get((u, join_key(nm)), [])
-            g = matches[0] if len(matches) == 1 else None
-        if g is None:
-            return False
-        group_of[j] = g
-    group = group_of[codes]
+    c_codes, c_uniq = pd.factorize(rows["project_code"], use_na_sentinel=True)
+    c_keys = [join_key(c) for c in c_uniq]
+    pair = unit * (len(c_uniq) + 1) + (c_codes + 1)
+    pairs, pair_at = np.unique(pair, return_inverse=True)
+    group_of = np.full(len(pairs), -1, dtype=np.int64)
+    for j, v in enumerate(pairs.tolist()):
+        u, c = divmod(v, len(c_uniq) + 1)
+        g = by_code.get((u, c_keys[c - 1])) if c else None
+        group_of[j] = -1 if g is None else g
+    group = group_of[pair_at]
+    missing = np.flatnonzero(group < 0)
+    if len(missing):
+        names = rows["project_name"].to_numpy(dtype=object)
+        for i in missing.tolist():
+            matches = by_name.get((int(unit[i]), join_key(names[i]))) if names[i] else None
+            if not matches or len(matches) != 1:
+                return False
+            group[i] = matches[0]
 
     # 2. The indicator (or fund field) of each row.
     level3 = rows["level3"].to_numpy(dtype=object)
-    if any(v is None for v in level3):
+    if pd.isna(rows["level3"]).any():
         return False
     key3 = _distinct_map(level3, join_key)
     fund = _distinct_map(key3, _fund_field)
-    is_fund = np.array([f is not None for f in fund], dtype=bool)
+    is_fund = pd.notna(pd.Series(fund, dtype=object)).to_numpy()
     occurrence = pd.DataFrame({"g": group, "k": key3}).groupby(["g", "k"], sort=False).cumcount().to_numpy()
     if (occurrence[is_fund] > 0).any():
         return False
@@ -96,22 +100,26 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame) 
     slot = np.full(n, -1, dtype=np.int64)
     indicators = []
     if len(ind_rows):
-        wanted = set(group[ind_rows].tolist())
         ip, ik = [], []
-        for g in sorted(wanted):
+        for g in np.unique(group[ind_rows]).tolist():
             for ind in projects[g].indicators:
                 indicators.append(ind)
                 ip.append(g)
                 ik.append(ind.level3)
         ik = _distinct_map(np.array(ik, dtype=object), join_key)
-        table = pd.DataFrame({"g": ip, "k": ik})
-        table["o"] = table.groupby(["g", "k"], sort=False).cumcount()
-        table["slot"] = np.arange(len(table))
-        want = pd.DataFrame({"g": group[ind_rows], "k": key3[ind_rows], "o": occurrence[ind_rows]})
-        found = want.merge(table, on=["g", "k", "o"], how="left")["slot"]
-        if found.isna().any():  # an unknown 三级指标, or a row beyond the last of its name
+        # One integer per (project, 三级 key, occurrence) on both sides.
+        k_codes, _ = pd.factorize(np.concatenate([ik, key3[ind_rows]]))
+        k_have, k_want = k_codes[: len(ik)], k_codes[len(ik):]
+        o_have = pd.DataFrame({"g": ip, "k": k_have}).groupby(["g", "k"], sort=False).cumcount().to_numpy()
+        o_want = occurrence[ind_rows]
+        span_k = int(k_codes.max()) + 1
+        span_o = int(max(o_have.max(initial=0), o_want.max(initial=0))) + 1
+        have = (np.asarray(ip, dtype=np.int64) * span_k + k_have) * span_o + o_have
+        want = (group[ind_rows] * span_k + k_want) * span_o + o_want
+        found = pd.Index(have).get_indexer(want)
+        if (found < 0).any():  # an unknown 三级指标, or a row beyond the last of its name
             return False
-        slot[ind_rows] = found.to_numpy(dtype=np.int64)
+        slot[ind_rows] = found
 
     # 3. Values: 得分 and fund figures must read, else the exact join reports them.
     score = rows["score"].to_numpy(dtype=object)
