@@ -7,8 +7,10 @@
     python benchmarks/bench_batch.py --reports 1000                # 1,000 unit reports
 
 Inputs come from ``benchmarks/generate.py`` (seed 1), cached in ``benchmarks/out/``.
-Every measurement is a fresh process, so its peak resident memory (``ru_maxrss`` from
-``wait4``, what ``/usr/bin/time -v`` shows) is its own:
+Every measurement is a fresh process. Memory is reported twice: the peak resident set of
+the largest process (``ru_maxrss`` from ``wait4``, what ``/usr/bin/time -v`` shows) and the
+peak of all its processes together (the batch scores blocks in worker processes; their
+proportional set sizes from ``/proc/*/smaps_rollup`` are summed, sampled every 0.2 s).
 
 - **batch** (the issue's end to end): ``perfscore evaluate targets.csv actuals.csv -o OUT
   --tables-only --quiet`` — read, parse, join, score, write results.csv and projects.csv
@@ -64,19 +66,50 @@ def timed(*a, **k):
         spent[1] += 1
 html.write_report = timed
 t = time.perf_counter()
-run = evaluate_batch(sys.argv[1], sys.argv[2], sys.argv[3], progress=False)
+run = evaluate_batch(sys.argv[1], sys.argv[2], sys.argv[3], progress=False, jobs=1)  # one process: all renders timed
 print(json.dumps({"units": len(run.units), "reports": spent[1], "render_s": spent[0],
                   "total_s": time.perf_counter() - t}))
 """
 
 
-def run_child(code: str, *args: str) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MB, stdout) of a fresh Python process running ``code``;
-    the child's own rusage comes from wait4 (Popen's wait would reap it without)."""
+def _tree_pss_mb(pid: int) -> float:
+    """Proportional set size (MB) of a process and all its descendants: what they hold in
+    memory together, pages shared after fork counted once (Linux /proc)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:")) / 1024
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def run_child(code: str, *args: str) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS of the largest process in MB, peak total PSS of the process tree
+    in MB, stdout) of a fresh Python process running ``code``; the rusage comes from wait4
+    (Popen's wait would reap the child without it), the PSS from sampling /proc every 0.2 s."""
+    import threading
+
     start = time.perf_counter()
+    peak = [0.0]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(0.2):
+                peak[0] = max(peak[0], _tree_pss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
+        stop.set()
+        sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
         out.seek(0)
@@ -84,7 +117,7 @@ def run_child(code: str, *args: str) -> tuple[float, float, str]:
         text, problems = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
         raise SystemExit(f"child failed ({proc.returncode}): {problems[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, text
+    return wall, usage.ru_maxrss / 1024, peak[0], text
 
 
 def inputs(rows: int, seed: int = 1, projects_per_unit=(20, 180)) -> tuple[Path, Path]:
@@ -107,19 +140,20 @@ def measure(rows: int, runs: int, full: bool) -> dict:
             res["load"].append(os.getloadavg()[0])
             floor_dir = work / "floor"
             floor_dir.mkdir(exist_ok=True)
-            res["floor"].append(run_child(FLOOR, str(t), str(a), str(floor_dir))[:2])
+            res["floor"].append(run_child(FLOOR, str(t), str(a), str(floor_dir))[:3])
             shutil.rmtree(work / "batch", ignore_errors=True)
             res["batch"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "batch"),
-                                          "--tables-only", "--quiet")[:2])
+                                          "--tables-only", "--quiet")[:3])
             if full:
                 shutil.rmtree(work / "full", ignore_errors=True)
                 res["full"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "full"),
-                                             "--quiet")[:2])
+                                             "--quiet")[:3])
         mb_out = sum(p.stat().st_size for p in (work / "batch").rglob("*") if p.is_file()) / 1e6
         units = sum(1 for _ in (work / "batch" / "units").iterdir())
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    med = {k: (statistics.median(x for x, _ in v), max(m for _, m in v)) for k, v in res.items() if k != "load" and v}
+    med = {k: (statistics.median(x for x, _, _ in v), max(m for _, m, _ in v), max(p for _, _, p in v))
+           for k, v in res.items() if k != "load" and v}
     return {"rows": rows, "units": units, "mb_in": mb_in, "mb_out": mb_out, "runs": runs,
             "load": statistics.median(res["load"]), "median": med, "all": res}
 
@@ -130,10 +164,13 @@ def reports(units: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench_reports_", dir=OUT))
     try:
         load = os.getloadavg()[0]
-        wall, peak, text = run_child(REPORTS, str(t), str(a), str(work / "out"))
+        wall, peak, pss, text = run_child(REPORTS, str(t), str(a), str(work / "one"))
+        # The whole run as a user starts it (worker processes, reports included).
+        cli_wall, _, cli_pss, _ = run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "cli"), "--quiet")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"rows": rows, "load": load, "wall": wall, "peak_mb": peak, **json.loads(text)}
+    return {"rows": rows, "load": load, "wall": wall, "peak_mb": peak, "pss_mb": pss, "cli_wall": cli_wall,
+            "cli_pss_mb": cli_pss, **json.loads(text)}
 
 
 def main() -> None:
@@ -146,20 +183,22 @@ def main() -> None:
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
-    print(f"{'rows':>11} {'units':>6} {'MB in':>6} {'floor s':>8} {'batch s':>8} {'ratio':>6} {'RSS MB':>7}"
-          f" {'full s':>7} {'RSS MB':>7} {'load':>5}")
+    print(f"{'rows':>11} {'units':>6} {'MB in':>6} {'floor s':>8} {'batch s':>8} {'ratio':>6} {'RSS MB':>7} {'PSS MB':>7}"
+          f" {'full s':>7} {'PSS MB':>7} {'load':>5}")
     for rows, runs in [(n, args.runs) for n in args.sizes] + [(n, 1) for n in args.stream]:
         r = measure(rows, runs, args.full and rows not in args.stream)
         results.append(r)
         m = r["median"]
-        full = f"{m['full'][0]:>7.1f} {m['full'][1]:>7.0f}" if "full" in m else f"{'':>7} {'':>7}"
+        full = f"{m['full'][0]:>7.1f} {m['full'][2]:>7.0f}" if "full" in m else f"{'':>7} {'':>7}"
         print(f"{rows:>11,} {r['units']:>6,} {r['mb_in']:>6.0f} {m['floor'][0]:>8.1f} {m['batch'][0]:>8.1f}"
-              f" {m['batch'][0] / m['floor'][0]:>6.2f} {m['batch'][1]:>7.0f} {full} {r['load']:>5.1f}", flush=True)
+              f" {m['batch'][0] / m['floor'][0]:>6.2f} {m['batch'][1]:>7.0f} {m['batch'][2]:>7.0f} {full}"
+              f" {r['load']:>5.1f}", flush=True)
     if args.reports:
         r = reports(args.reports)
         results.append(r)
-        print(f"reports: {r['reports']:,} unit reports ({r['rows']:,} rows) rendered in {r['render_s']:.1f} s; "
-              f"whole full batch {r['total_s']:.1f} s; peak RSS {r['peak_mb']:.0f} MB; load {r['load']:.1f}")
+        print(f"reports: {r['reports']:,} unit reports ({r['rows']:,} rows) rendered in {r['render_s']:.1f} s"
+              f" (one process; the whole full batch {r['total_s']:.1f} s); the full batch from the command line"
+              f" {r['cli_wall']:.1f} s, all processes {r['cli_pss_mb']:.0f} MB; load {r['load']:.1f}")
     (OUT / "bench_batch.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
 
 

@@ -249,7 +249,7 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
     from perfscore.batch.worker import BlockJob, run_block
 
     layout = index.layout
-    source = {"file": layout.name, "format": "csv", "sha256": layout.sha256, "targets": _shown(tp)}
+    source = {"file": layout.name, "format": "csv", "sha256": index.sha256, "targets": _shown(tp)}
     if ap is not None:
         source["actuals"] = _shown(ap)
     folders = {s.ordinal: run.folder_for(s.key, s.name, s.ordinal) for s in index.units}

@@ -48,7 +48,6 @@ class CsvLayout:
     header_line: int     # 0-based line of the header (rows above it are titles)
     columns: list[str]   # as pandas names them
     fields: dict[str, str]  # field (unit_code, project_code …) → column name
-    sha256: str
 
     @property
     def header_row(self) -> int:
@@ -84,6 +83,7 @@ class LongTableIndex:
     units: list[UnitSpan]
     contiguous: bool
     rows: int
+    sha256: str          # of the file's bytes, as extract records it
     # join key of a project code / name → unit ordinal (-1: held by several units)
     code_unit: dict[str, int] = field(default_factory=dict)
     name_unit: dict[str, int] = field(default_factory=dict)
@@ -145,7 +145,7 @@ def layout_of(path: str | Path) -> CsvLayout | None:
             fields[key] = col
     note_input(p)
     return CsvLayout(path=p, name=p.name, encoding=encoding, delimiter=delimiter, header_line=line,
-                     columns=columns, fields=fields, sha256=_sha256(p))
+                     columns=columns, fields=fields)
 
 
 def _stripped(values: np.ndarray) -> np.ndarray:
@@ -220,7 +220,7 @@ def index_long_table(layout: CsvLayout) -> LongTableIndex:
                 table[jk] = u if prev is None or prev == u else -1
         pos += n
     units = _merge_units(spans) if not contiguous else spans
-    return LongTableIndex(layout=layout, units=units, contiguous=contiguous, rows=pos,
+    return LongTableIndex(layout=layout, units=units, contiguous=contiguous, rows=pos, sha256=_sha256(layout.path),
                           code_unit=code_unit, name_unit=name_unit)
 
 
