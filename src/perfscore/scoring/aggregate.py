@@ -29,6 +29,7 @@ EXTRA_PROJECT_COLUMNS = PROJECT_EXTRA_COLUMNS  # re-exported under its first nam
 _NOTE = {
     "incomplete": "有指标需复核，按0分计入（分值保留在分母中），总分为暂定",
     "no_indicators": "没有可计分的绩效指标，无法计算总分",
+    "unscored": "全部指标需复核（如未填写实际完成值），暂无总分，也不计入部门整体得分",
     "exec_missing": "缺少全年预算数或全年执行数，执行率未计分",
     "exec_over_100": "执行率超过100%，按100%计分",
     "exec_low": "执行率低于{low}，需说明原因",
@@ -98,7 +99,10 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
     # Execution alone is no performance evaluation: without any applicable indicator the
     # project has no total (rather than 100 from its execution rate).
     no_indicators = count(scored | nr) == 0
-    total_q = np.where(no_indicators, np.nan, total_q)
+    # Nothing scored yet (every indicator needs review, e.g. no actuals filled in): a
+    # total of 0 would read as 差; there is no total until something is scored.
+    unscored = (count(scored) == 0) & ~no_indicators
+    total_q = np.where(no_indicators | unscored, np.nan, total_q)
     total = from_quanta(total_q, digits)
 
     out = pd.DataFrame({
@@ -141,6 +145,8 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
             f.append("incomplete")
         if no_indicators[p]:
             f.append("no_indicators")
+        if unscored[p]:
+            f.append("unscored")
         if not ex["ok"][p]:
             f.append("exec_missing")
         if ex["over"][p]:

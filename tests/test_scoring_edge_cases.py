@@ -1,4 +1,4 @@
-"""Targets of 0 or below: met → full weight; missed → needs review (no ratio exists)."""
+"""Scoring edge cases: targets of 0 or below; projects with nothing scored yet."""
 
 import pytest
 
@@ -33,3 +33,16 @@ def test_le_linear_needs_a_positive_target_but_ratio_only_a_positive_actual():
     # ≤0 with 3: the ratio rule gives T/A = 0 (a clean 0), the straight line has no base
     assert _score("≤0", "3")["status"] == "scored"
     assert _score("≤0", "3", "fasp-linear")["status"] == "needs_review"
+
+
+def test_a_project_with_nothing_scored_has_no_total_and_stays_out_of_the_department():
+    from perfscore.scoring import evaluate as ev_
+    from tests.test_scoring_support import project_of
+
+    blank = [(l1, l2, l3, t, None) for l1, l2, l3, t, _ in FULL]
+    ev = ev_(targets(proj("P1", FULL, budget=100000.0), proj("P2", blank, budget=900000.0, executed=None)))
+    p2 = project_of(ev, "P2")
+    assert p2["total"] != p2["total"] and p2["grade"] == ""  # NaN: no total, no grade
+    assert "unscored" in p2["flags"].split(";")
+    # the department is P1 alone, not (P1×1 + 0×9)/10
+    assert ev.department["total"] == project_of(ev, "P1")["total"]
