@@ -61,6 +61,9 @@ def template_command(
 _SEVERITY = {"error": "错误", "warn": "警告", "info": "提示"}
 
 
+_SHOW_FINDINGS = 50
+
+
 @app.command("extract")
 def extract_command(
     input: str = typer.Argument(..., help="绩效文本（Word .docx 或其文本导出 .txt），或每行一个指标的长表（.csv/.xlsx）。"),
@@ -84,10 +87,14 @@ def extract_command(
          f"{targets.indicator_count()} 个指标{dept}{where}。")
     if targets.findings:
         _err(f"发现 {len(targets.findings)} 个问题：")
-    for f in targets.findings:
+    # A province-sized table can raise 10^5 findings: show the first ones, all are in the file.
+    for f in targets.findings[:_SHOW_FINDINGS]:
         place = "，".join(x for x in (f.project_code and f"项目 {f.project_code}",
                                       f.indicator_id and f"指标 {f.indicator_id}") if x)
         _err(f"  [{_SEVERITY.get(f.severity, f.severity)}] {place + '：' if place else ''}{f.message}")
+    if len(targets.findings) > _SHOW_FINDINGS:
+        _err(f"  ……其余 {len(targets.findings) - _SHOW_FINDINGS} 个问题见 targets.json 的 findings，"
+             "或运行 perfscore check 查看。")
 
 
 @app.command("schema")
