@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import time
+import types
 import zipfile
 
-import pytest
+import openpyxl.packaging.core
+import pandas as pd
+from openpyxl import Workbook, load_workbook
 
-pytest.importorskip("perfscore.scoring.engine")
+from perfscore.cli import main
+from perfscore.model import Finding
+from perfscore.review import export_review, risk_table
+from perfscore.scoring import evaluate
+from perfscore.writers.tabular import write_results
+from perfscore.writers.xlsx_safe import append_row, csv_safe, csv_safe_frame, is_formula_like, workbook_bytes
 
-from openpyxl import Workbook, load_workbook  # noqa: E402
-
-from perfscore.cli import main  # noqa: E402
-from perfscore.model import Finding  # noqa: E402
-from perfscore.review import export_review, risk_table  # noqa: E402
-from perfscore.scoring import evaluate  # noqa: E402
-from perfscore.writers.tabular import write_results  # noqa: E402
-from perfscore.writers.xlsx_safe import append_row, csv_safe, is_formula_like, workbook_bytes  # noqa: E402
-
-from test_review_roundtrip import year_targets  # noqa: E402
+from test_review_roundtrip import year_targets
 
 
 def _evaluation(targets=None):
@@ -68,6 +69,18 @@ def test_risk_ranking_points_by_hand():
     assert table.loc["A", "findings"] == "cost-ge×1；funds-sum×1"
 
 
+def test_execution_above_100_percent_adds_risk_points():
+    # Execution is capped at 100 % and flagged when scoring (domain.md §4): spending beyond
+    # the budget is a gap a reviewer looks at, as money left unspent is.
+    # 乙 at 110 %: ④ 0.5 × 10 = 5, like 90 %; 甲 at exactly 100 %: 0.
+    ev = _evaluation()
+    ev.findings = []
+    ev.projects = ev.projects.assign(exec_rate=[1.0, 1.1])
+    table = risk_table(ev).set_index("project_code")
+    assert table.loc["A", "p_exec_gap"] == 0 and table.loc["B", "p_exec_gap"] == 5
+    assert table.loc["B", "risk"] == 25     # ② 20 + ④ 5
+
+
 def test_risk_ties_keep_the_input_order():
     ev = _evaluation()
     ev.projects = ev.projects.assign(exec_rate=1.0, budget=[300 * 1e4, 300 * 1e4])
@@ -101,10 +114,36 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     assert rows[0]["偏差原因分析"] == "'@SUM(A1:A9)" and rows[0]["佐证材料"] == "'+1"
 
 
-def test_pack_is_byte_identical(tmp_path):
+def _set_clock(monkeypatch, when: dt.datetime) -> None:
+    """Move every clock an export could read: time.time (zip entry dates), the
+    datetime openpyxl stamps into docProps/core.xml, and SOURCE_DATE_EPOCH."""
+    stamp = when.replace(tzinfo=dt.timezone.utc).timestamp()
+    monkeypatch.setattr(time, "time", lambda: stamp)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(stamp)))
+
+    class Clock(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return when.replace(tzinfo=dt.timezone.utc).astimezone(tz) if tz else when
+
+    fake = types.SimpleNamespace(**{k: getattr(dt, k) for k in dir(dt) if not k.startswith("__")})
+    fake.datetime = Clock
+    monkeypatch.setattr(openpyxl.packaging.core, "datetime", fake)
+
+
+def test_pack_is_byte_identical_whatever_the_clock(tmp_path, monkeypatch):
     ev = _evaluation()
+    _set_clock(monkeypatch, dt.datetime(2024, 3, 1, 8, 30, 0))
     a = export_review(ev, tmp_path / "a" / "r.xlsx", csv=True)
+    plain_a = tmp_path / "plain_a.xlsx"
+    Workbook().save(plain_a)
+    _set_clock(monkeypatch, dt.datetime(2031, 11, 17, 23, 59, 58))
     b = export_review(ev, tmp_path / "b" / "r.xlsx", csv=True)
+    plain_b = tmp_path / "plain_b.xlsx"
+    Workbook().save(plain_b)
+    # The clocks really moved: a plain openpyxl save differs between the two moments …
+    assert plain_a.read_bytes() != plain_b.read_bytes()
+    # … and the pack does not.
     assert [p.name for p in a] == ["r.xlsx", "r_indicators.csv", "r_projects.csv", "r_findings.csv", "r_summary.csv"]
     for x, y in zip(a, b):
         assert x.read_bytes() == y.read_bytes(), x.name
@@ -114,6 +153,12 @@ def test_xlsx_safe_helpers():
     assert [is_formula_like(x) for x in ("=1", "+1", "-1", "@a", "\tx", "a=1", "", 5)] == \
         [True, True, True, True, True, False, False, False]
     assert csv_safe("-5") == "'-5" and csv_safe(-5) == -5 and csv_safe("五") == "五"
+    # The guard goes by type: numbers (negative ones too) are never turned into text.
+    frame = pd.DataFrame({"t": ["-5", "甲"], "n": [-6.25, float("nan")], "o": [-1.5, "=1"]})
+    safe = csv_safe_frame(frame, decimals={"n": 2})
+    assert safe["t"].tolist() == ["'-5", "甲"] and safe["n"].tolist() == ["-6.25", ""]
+    assert safe["o"].tolist() == [-1.5, "'=1"]
+    assert csv_safe_frame(frame, decimals={"o": 2})["o"].tolist() == ["-1.50", "'=1"]
     wb = Workbook()
     append_row(wb.active, ["=1+1", 2, None])
     assert wb.active["A1"].data_type == "s" and wb.active["B1"].value == 2

@@ -20,25 +20,24 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
+import lxml.html
 import pytest
+from openpyxl import load_workbook
 
-pytest.importorskip("perfscore.scoring.engine")
-
-from openpyxl import load_workbook  # noqa: E402
-
-from perfscore.errors import DataError, FormatError  # noqa: E402
-from perfscore.model import Funds, Indicator, Project, Targets, Unit  # noqa: E402
-from perfscore.review import export_review, merge_review  # noqa: E402
-from perfscore.scoring import evaluate, load_results  # noqa: E402
-from perfscore.writers.tabular import write_results  # noqa: E402
+from perfscore.errors import DataError, FormatError
+from perfscore.model import Funds, Indicator, Project, Targets, Unit
+from perfscore.review import export_review, merge_review
+from perfscore.scoring import evaluate, load_results
+from perfscore.writers.tabular import write_results
 
 WAN = 10_000.0
 
 
-def _ind(code, n, level1, level2, level3, target, actual, evidence=None):
+def _ind(code, n, level1, level2, level3, target, actual, evidence=None, score=None):
     return Indicator(id=f"{code}-{n}", level1=level1, level2=level2, level3=level3, target=target,
-                     actual=actual, evidence=evidence)
+                     actual=actual, evidence=evidence, score=score)
 
 
 def year_targets() -> Targets:
@@ -153,8 +152,173 @@ def test_qualitative_score_outside_its_tier_is_refused(results, tmp_path):
     err = _refused(results, tmp_path, {"B-2": {"复核得分": 15}})
     loc = err.location
     assert (loc.file.endswith("filled.xlsx"), loc.row, loc.column, loc.value) == (True, 7, "复核得分", "15")
-    assert "达成" in err.render()
+    rendered = err.render()
+    assert "达成" in rendered
+    # The score is the reviewer's: worded 复核得分, never the unit's 填报得分.
+    assert "复核得分 15 不在" in rendered and "填报得分" not in rendered
     assert not (tmp_path / "merged").exists()
+
+
+@pytest.mark.parametrize("value, why", [
+    ("完成", "不是数值"),        # words against ≥100人次
+    ("5万元", "不可比"),          # money against a count
+])
+def test_unscorable_review_actual_is_refused(results, tmp_path, value, why):
+    # A-1 is row 2. Counted as 0 it would have made a deviation of 25 out of a typing slip.
+    err = _refused(results, tmp_path, {"A-1": {"复核完成值": value}})
+    loc = err.location
+    assert (loc.file.endswith("filled.xlsx"), loc.row, loc.column, loc.value) == (True, 2, "复核完成值", value)
+    assert why in err.render()
+    assert not (tmp_path / "merged").exists()
+
+
+def test_unscorable_review_actual_with_a_review_score_is_taken(results, tmp_path):
+    # The reviewer's 复核得分 decides the score; the words stay as the reviewer's record.
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", {"A-1": {"复核完成值": "完成", "复核得分": 22}})
+    result = merge_review(results, filled, tmp_path / "merged")
+    row = result.evaluation.indicators.set_index("indicator_id").loc["A-1"]
+    assert (row["review_score"], row["deviation"], row["review_actual"]) == (22.0, 3.0, "完成")
+
+
+# --- the unit's explicit 得分 and the reviewer's 复核完成值 ---------------------------------
+#
+# 乙's B-2 维修质量 (优, weight 25): the unit reports 良 — one step below 优, 部分达成
+# [60 %, 80 %) = [15, 20) — and writes 得分 18, inside that tier, so the engine takes it.
+# 乙 = 9 + 25 + 18 + 30 + 10 = 92; 部门 = (100 × 100 + 92 × 300) / 400 = 94.
+# The reviewer finds the work 优: 复核完成值 优 → 达成, the profile's point 100 % → 25.
+# The unit's 18 belonged to 良 and must go (kept, it would lie outside 达成 [20, 25] and
+# turn the row into needs-review, scored 0). Deviations: B-2 18 − 25 = −7;
+# 乙 92 − 99 = −7; 部门 94 − (100 × 100 + 99 × 300) / 400 = 94 − 99.25 = −5.25.
+
+
+@pytest.fixture(scope="module")
+def results_with_unit_score(tmp_path_factory):
+    t = year_targets()
+    b = t.projects[1]
+    inds = [i.model_copy(update={"actual": "良", "score": "18"}) if i.id == "B-2" else i for i in b.indicators]
+    t = t.model_copy(update={"projects": [t.projects[0], b.model_copy(update={"indicators": inds})]})
+    folder = tmp_path_factory.mktemp("ev-score")
+    write_results(evaluate(t, "mof-2020", as_of="2023-12-31"), folder)
+    return folder / "results.json"
+
+
+def test_review_actual_replaces_the_units_explicit_score(results_with_unit_score, tmp_path):
+    ev = load_results(results_with_unit_score)
+    assert ev.indicators.set_index("indicator_id").loc["B-2", "score"] == 18.0
+    assert ev.department["total"] == 94.0
+    pack = tmp_path / "review.xlsx"
+    export_review(results_with_unit_score, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", {"B-2": {"复核完成值": "优"}})
+    result = merge_review(results_with_unit_score, filled, tmp_path / "merged")
+    row = result.evaluation.indicators.set_index("indicator_id").loc["B-2"]
+    assert (row["review_score"], row["review_status"], row["deviation"]) == (25.0, "scored", -7.0)
+    proj = result.evaluation.projects.set_index("project_code")
+    assert (proj.loc["B", "review_total"], proj.loc["B", "deviation"]) == (99.0, -7.0)
+    dept = result.evaluation.department
+    assert (dept["review_total"], dept["deviation"]) == (99.25, -5.25)
+
+
+def test_review_score_beside_a_review_actual_is_checked_against_the_new_tier(results_with_unit_score, tmp_path):
+    # 复核完成值 优 with 复核得分 21: inside 达成 [20, 25] → taken (18 − 21 = −3).
+    pack = tmp_path / "review.xlsx"
+    export_review(results_with_unit_score, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", {"B-2": {"复核完成值": "优", "复核得分": 21}})
+    result = merge_review(results_with_unit_score, filled, tmp_path / "merged")
+    row = result.evaluation.indicators.set_index("indicator_id").loc["B-2"]
+    assert (row["review_score"], row["deviation"]) == (21.0, -3.0)
+
+
+def test_negative_deviations_stay_numbers_in_csv_and_xlsx(results_with_unit_score, tmp_path):
+    hostile = '=HYPERLINK("http://example.invalid","点我")'
+    pack = tmp_path / "review.xlsx"
+    export_review(results_with_unit_score, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", {"B-2": {"复核完成值": "优", "复核意见": hostile}})
+    out = tmp_path / "merged"
+    merge_review(results_with_unit_score, filled, out)
+
+    def rows(name):
+        return list(csv.DictReader(io.StringIO((out / name).read_text(encoding="utf-8-sig"))))
+
+    dev = {(r["层级"], r["项目编码"], r["指标ID"]): r for r in rows("deviation.csv")}
+    assert dev[("部门", "", "")]["自评偏差"] == "-5.25"
+    assert dev[("项目", "B", "")]["自评偏差"] == "-7.00"
+    assert dev[("指标", "B", "B-2")]["自评偏差"] == "-7.00"
+    assert dev[("指标", "B", "B-2")]["复核意见"] == "'" + hostile      # text is still guarded
+    projects = {r["project_code"]: r for r in rows("projects.csv")}
+    assert (projects["B"]["deviation"], projects["B"]["review_total"]) == ("-7.00", "99.00")
+    assert (projects["A"]["deviation"], projects["A"]["review_total"]) == ("0.00", "100.00")
+    indicators = {r["indicator_id"]: r for r in rows("results.csv")}
+    assert (indicators["B-2"]["deviation"], indicators["B-2"]["review_score"]) == ("-7.00", "25.00")
+    assert indicators["B-2"]["review_comment"] == "'" + hostile
+
+    ws = load_workbook(out / "deviation.xlsx")["自评偏差"]
+    header = [c.value for c in ws[1]]
+    by_level = {(r[0].value, r[2].value or "", r[4].value or ""): r for r in ws.iter_rows(min_row=2)}
+    cell = by_level[("指标", "B", "B-2")][header.index("自评偏差")]
+    assert (cell.value, cell.data_type) == (-7, "n")
+    assert by_level[("部门", "", "")][header.index("自评偏差")].value == -5.25
+    comment = by_level[("指标", "B", "B-2")][header.index("复核意见")]
+    assert comment.value == hostile and comment.data_type == "s" and comment.quotePrefix
+
+
+# --- the report with the section 复核结果与自评偏差 ------------------------------------------
+
+
+def _squash(node) -> str:
+    """The text of a node, its pieces (a name and the code beneath it) joined by a space."""
+    return re.sub(r"\s+", " ", " ".join(t.strip() for t in node.itertext() if t.strip()))
+
+
+def _table(section, css):
+    """Rows of a table in the section, as lists of cell texts (header row excluded)."""
+    return [[_squash(c) for c in tr.xpath("th|td")] for tr in section.xpath(f'.//table[@class="{css}"]/tbody/tr')]
+
+
+def test_merge_writes_the_report_with_the_deviation_section(results, tmp_path):
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", REVIEW)
+    out = tmp_path / "merged"
+    result = merge_review(results, filled, out)
+    assert out / "report.html" in result.paths
+    doc = lxml.html.fromstring((out / "report.html").read_text(encoding="utf-8"))
+    sections = doc.xpath('//section[@id="review"]')
+    assert len(sections) == 1
+    sec = sections[0]
+    assert _squash(sec.xpath("h2")[0]) == "复核结果与自评偏差"
+    assert "复核 4 个指标（按复核完成值重新计分 1 个，采用复核得分 2 个），其余 4 个指标认可自评" in _squash(sec)
+
+    # 部门: self 99.25, review 92.75, deviation 6.50 (see the module docstring).
+    (dept,) = _table(sec, "review-dept")
+    assert dept[1].startswith("99.25") and dept[2].startswith("92.75") and dept[3] == "6.50"
+    # 项目: name+code, self total, grade, review total, grade, deviation, reviewed indicators.
+    assert _table(sec, "review-projects") == [
+        ["甲项目 A", "100.00", "优", "89.00", "良", "11.00", "2"],
+        ["乙项目 B", "99.00", "优", "94.00", "优", "5.00", "2"],
+    ]
+    # 指标: the four the reviewer touched, with the reviewer's opinion (复核意见).
+    assert _table(sec, "review-indicators") == [
+        ["甲项目 A", "培训人次 A-1", "25.00", "100人次", "80人次", "25.00", "20.00", "5.00", "按复核完成值重新计分",
+         "签到表只有80人次"],
+        ["甲项目 A", "群众知晓率 A-3", "30.00", "85%", "", "30.00", "24.00", "6.00", "采用复核得分", ""],
+        ["乙项目 B", "维修质量 B-2", "25.00", "优", "", "25.00", "20.00", "5.00", "采用复核得分", "个别路灯返修"],
+        ["乙项目 B", "居民满意度 B-4", "10.00", "满意92人/共100人", "", "10.00", "10.00", "0.00", "认可自评",
+         "问卷抽查无误"],
+    ]
+    # A positive deviation (self above review) is marked, in words and class.
+    assert sec.xpath('.//table[@class="review-dept"]//td[contains(@class, "dev-pos")]')
+    # The rest of the report is the year's normal report of the merged results.
+    assert doc.xpath('//section[@class="project"]') and "99.25" in _squash(doc.xpath('//div[@class="cards"]')[0])
+
+
+def test_a_plain_report_has_no_deviation_section(results, tmp_path):
+    from perfscore.writers.html import render_report
+
+    doc = lxml.html.fromstring(render_report(load_results(results)))
+    assert doc.xpath('//section[@id="review"]') == []
+    assert "复核结果与自评偏差" not in _squash(doc.xpath("//body")[0])
 
 
 @pytest.mark.parametrize("cells, column, value", [

@@ -43,9 +43,16 @@ REVIEW_INDICATOR_COLUMNS = [
 ]
 REVIEW_PROJECT_COLUMNS = ["review_total", "review_grade", "deviation", "reviewed"]
 
+# Review columns that hold numbers (written with the profile's decimals, never as text).
+REVIEW_INDICATOR_NUMBERS = ["review_score_given", "review_score", "deviation"]
+REVIEW_PROJECT_NUMBERS = ["review_total", "deviation"]
+
 DEVIATION_CSV = "deviation.csv"
+DEVIATION_XLSX = "deviation.xlsx"
+DEVIATION_SHEET = "自评偏差"
 DEVIATION_HEADERS = ["层级", "单位编码", "项目编码", "项目名称", "指标ID", "三级指标", "分值", "自评完成值", "复核完成值",
                      "自评得分", "复核得分", "自评偏差", "复核方式", "复核意见"]
+DEVIATION_NUMBERS = ["分值", "自评得分", "复核得分", "自评偏差"]
 METHOD_ZH = {"actual": "按复核完成值重新计分", "score": "采用复核得分", "": ""}
 
 
@@ -211,7 +218,12 @@ def rebuild_targets(evaluation, overrides: dict[tuple[str, str, str], ReviewEntr
         score = _text_or_none(getattr(row, "self_score", None))
         if entry is not None:
             if entry.actual is not None:
+                # The unit's 得分 belonged to the unit's actual: with the reviewer's
+                # actual it would be checked against the new tier and, outside it,
+                # turn the row into needs-review (scored 0). Only the reviewer's
+                # own 复核得分 may stand beside the reviewer's actual.
                 actual = entry.actual
+                score = None
             if entry.score is not None:
                 score = entry.score_text
         by_project.setdefault(key[:2], []).append(Indicator(
@@ -272,16 +284,38 @@ def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, pro
         raise DataError(f"复核得分有 {len(problems)} 处不符合评分规则", location=first, problems=problems)
 
     review = evaluate(rebuild_targets(evaluation, entries), prof, as_of=meta.get("as_of") or None)
+    _refuse_unscorable_actuals(review, entries, source)
     # A 复核得分 outside the tier of a qualitative indicator: the engine refuses it.
-    outside = {f.indicator_id: f.message for f in review.findings if f.check == "score-outside-tier"}
-    bad = [(k, e) for k, e in entries.items() if e.score is not None and k[2] in outside]
+    # The engine words it for the unit's 得分 (填报得分); here it is the reviewer's.
+    outside = {(f.project_code or "", f.indicator_id or ""): f.message.replace("填报得分", REVIEW_SCORE)
+               for f in review.findings if f.check == "score-outside-tier"}
+    bad = [(k, e) for k, e in entries.items() if e.score is not None and (k[1], k[2]) in outside]
     if bad:
         bad.sort(key=lambda ke: ke[1].row)
         locs = [Location(file=source, row=e.row, column=REVIEW_SCORE, value=e.score_text) for _, e in bad]
         raise DataError(f"复核得分有 {len(bad)} 处不在所属档次的得分区间内", location=locs[0],
-                        problems=[f"{loc}：{outside[k[2]]}" for loc, (k, _) in zip(locs, bad)],
+                        problems=[f"{loc}：{outside[(k[1], k[2])]}" for loc, (k, _) in zip(locs, bad)],
                         hint="定性指标的得分须落在实际完成情况所属档次（达成/部分达成/未达成）的区间内。")
     return _apply_given_scores(review, entries, prof)
+
+
+def _refuse_unscorable_actuals(review, entries: dict[tuple[str, str, str], ReviewEntry], source: str) -> None:
+    """A 复核完成值 the engine cannot score (``完成`` against ≥100个, 5万元 against a
+    count …) is refused, like every other bad cell: counted as 0 it would make a
+    deviation out of a typing slip. A 复核得分 on the same row decides the score, so
+    such a row is not refused."""
+    ind = review.indicators
+    status = dict(zip(_keys(ind), ind["status"].astype(str)))
+    reasons = dict(zip(_keys(ind), ind["review_reason"].fillna("").astype(str)))
+    bad = sorted(((k, e) for k, e in entries.items()
+                  if e.actual is not None and e.score is None and status.get(k) == "needs_review"),
+                 key=lambda ke: ke[1].row)
+    if not bad:
+        return
+    locs = [Location(file=source, row=e.row, column=REVIEW_ACTUAL, value=e.actual) for _, e in bad]
+    raise DataError(f"复核完成值有 {len(bad)} 处无法计分", location=locs[0],
+                    problems=[f"{loc}：{reasons[k] or '无法按评分规则计分'}" for loc, (k, _) in zip(locs, bad)],
+                    hint="请按指标值的单位填写数值（如“≥100个”填 80个 或 80），或同时填写复核得分。")
 
 
 def _apply_given_scores(review, entries, prof):
@@ -402,46 +436,111 @@ def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profi
     return result
 
 
-def _fmt(x) -> str:
+def _num(x) -> float:
+    """A number for the deviation table (NaN when missing): numbers stay numbers here, and
+    are formatted only when written (see write_merged)."""
     try:
         v = float(x)
     except (TypeError, ValueError):
-        return ""
-    return "" if math.isnan(v) else f"{v:.2f}"
+        return math.nan
+    return v
 
 
 def deviation_table(merged) -> pd.DataFrame:
-    """部门, then each project followed by its reviewed indicators (input order)."""
+    """部门, then each project followed by its reviewed indicators (input order).
+    The score columns (DEVIATION_NUMBERS) hold numbers, NaN when missing."""
     dept = merged.department or {}
     meta = merged.meta or {}
-    rows = [["部门", meta.get("unit_code") or "", "", meta.get("unit_name") or "", "", "", "", "", "",
-             _fmt(dept.get("total")), _fmt(dept.get("review_total")), _fmt(dept.get("deviation")), "", ""]]
+    rows = [["部门", meta.get("unit_code") or "", "", meta.get("unit_name") or "", "", "", math.nan, "", "",
+             _num(dept.get("total")), _num(dept.get("review_total")), _num(dept.get("deviation")), "", ""]]
     ind = merged.indicators
     by_project: dict[tuple[str, str], list] = {}
     for row in ind.itertuples(index=False):
         if row.review_method or row.review_comment:
             by_project.setdefault((str(row.unit_code), str(row.project_code)), []).append(row)
     for p in merged.projects.itertuples(index=False):
-        rows.append(["项目", p.unit_code, p.project_code, p.project_name, "", "", "", "", "",
-                     _fmt(p.total), _fmt(p.review_total), _fmt(p.deviation), "", ""])
+        rows.append(["项目", p.unit_code, p.project_code, p.project_name, "", "", math.nan, "", "",
+                     _num(p.total), _num(p.review_total), _num(p.deviation), "", ""])
         for r in by_project.get((str(p.unit_code), str(p.project_code)), []):
-            rows.append(["指标", r.unit_code, r.project_code, r.project_name, r.indicator_id, r.level3, _fmt(r.weight),
-                         r.actual, r.review_actual, _fmt(r.score), _fmt(r.review_score), _fmt(r.deviation),
-                         METHOD_ZH.get(r.review_method, ""), r.review_comment])
-    return pd.DataFrame(rows, columns=DEVIATION_HEADERS)
+            rows.append(["指标", r.unit_code, r.project_code, r.project_name, r.indicator_id, r.level3, _num(r.weight),
+                         _text_or_none(r.actual) or "", r.review_actual, _num(r.score), _num(r.review_score),
+                         _num(r.deviation), METHOD_ZH.get(r.review_method, ""), r.review_comment])
+    frame = pd.DataFrame(rows, columns=DEVIATION_HEADERS)
+    for col in DEVIATION_NUMBERS:
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+def _with_review_numbers(frame: pd.DataFrame, source: pd.DataFrame, columns: list[str], digits: int) -> pd.DataFrame:
+    """The CSV frame of perfscore.writers.tabular with the review columns written as
+    numbers: tabular writes columns it does not know as text (formula-guarded),
+    which would turn a deviation of −6.25 into the text ``'-6.25``."""
+    from perfscore.scoring.numeric import format_fixed
+
+    for col in columns:
+        if col in source.columns:
+            frame[col] = format_fixed(pd.to_numeric(source[col], errors="coerce").to_numpy(dtype=float), digits)
+    return frame
+
+
+def deviation_workbook(deviation: pd.DataFrame):
+    """The deviation table as a one-sheet workbook (自评偏差); scores are number cells."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from perfscore.writers.xlsx_safe import write_frame
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DEVIATION_SHEET
+    frame = deviation.astype(object).where(deviation.notna(), None)
+    for col in DEVIATION_NUMBERS:
+        frame[col] = [None if v is None else _round(float(v)) for v in frame[col]]
+    write_frame(ws, frame)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    numeric = {DEVIATION_HEADERS.index(c) + 1 for c in DEVIATION_NUMBERS}
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in numeric and cell.value is not None:
+                cell.number_format = "0.00"
+    ws.freeze_panes = "A2"
+    return wb
 
 
 def write_merged(result: MergeResult, out_dir: str | Path) -> list[Path]:
-    """results.json / results.csv / projects.csv with the review columns, and deviation.csv."""
-    from perfscore.writers.tabular import write_results
+    """results.json / results.csv / projects.csv with the review columns, deviation.csv and
+    deviation.xlsx (自评偏差), and report.html: the year's report with the section
+    复核结果与自评偏差 (perfscore.writers.html.write_report)."""
+    from perfscore.scoring.io import save_results
+    from perfscore.writers.html import write_report
+    from perfscore.writers.tabular import (
+        PROJECTS_CSV,
+        RESULTS_CSV,
+        RESULTS_JSON,
+        indicators_csv_frame,
+        projects_csv_frame,
+    )
+    from perfscore.writers.xlsx_safe import save_workbook
 
+    ev = result.evaluation
+    digits = int((ev.meta or {}).get("digits", 2))
     folder = Path(out_dir)
-    paths = list(write_results(result.evaluation, folder).values())
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / RESULTS_JSON, folder / RESULTS_CSV, folder / PROJECTS_CSV]
+    save_results(ev, paths[0])
+    write_csv(paths[1], _with_review_numbers(indicators_csv_frame(ev), ev.indicators, REVIEW_INDICATOR_NUMBERS,
+                                             digits))
+    write_csv(paths[2], _with_review_numbers(projects_csv_frame(ev), ev.projects, REVIEW_PROJECT_NUMBERS, digits))
     dev_path = folder / DEVIATION_CSV
-    write_csv(dev_path, csv_safe_frame(result.deviation))
-    result.paths = [*paths, dev_path]
+    write_csv(dev_path, csv_safe_frame(result.deviation, decimals={c: digits for c in DEVIATION_NUMBERS}))
+    xlsx_path = folder / DEVIATION_XLSX
+    save_workbook(deviation_workbook(result.deviation), xlsx_path)
+    paths += [dev_path, xlsx_path]
+    paths += write_report(ev, folder)
+    result.paths = paths
     return result.paths
 
 
-__all__ = ["MergeResult", "ReviewEntry", "deviation_table", "merge", "read_filled", "rebuild_targets", "rescore",
-           "write_merged"]
+__all__ = ["MergeResult", "ReviewEntry", "deviation_table", "deviation_workbook", "merge", "read_filled",
+           "rebuild_targets", "rescore", "write_merged"]

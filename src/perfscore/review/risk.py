@@ -6,7 +6,9 @@ does; the risk score is their plain sum:
     ① 问题分     = 3 × 错误 + 1 × 警告 (the project's findings; 提示 not counted)
     ② 资金分     = 20 × 本项目预算数 ÷ 各项目中最大的预算数 (money at stake)
     ③ 未达标分   = Σ (分值 − 得分) over scored indicators below full weight (how far below target)
-    ④ 执行差距分 = 0.5 × 执行率低于100%的百分点数 (72.5 % → 13.75)
+    ④ 执行差距分 = 0.5 × 执行率偏离100%的百分点数 (72.5 % → 13.75; 110 % → 5): money
+                   left unspent, or spent beyond the budget — the score caps execution at
+                   100 % and flags it (domain.md §4), so a reviewer should look at it too
     ⑤ 满分存疑分 = 5 × 未达目标却得满分或自报满分的指标数
     ⑥ 需复核分   = 2 × 需复核的指标数
 
@@ -30,7 +32,7 @@ FORMULA = [
     "①问题分 = 3 × 错误数 + 1 × 警告数（检查发现中本项目的问题，提示不计）",
     "②资金分 = 20 × 本项目预算数 ÷ 各项目中最大的预算数",
     "③未达标分 = 各未得满分指标的（分值 − 得分）之和",
-    "④执行差距分 = 0.5 × 执行率低于100%的百分点数（执行率≥100%为0）",
+    "④执行差距分 = 0.5 × 执行率偏离100%的百分点数（低于100%：预算未执行完；高于100%：超预算执行，评分时按100%封顶并标记）",
     "⑤满分存疑分 = 5 × 未达目标却得满分或自报满分的指标数",
     "⑥需复核分 = 2 × 需复核的指标数",
     "风险分相同时，预算数大者在前；再相同时按输入顺序。",
@@ -98,7 +100,7 @@ def risk_table(evaluation) -> pd.DataFrame:
         p_find = POINTS["error"] * sev["error"] + POINTS["warn"] * sev["warn"]
         p_money = POINTS["money"] * budget / max_budget if not math.isnan(budget) and not math.isnan(max_budget) else 0.0
         p_lost = POINTS["lost"] * lost_by[key]
-        p_exec = POINTS["exec_gap"] * max(0.0, 100.0 * (1.0 - rate)) if not math.isnan(rate) else 0.0
+        p_exec = POINTS["exec_gap"] * abs(100.0 * (1.0 - rate)) if not math.isnan(rate) else 0.0
         p_full = POINTS["full_missed"] * len(fm_rows.get(key, set()) | fm_found.get(p.project_code, set()))
         p_nr = POINTS["needs_review"] * nr_by[key]
         parts = [_round2(x) for x in (p_find, p_money, p_lost, p_exec, p_full, p_nr)]

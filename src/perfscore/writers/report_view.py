@@ -162,6 +162,58 @@ class ProjectView:
     block_scores: list[str] = field(default_factory=list)   # for the summary table
 
 
+@dataclass
+class ReviewIndicatorRow:
+    """One reviewed indicator of the section 复核结果与自评偏差."""
+
+    project: str
+    code: str
+    indicator_id: str
+    level3: str
+    weight: str
+    actual: str               # 自评完成值
+    review_actual: str        # 复核完成值 ('' when none)
+    self_score: str
+    review_score: str
+    deviation: str            # 自评偏差 = 自评得分 − 复核得分
+    deviation_class: str      # dev-pos (self above review) / dev-neg / dev-zero
+    method: str               # how the review score came about, in words
+    comment: str              # 复核意见
+
+
+@dataclass
+class ReviewProjectRow:
+    name: str
+    code: str
+    self_total: str
+    self_grade: str
+    review_total: str
+    review_grade: str
+    deviation: str
+    deviation_class: str
+    reviewed: int             # indicators the reviewer filled something in for
+
+
+@dataclass
+class ReviewSection:
+    """复核结果与自评偏差: what ``perfscore review --merge`` found, per indicator,
+    project and department (自评偏差 = self − review)."""
+
+    source: str
+    n_reviewed: int
+    n_rescored: int
+    n_scored: int
+    n_unreviewed: int
+    self_total: str
+    self_grade: str
+    review_total: str
+    review_grade: str
+    deviation: str
+    deviation_class: str
+    projects: list[ReviewProjectRow]
+    indicators: list[ReviewIndicatorRow]
+
+
 # The report shows two department scores; each is always printed under its own label so
 # that a reader cannot take one for the other (the card vs 部门整体支出绩效自评表).
 DEPARTMENT_LABEL = "部门整体得分（项目按预算加权）"
@@ -208,6 +260,7 @@ class ReportView:
     comparison: Markup | None       # the year comparison section (perfscore.compare)
     comparison_css: Markup | None
     version: str
+    review: ReviewSection | None = None   # merged review results (perfscore review --merge)
     department_label: str = DEPARTMENT_LABEL
     department_goals_label: str = DEPARTMENT_GOALS_LABEL
 
@@ -619,6 +672,65 @@ def _comparison(ev: Evaluation, previous: Evaluation | None) -> tuple[Markup | N
     return Markup(render_comparison_section(comparison)), Markup(section_css())
 
 
+# --- review: 复核结果与自评偏差 ------------------------------------------------------------
+
+# How a review score came about (the merged results' review_method).
+REVIEW_METHOD_LABELS = {"actual": "按复核完成值重新计分", "score": "采用复核得分", "": "认可自评"}
+
+
+def _deviation_class(value: float | None) -> str:
+    if value is None or abs(value) < _TOLERANCE:
+        return "dev-zero"
+    return "dev-pos" if value > 0 else "dev-neg"
+
+
+def _review_section(ev: Evaluation) -> ReviewSection | None:
+    """The section for results merged with a review (the review columns of
+    perfscore.review.merge); None for a plain evaluation."""
+    ind = ev.indicators
+    if "review_score" not in ind.columns or "review_total" not in ev.projects.columns:
+        return None
+    dep = ev.department or {}
+    names = {_project_key(p.get("unit_code"), p.get("project_code")): text(p.get("project_name"))
+             for p in _records(ev.projects)}
+    rows = []
+    methods = []
+    for r in _records(ind):
+        method, comment = text(r.get("review_method")), text(r.get("review_comment"))
+        methods.append(method)
+        if not method and not comment:
+            continue
+        dev = _float(r.get("deviation"))
+        rows.append(ReviewIndicatorRow(
+            project=names.get(_project_key(r.get("unit_code"), r.get("project_code")), text(r.get("project_name"))),
+            code=text(r.get("project_code")), indicator_id=text(r.get("indicator_id")),
+            level3=text(r.get("level3")), weight=fixed(r.get("weight")),
+            actual=text(r.get("actual")), review_actual=text(r.get("review_actual")),
+            self_score=fixed(r.get("score")), review_score=fixed(r.get("review_score")),
+            deviation=fixed(dev), deviation_class=_deviation_class(dev),
+            method=REVIEW_METHOD_LABELS.get(method, method), comment=comment))
+    projects = []
+    for p in _records(ev.projects):
+        dev = _float(p.get("deviation"))
+        reviewed = _float(p.get("reviewed"))
+        projects.append(ReviewProjectRow(
+            name=text(p.get("project_name")), code=text(p.get("project_code")),
+            self_total=fixed(p.get("total")), self_grade=text(p.get("grade")) or DASH,
+            review_total=fixed(p.get("review_total")), review_grade=text(p.get("review_grade")) or DASH,
+            deviation=fixed(dev), deviation_class=_deviation_class(dev),
+            reviewed=int(reviewed) if reviewed is not None else 0))
+    review_meta = (ev.meta or {}).get("review") or {}
+    dev = _float(dep.get("deviation"))
+    return ReviewSection(
+        source=text(review_meta.get("source")) if isinstance(review_meta, dict) else "",
+        n_reviewed=len(rows), n_rescored=methods.count("actual"), n_scored=methods.count("score"),
+        n_unreviewed=len(ind) - len(rows),
+        self_total=fixed(dep.get("total")), self_grade=text(dep.get("grade")) or DASH,
+        review_total=fixed(dep.get("review_total")), review_grade=text(dep.get("review_grade")) or DASH,
+        deviation=fixed(dev), deviation_class=_deviation_class(dev),
+        projects=projects, indicators=rows)
+
+
 # --- department ----------------------------------------------------------------------
 
 
@@ -792,4 +904,5 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         comparison=comparison,
         comparison_css=comparison_css,
         version=version,
+        review=_review_section(ev),
     )

@@ -10,7 +10,8 @@ copied from a hostile document must never run as one. So:
 - in ``.csv`` files (which carry no types) such text gets a leading apostrophe,
   the convention Excel itself uses for "this is text" (OWASP's advice).
 
-Numbers stay numbers. Workbooks are saved byte-identically for identical content
+The guard goes by a cell's type, never by how it looks: numbers stay numbers
+(a deviation of −6.25 is written ``-6.25``, not ``'-6.25``). Workbooks are saved byte-identically for identical content
 (fixed document dates, fixed zip entry times), so outputs can be compared.
 """
 
@@ -22,7 +23,9 @@ import os
 import re
 import zipfile
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
+
+import numpy as np
 
 from perfscore.io import atomic_write_bytes
 
@@ -48,11 +51,33 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def csv_safe_frame(frame):
-    """A copy of a DataFrame whose text cells are CSV-safe (see :func:`csv_safe`)."""
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+
+
+def _number_text(value: Any, digits: int) -> str:
+    """A number cell as CSV text with fixed ``digits`` decimals ('' for NaN); never guarded."""
+    x = float(value)
+    if math.isnan(x) or math.isinf(x):
+        return ""
+    return f"{x:.{digits}f}"
+
+
+def csv_safe_frame(frame, decimals: Mapping[str, int] | None = None):
+    """A copy of a DataFrame whose text cells are CSV-safe (see :func:`csv_safe`).
+
+    The guard looks at a cell's *type*: only text is guarded, so a number (−6.25)
+    stays a number however it is later printed. ``decimals`` names columns whose
+    numbers are written with that many decimals (NaN → ''); the formatting is done
+    after the guard, so a negative number never turns into the text ``'-6.25``."""
     out = frame.copy()
+    decimals = dict(decimals or {})
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype).startswith(("string", "str")):
+        if col in decimals:
+            digits = decimals[col]
+            out[col] = out[col].astype(object).map(
+                lambda v, d=digits: _number_text(v, d) if _is_number(v) else csv_safe(v))
+        elif out[col].dtype == object or str(out[col].dtype).startswith(("string", "str")):
             out[col] = out[col].map(csv_safe)
     return out
 
