@@ -178,3 +178,22 @@ def test_update_switch_never_takes_scores_from_the_program():
     projects = refresh_projects([{"project_code": "P1", "project_name": "旧名", "total": "85.00"}],
                                 {"P1": {"project_code": "P1", "project_name": "新名", "total": "99.00"}})
     assert projects == [{"project_code": "P1", "project_name": "新名", "total": "85.00"}]
+
+
+@pytest.mark.parametrize("name", ["results.csv", "projects.csv"])
+def test_output_files_are_exactly_the_golden_files(evaluated, name):
+    """Every column, byte for byte: flags, rules, arithmetic text, review reasons, CI bounds.
+
+    The score columns of these snapshots are pinned to the hand-worked expectations by
+    the two tests above (same run); the update switch rewrites the snapshot files only,
+    after a person has read the diff (`git diff tests/golden`)."""
+    golden = GOLDEN / name
+    got = (evaluated / name).read_bytes()
+    if UPDATE:
+        golden.write_bytes(got)
+    assert golden.exists(), f"缺少 {golden.name}：用 PERFSCORE_UPDATE_GOLDEN=1 生成后人工核对"
+    if got != golden.read_bytes():
+        want = golden.read_text("utf-8-sig").splitlines()
+        have = got.decode("utf-8-sig").splitlines()
+        diff = [f"第{i + 1}行\n  期望 {w}\n  实际 {h}" for i, (w, h) in enumerate(zip(want, have)) if w != h]
+        pytest.fail(f"{name} 与 golden 不同（{len(want)} 行 vs {len(have)} 行）：\n" + "\n".join(diff[:5]))
