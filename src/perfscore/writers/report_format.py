@@ -33,7 +33,7 @@ GRADE_CLASSES = {"优": "g-a", "良": "g-b", "中": "g-c", "差": "g-d"}
 # sees. An id not listed here is shown as written, so a new flag is never hidden.
 # ``missed`` is not listed as a tag: the 未满分 status badge already says it.
 FLAG_LABELS = {
-    "overshoot": "超过指标值130%，指标值可能设置偏低",
+    "overshoot": "超额完成30%以上，指标值可能设置偏低（“≤”类为偏高）",
     "overshoot_deducted": "超额完成，按偏差扣分",
     "late": "逾期完成",
     "not_completed": "未完成",
