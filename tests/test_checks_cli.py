@@ -30,6 +30,11 @@ def test_check_text_groups_by_severity(tmp_path, capsys):
     assert errors < warns < infos
     assert out.index("[funds-sum") > errors and out.index("[spending-plan-end") > warns
     assert "[cost-budget-ok" in out[infos:]
+    # Each finding ends with its location: 项目编码 (and 指标ID for an indicator).
+    line = next(x for x in out.splitlines() if "[placeholder-target" in x)
+    assert line.endswith("（项目编码 P1，指标ID P1-1）")
+    line = next(x for x in out.splitlines() if "[funds-sum" in x)
+    assert line.endswith("（项目编码 P1）")
 
 
 def test_check_json(tmp_path, capsys):

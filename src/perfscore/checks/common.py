@@ -14,6 +14,16 @@ import pandas as pd
 from perfscore.checks.registry import Settings
 from perfscore.model import Indicator, Project, Targets
 
+# `*`, `_`, `-`, `/` and the like typed where a value should be (占位符), in a target
+# (placeholder-target) or an actual (placeholder-actual). An em dash `—` and `无` mean
+# 不适用 (domain.md §3; the value grammar reads them so) and are not placeholders.
+PLACEHOLDER_RE = re.compile(r"^[\s*＊_＿\-－/／.。…?？]*$")
+
+
+def is_placeholder(text: str | None) -> bool:
+    return PLACEHOLDER_RE.match(text or "") is not None
+
+
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _YEAR_SPAN_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*年?\s*[-—–~～至到]\s*(?:19|20)\d{2}\s*年")
 _SPACE_RE = re.compile(r"\s+")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from perfscore.checks.common import fmt_num, name_year
+from perfscore.checks.common import PLACEHOLDER_RE, fmt_num, name_year
 from perfscore.checks.registry import Hit, Settings, register
 
 R = "results"
@@ -285,28 +285,44 @@ def missed_no_problem(ctx: ResultsContext):
                                   f"{fmt_num(float(row.weight))}），偏差原因却写「{row.reason}」。")
 
 
-def _overshoot(ratio: float):
-    def ratio_of(target, actual) -> float | None:
-        goal = target.count_per_year if target.kind == "frequency" else target.value
-        if target.op not in (">=", ">") or not goal or goal <= 0:
-            return None
-        if actual.kind == "number" and actual.value is not None and actual.value >= ratio * goal - 1e-9:
-            return actual.value / goal
+def _flagged(ctx: ResultsContext, flag: str) -> pd.Series:
+    """Rows whose engine flags (the ``flags`` column, ';'-joined ids) include ``flag``."""
+    return ctx.s("flags").map(lambda text: flag in text.split(";") if text else False).astype(bool)
+
+
+def _overshoot_ratio(target, actual) -> float | None:
+    """How far past the target: A / T for ≥ and frequencies, T / A for ≤ (for the message)."""
+    goal = target.count_per_year if target.kind == "frequency" else target.value
+    a = actual.value if actual.kind in ("number", "survey") else None
+    if goal is None or a is None or goal <= 0:
         return None
-    return ratio_of
+    if target.kind == "frequency" or target.op in (">=", ">"):
+        return a / goal
+    if target.op in ("<=", "<") and a > 0:
+        return goal / a
+    return None
 
 
 @register("overshoot-no-reason", "warn", "超额完成≥130%未作说明", scope="indicator", stage=R)
 def overshoot_no_reason(ctx: ResultsContext):
+    # The engine decides which rows overshoot (flag ``overshoot``: A ≥ 130 % of T for ≥,
+    # T ≥ 130 % of A for ≤, with the profile's threshold): one rule, in one place. An
+    # explicit [checks.options] overshoot_ratio above the profile's only narrows it.
     ratio = float(ctx.settings.option("overshoot_ratio"))
-    ratio_of = _overshoot(ratio)
-    mask = ctx.s("target_kind").isin(["comparison", "frequency"]) & (ctx.s("actual") != "") & (ctx.s("reason") == "")
-    for pos, row in ctx.rows(ctx.judge(mask, lambda t, a: ratio_of(t, a) is not None)):
+    mask = _flagged(ctx, "overshoot") & (ctx.s("reason") == "")
+    for pos, row in ctx.rows(mask):
         target = ctx.target(row)
-        share = ratio_of(target, ctx.actual(row, target))
-        yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」达到指标值「{row.target}」的"
-                                  f"{fmt_num(share * 100, 1)}%（≥{fmt_num(ratio * 100)}%），"
-                                  "指标值可能设置偏低，需说明原因。")
+        share = _overshoot_ratio(target, ctx.actual(row, target))
+        if share is not None and share < ratio - 1e-9:
+            continue
+        pct = f"{fmt_num(share * 100, 1)}%" if share is not None else "130%以上"
+        if target.kind != "frequency" and target.op in ("<=", "<"):
+            text = (f"{_where(row)}指标值「{row.target}」是实际完成值「{row.actual}」的{pct}"
+                    f"（≥{fmt_num(ratio * 100)}%），上限可能设置偏宽，需说明原因。")
+        else:
+            text = (f"{_where(row)}实际完成值「{row.actual}」达到指标值「{row.target}」的{pct}"
+                    f"（≥{fmt_num(ratio * 100)}%），指标值可能设置偏低，需说明原因。")
+        yield _hit(ctx, pos, row, text)
 
 
 @register("exec-low-no-reason", "warn", "预算执行率低于90%未说明原因", scope="project", stage=R)
@@ -330,6 +346,16 @@ def text_actual(ctx: ResultsContext):
                                        in ("completion", "tier", "grade"))):
         yield _hit(ctx, pos, row, f"{_where(row)}指标值「{row.target}」是定量目标，实际完成值却写「{row.actual}」，"
                                   "应填写实际数值。")
+
+
+@register("placeholder-actual", "warn", "实际完成值是占位符", scope="indicator", stage=R)
+def placeholder_actual(ctx: ResultsContext):
+    # `*`, `_`, `-`, `/` typed as the actual: the engine cannot score it (needs review);
+    # this names it for what it is. `无` and `—` are read as 不适用, not as placeholders.
+    actual = ctx.s("actual")
+    for pos, row in ctx.rows((actual != "") & actual.str.match(PLACEHOLDER_RE)):
+        yield _hit(ctx, pos, row, f"{_where(row)}实际完成值为「{row.actual}」，是占位符而不是完成情况，"
+                                  "该指标无法计分（需复核）；请填写实际完成的数值或情况。")
 
 
 def _incomparable(ctx: ResultsContext, target, actual) -> bool:
@@ -370,38 +396,25 @@ def all_full_scores(ctx: ResultsContext):
                   "自评可能不够审慎，建议抽查佐证材料。", None, None, order=(-1, -1))
 
 
-_NAME_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年?|[（(][^）)]*[）)]|\s+")
-
-
-def _project_stem(name: str) -> str:
-    return _NAME_YEAR_RE.sub("", str(name or ""))
-
-
 @register("target-not-above-last-year", "warn", "指标值不高于上年实际完成值", scope="indicator", stage=R)
 def target_not_above_last_year(ctx: ResultsContext):
+    # One matching and one rule in the codebase: the year comparison's (perfscore.compare:
+    # projects by code then by name without year and ordinal, indicators by 三级 name then
+    # by similarity; flag 指标值设置偏低 on ≥ targets and frequencies only — a ≤ cost cap
+    # follows the budget, so last year's spending under it says nothing about this year's).
     if ctx.previous is None:
         return
-    prev_ctx = ResultsContext(ctx.previous, ctx.settings)
-    # Project codes change every year (they embed the year): match on the project
-    # name without years and numbering, and the 三级 name.
-    last: dict[tuple[str, str], object] = {}
-    mask = (prev_ctx.s("target_kind") == "comparison") & (prev_ctx.s("actual") != "")
-    for _, row in prev_ctx.rows(mask):
-        last.setdefault((_project_stem(row.project_name), str(row.level3).strip()), row)
-    stems = [(_project_stem(n), str(l3).strip()) for n, l3 in zip(ctx.o("project_name"), ctx.o("level3"))]
-    mask = (ctx.s("target_kind") == "comparison").to_numpy() & np.array([k in last for k in stems], dtype=bool)
+    from perfscore.compare import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
+
+    comparison = compare([ctx.previous, ctx.evaluation])
+    notes: dict[tuple[str, str], str] = {}
+    for _, pt, it, flag, note in comparison.flagged():
+        after = it.members[1] if it is not None else None
+        if flag == FLAG_NOT_ABOVE_LAST_ACTUAL and after is not None and pt.members[1] is not None:
+            notes.setdefault((pt.members[1].code, after.id), note)
+    if not notes:
+        return
+    keys = list(zip(ctx.s("project_code"), ctx.s("indicator_id")))
+    mask = np.array([k in notes for k in keys], dtype=bool)
     for pos, row in ctx.rows(mask):
-        prev = last[stems[pos]]
-        target = ctx.target(row)
-        if target.value is None or target.op not in (">=", ">", "<=", "<"):
-            continue
-        # Last year's actual, read in this year's target unit.
-        actual = prev_ctx.actual_of(prev.actual, target)
-        if actual.kind not in ("number", "survey") or actual.value is None:
-            continue
-        higher_is_better = target.op in (">=", ">")
-        too_easy = target.value <= actual.value + 1e-9 if higher_is_better else target.value >= actual.value - 1e-9
-        if too_easy:
-            word = "不高于" if higher_is_better else "不低于"
-            yield _hit(ctx, pos, row, f"{_where(row)}指标值「{row.target}」{word}上年实际完成值「{prev.actual}」，"
-                                      "目标可能设置偏低。")
+        yield _hit(ctx, pos, row, f"{_where(row)}{notes[keys[pos]]}，目标可能设置偏低。")

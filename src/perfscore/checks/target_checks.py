@@ -14,9 +14,11 @@ from functools import lru_cache
 import pandas as pd
 
 from perfscore.checks.common import (
+    PLACEHOLDER_RE,
     TargetsContext,
     fmt_money,
     fmt_num,
+    is_placeholder,
     is_satisfaction,
     label,
     norm,
@@ -25,9 +27,6 @@ from perfscore.checks.registry import Hit, register
 
 T = "targets"
 
-# `*`, `_`, `-`, `/` and the like typed where a value should be (占位符). An em
-# dash `—` and `无` mean 不适用 (domain.md §3) and are not placeholders.
-_PLACEHOLDER_RE = re.compile(r"^[\s*＊_＿\-－/／.。…?？]*$")
 _CHECKPOINT_MONTH_RE = re.compile(r"(\d{1,2})\s*月")
 _CODE_CHARS_RE = re.compile(r"^[0-9A-Za-z_.\-]+$")
 _RATE_NAME_RE = re.compile(r"(?:率|比率|比例|占比)$")
@@ -35,10 +34,6 @@ _RATE_NAME_RE = re.compile(r"(?:率|比率|比例|占比)$")
 
 def _order(pi: int, ii: int = -1) -> tuple[int, int]:
     return (pi, ii)
-
-
-def is_placeholder(text: str | None) -> bool:
-    return _PLACEHOLDER_RE.match(text or "") is not None
 
 
 # --- reading-time findings (issue 3, item 5) ----------------------------------
@@ -253,7 +248,7 @@ def unreadable_target(ctx: TargetsContext):
 
 
 def _placeholders(ctx: TargetsContext) -> pd.Series:
-    return ctx.frame["target"].fillna("").str.match(_PLACEHOLDER_RE)
+    return ctx.frame["target"].fillna("").str.match(PLACEHOLDER_RE)
 
 
 def _department_indicators(ctx: TargetsContext):
