@@ -206,6 +206,25 @@ def test_deadline_at_the_same_point_of_each_year_is_unchanged():
     assert (s["验收"].change, s["验收"].stricter) == ("lowered", True)  # earlier: stricter
 
 
+def test_deadline_in_a_leap_year_is_compared_by_month_and_day():
+    # 2024 has 366 days: counted in days from 1 January, 31 December 2024 is one day
+    # "later" than 31 December 2023, and 1 March 2024 one day later than 1 March 2023.
+    before = year(2023, proj("项目", [ind("完成时间", "2023年底前完成", "时效指标"),
+                                      ind("验收", "2023年3月1日前", "时效指标"),
+                                      ind("报送", "2023年2月底前", "时效指标"),
+                                      ind("结算", "2023年底前完成", "时效指标")]))
+    after = year(2024, proj("项目", [ind("完成时间", "2024年底前完成", "时效指标"),
+                                     ind("验收", "2024年3月1日前", "时效指标"),
+                                     ind("报送", "2024年2月底前", "时效指标"),     # 28 → 29 February: month end
+                                     ind("结算", "2024年6月30日前完成", "时效指标")]))
+    s = steps_by_name(compare([before, after]))
+    for name in ("完成时间", "验收", "报送"):
+        assert (s[name].change, s[name].stricter) == ("unchanged", None), (name, s[name].note)
+    # 31 December → 30 June: 184 days earlier, stricter.
+    assert (s["结算"].change, s["结算"].stricter) == ("lowered", True)
+    assert "期限提前184天" in s["结算"].note
+
+
 def test_grade_on_one_ladder_is_ordered():
     before = year(2022, proj("项目", [ind("质量", "良", "质量指标"), ind("效果", "优", "社会效益指标", "效益指标")]))
     after = year(2023, proj("项目", [ind("质量", "优", "质量指标"), ind("效果", "良", "社会效益指标", "效益指标")]))

@@ -134,3 +134,38 @@ def test_documented_example_gives_what_docs_compare_md_says(tmp_path, capsys):
     assert (changed.iloc[0].change_zh, changed.iloc[0].stricter) == ("提高", "更松")
     similar = table[table.indicator_match == "similarity"]
     assert list(zip(similar.level3_before, similar.level3_after)) == [("居民了解政策情况", "居民了解政策程度")]
+
+
+def test_flag_and_unmatched_lists_name_the_project_of_the_step(tmp_path):
+    # One project (matched by code) renamed every year. The 2022 → 2023 budget flag and
+    # the indicator dropped in 2022 → 2023 speak of the 2023 project, not of its 2024 name.
+    from perfscore.writers.compare_html import build_view
+
+    def y(yr, name, budget, inds):
+        return Targets(year=yr, unit=Unit(code="435001"), projects=[Project(
+            code="X", name=name, unit_code="435001", funds=Funds(total=budget), indicators=inds)])
+
+    c = compare([
+        y(2022, "社区服务经费", 100000.0, [_ind("活动次数", "≥10次"), _ind("旧指标", "≥1个")]),
+        y(2023, "社区综合服务经费", 120000.0, [_ind("活动次数", "≥10次")]),
+        y(2024, "社区综合治理经费", 120000.0, [_ind("活动次数", "≥12次"), _ind("新指标", "≥2个")]),
+    ])
+    view = build_view(c)
+    assert [(r.step, r.project) for r in view.flags] == [("2022年 → 2023年", "社区综合服务经费")]
+    assert [(r.step, r.project, r.before, r.after) for r in view.unmatched] == [
+        ("2022年 → 2023年", "社区综合服务经费", "旧指标", "删除"),
+        ("2023年 → 2024年", "社区综合治理经费", "新指标", "新增"),
+    ]
+
+
+def test_csv_budgets_are_written_to_the_cent(tmp_path):
+    # 0.07万元 read into 元 is 700.0000000000001: compare.csv says 700.00.
+    def y(yr, wan):
+        return Targets(year=yr, unit=Unit(code="435001"), projects=[Project(
+            code="X", name="办公经费", unit_code="435001", funds=Funds(total=wan * 10000),
+            indicators=[_ind("购置数量", "≥1台")])])
+
+    _, csv_path = write_compare(compare([y(2022, 0.07), y(2023, 56.25)]), tmp_path)
+    table = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    project = table[table.row_type == "project"].iloc[0]
+    assert (project["budget_before"], project["budget_after"]) == ("700.00", "562500.00")

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from perfscore.compare.matching import normalize
@@ -73,16 +74,37 @@ def _unit_text(t: Target) -> str:
     return unit + "".join("/" + p for p in t.per)
 
 
-def _deadline_offset(t: Target, year: int | None) -> int | None:
-    """Days from 1 January of the input's year to the deadline (so 年底前 is alike every year)."""
+# Deadlines are placed in a leap year, so that 29 February has a place and 31 December
+# is the same day of the year in 2023 and in 2024.
+_REFERENCE_YEAR = 2000
+_MONTH_END = 32   # the day of a position: the last day of its month, whatever the year
+
+
+def _deadline_position(t: Target, year: int | None) -> tuple[int, int, int] | None:
+    """Where the deadline sits relative to its input's year: (years after it, month, day).
+
+    2023年底前完成 in 2023 and 2024年底前完成 in 2024 are both (0, 12, 31): compared by
+    month and day, never by a count of days, so a leap year's extra day is no change of
+    deadline; the last day of a month is its month's end in any year (2月底 is 28 or 29
+    February). Without the input's year the deadline's own date is its position."""
     if not t.deadline:
         return None
     try:
         d = date.fromisoformat(t.deadline)
     except ValueError:
         return None
-    base = date(year, 1, 1) if year is not None else date(1, 1, 1)
-    return (d - base).days
+    day = _MONTH_END if calendar.monthrange(d.year, d.month)[1] == d.day else d.day
+    return (d.year - year if year is not None else d.year, d.month, day)
+
+
+def _days_between(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
+    """Days from position a to position b: month and day in one (leap) reference year, and
+    365 days for each year between the offsets (the note's figure, not a calendar sum)."""
+    def in_reference(p: tuple[int, int, int]) -> date:
+        last = calendar.monthrange(_REFERENCE_YEAR, p[1])[1]
+        return date(_REFERENCE_YEAR, p[1], last if p[2] == _MONTH_END else p[2])
+
+    return (in_reference(b) - in_reference(a)).days + 365 * (b[0] - a[0])
 
 
 def _pct(ratio: float) -> str:
@@ -107,14 +129,18 @@ def classify(before: IndicatorView, after: IndicatorView, year_before: int | Non
     if kind in ("comparison", "frequency", "range"):
         return _classify_numeric(a, b, arrow)
     if kind == "deadline":
-        oa, ob = _deadline_offset(a, year_before), _deadline_offset(b, year_after)
+        if (year_before is None) != (year_after is None):
+            year_before = year_after = None   # one input without a year: compare the dates as written
+        oa, ob = _deadline_position(a, year_before), _deadline_position(b, year_after)
         if oa is None or ob is None:
             return "changed", None, None, f"{arrow}：期限无法比较"
         if oa == ob:
             return "unchanged", None, None, f"{arrow}：相对年度的期限相同"
         later = ob > oa
+        days = abs(_days_between(oa, ob)) if year_before is not None else abs(
+            (date.fromisoformat(b.deadline) - date.fromisoformat(a.deadline)).days)
         return ("raised" if later else "lowered"), (not later), None, \
-            f"{arrow}：期限{'推后' if later else '提前'}{abs(ob - oa)}天（{'更松' if later else '更严'}）"
+            f"{arrow}：期限{'推后' if later else '提前'}{days}天（{'更松' if later else '更严'}）"
     if kind == "grade":
         if a.ladder and a.ladder == b.ladder and a.grade in a.ladder and b.grade in b.ladder:
             ia, ib = a.ladder.index(a.grade), b.ladder.index(b.grade)

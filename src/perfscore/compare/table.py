@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 
 from perfscore.compare.model import CHANGE_LABELS, Comparison, change_label, stricter_label
@@ -20,6 +22,14 @@ TABLE_COLUMNS = [
 ]
 
 
+def _cents(amount: float | None) -> float | None:
+    """An amount in 元 rounded to the cent, half up (budgets read from 万元 carry float noise:
+    0.07万元 × 10⁴ is 700.0000000000001)."""
+    if amount is None:
+        return None
+    return float(Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
+
+
 def comparison_table(comparison: Comparison) -> pd.DataFrame:
     """One row per project and per indicator for each step (year to next year)."""
     rows = []
@@ -36,7 +46,7 @@ def comparison_table(comparison: Comparison) -> pd.DataFrame:
                 "project_name_before": pb.name if pb else "", "project_name_after": pa.name if pa else "",
                 "project_match": pst.link.how if pst.link else pst.change,
                 "change": pst.change, "change_zh": CHANGE_LABELS[pst.change],
-                "budget_before": pb.budget if pb else None, "budget_after": pa.budget if pa else None,
+                "budget_before": _cents(pb.budget) if pb else None, "budget_after": _cents(pa.budget) if pa else None,
                 "budget_change_pct": round((pst.budget_ratio - 1) * 100, 2) if pst.budget_ratio else None,
                 "total_before": pb.total if pb else None, "total_after": pa.total if pa else None,
                 "grade_before": (pb.grade or "") if pb else "", "grade_after": (pa.grade or "") if pa else "",

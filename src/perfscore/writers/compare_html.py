@@ -39,6 +39,9 @@ from perfscore.writers.report_format import DASH, fixed, grade_class, wan
 PAGE_TEMPLATE = "compare.html.j2"
 SECTION_TEMPLATE = "compare_section.html.j2"
 
+# compare.csv columns written with fixed decimals: budgets in 元 to the cent, and the change in %.
+CSV_DECIMALS = {"budget_before": 2, "budget_after": 2, "budget_change_pct": 2}
+
 # One fill per year, oldest first (repeats past six years).
 YEAR_FILLS = ("#9fb3c8", "#3c6e9f", "#2c7a7b", "#c05621", "#6b46c1", "#b7791f")
 
@@ -340,14 +343,22 @@ def _steps(c: Comparison) -> list[StepSummary]:
     return out
 
 
+def _step_name(members: list, s: int, attr: str) -> str:
+    """The name an item had in step s (year s → s+1): the later year's, or the earlier
+    one's when the item is gone by then — not its name in the latest year, which may
+    have changed since (a flag of 2022→2023 speaks of the 2023 project)."""
+    m = members[s + 1] if members[s + 1] is not None else members[s]
+    return getattr(m, attr) if m is not None else ""
+
+
 def _lists(c: Comparison) -> tuple[list[ListRow], list[ListRow], list[ListRow]]:
     flags, confirms, unmatched = [], [], []
     for s, pt, it, flag, note in c.flagged():
-        flags.append(ListRow(" → ".join(c.step_labels(s)), pt.name, it.name if it else "（项目）",
-                             FLAG_LABELS[flag], note))
+        flags.append(ListRow(" → ".join(c.step_labels(s)), _step_name(pt.members, s, "name"),
+                             _step_name(it.members, s, "level3") if it else "（项目）", FLAG_LABELS[flag], note))
     for s, pt, it, st in c.fallback_matches():
-        confirms.append(ListRow(" → ".join(c.step_labels(s)), pt.name, st.before.level3, st.after.level3,
-                                f"相似度{st.link.similarity:.2f}；指标值 {st.before.target_text} → "
+        confirms.append(ListRow(" → ".join(c.step_labels(s)), _step_name(pt.members, s, "name"), st.before.level3,
+                                st.after.level3, f"相似度{st.link.similarity:.2f}；指标值 {st.before.target_text} → "
                                 f"{st.after.target_text}"))
     for s in range(len(c.years) - 1):
         step = " → ".join(c.step_labels(s))
@@ -364,8 +375,8 @@ def _lists(c: Comparison) -> tuple[list[ListRow], list[ListRow], list[ListRow]]:
                 st = it.steps[s]
                 if st is not None and st.change in ("new", "dropped"):
                     m = st.after or st.before
-                    unmatched.append(ListRow(step, pt.name, m.level3, CHANGE_LABELS[st.change],
-                                             f"{m.level1}/{m.level2}；指标值 {m.target_text}"))
+                    unmatched.append(ListRow(step, _step_name(pt.members, s, "name"), m.level3,
+                                             CHANGE_LABELS[st.change], f"{m.level1}/{m.level2}；指标值 {m.target_text}"))
     return flags, confirms, unmatched
 
 
@@ -432,5 +443,6 @@ def write_compare(comparison: Comparison, out_dir: str | Path) -> list[Path]:
     atomic_write_text(html_path, html)
     from perfscore.writers.xlsx_safe import csv_safe_frame
 
-    write_csv(csv_path, csv_safe_frame(table))  # a name starting with = + - @ stays text in Excel
+    # A name starting with = + - @ stays text in Excel; money is written to the cent.
+    write_csv(csv_path, csv_safe_frame(table, decimals=CSV_DECIMALS))
     return [html_path, csv_path]
