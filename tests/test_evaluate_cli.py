@@ -53,7 +53,10 @@ def test_writes_the_three_files_byte_identically(evaluated):
 def test_results_csv_has_one_row_per_indicator_in_contract_order(evaluated):
     rows = read_csv(evaluated[0] / "results.csv")
     assert rows[0] == INDICATOR_COLUMNS + EXTRA_INDICATOR_COLUMNS
-    assert len(rows) == 1 + 77
+    # the seed's 77 project indicators, then the 12 部门整体 goal indicators (DEPT-nn)
+    assert len(rows) == 1 + 77 + 12
+    codes = [r[header_index] for r in rows[1:] for header_index in [rows[0].index("project_code")]]
+    assert all(c.startswith("DEPT-") for c in codes[77:]) and not any(c.startswith("DEPT-") for c in codes[:77])
     header = rows[0]
     statuses = {r[header.index("status")] for r in rows[1:]}
     assert statuses == {"scored", "not_applicable", "needs_review"}

@@ -156,9 +156,11 @@ def test_projects_match_the_hand_worked_totals(evaluated):
 
 
 def test_every_seed_indicator_has_a_hand_worked_row():
-    """The expectation covers all 77 indicators of the seed, each with its arithmetic."""
+    """The expectation covers all 77 indicators of the seed and the 12 of its 部门整体
+    goals (rows DEPT-nn), each with its arithmetic."""
     _, expected = _read(GOLDEN / "expected_results.csv")
-    assert len(expected) == 77
+    assert len(expected) == 77 + 12
+    assert sum(r["project_code"].startswith("DEPT-") for r in expected) == 12
     assert all(r["worked"] and r["status"] for r in expected)
     statuses = {r["status"] for r in expected}
     assert statuses == {"scored", "not_applicable", "needs_review"}

@@ -63,9 +63,31 @@ def _texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
+def department_goal_rows(ev: Evaluation) -> pd.DataFrame:
+    """The 部门整体 goal indicators (scored as their own table) as results.csv rows, keyed
+    like the actuals sheet: 项目编码 ``DEPT-nn`` and the sub-goal's title as 项目名称, so
+    that every indicator that went in comes out in results.csv."""
+    goals = (ev.department or {}).get("goals") or {}
+    rows = goals.get("indicators") or []
+    if not rows:
+        return ev.indicators.iloc[0:0]
+    frame = pd.DataFrame(rows)
+    frame["unit_code"] = ev.meta.get("unit_code") or ""
+    frame["unit_name"] = ev.meta.get("unit_name") or ""
+    frame["project_code"] = frame["indicator_id"].str.rsplit("-", n=1).str[0]
+    frame["project_name"] = frame["subgoal"].where(frame["project_code"] != "DEPT-00", "部门整体绩效目标")
+    frame["block"] = frame["level1"]
+    return frame.reindex(columns=ev.indicators.columns)
+
+
 def indicators_csv_frame(ev: Evaluation) -> pd.DataFrame:
     digits = int(ev.meta.get("digits", 2))
     ind = ev.indicators
+    dept = department_goal_rows(ev)
+    if len(dept):
+        ind = pd.concat([ind, dept], ignore_index=True)
+        if "inferred" in ind:
+            ind["inferred"] = ind["inferred"].fillna(False).astype(bool)
     numeric = {"weight": digits, "score": digits, "ci_low": 2, "ci_high": 2}
     out = {}
     text_cols = [c for c in ind.columns if c not in numeric and c != "inferred"]
