@@ -12,10 +12,23 @@ import sys
 from typing import Optional
 
 import typer
+import typer.core
 
 from perfscore.errors import PerfscoreError
 
+# The order of a year's work, for `perfscore --help`; commands not listed come last.
+_WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "parse", "profiles", "schema")
+
+
+class _WorkflowGroup(typer.core.TyperGroup):
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(_WORKFLOW)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
+
 app = typer.Typer(
+    cls=_WorkflowGroup,
     help="perfscore：预算绩效目标解析、自评打分与报告生成。",
     no_args_is_help=True,
     add_completion=False,
