@@ -30,8 +30,12 @@ TIER_NAMES = ("达成", "部分达成", "未达成")
 
 
 def weights_dir() -> Path:
-    """The repository's ``weights/`` folder (profiles by name are looked up there)."""
-    return Path(perfscore.__file__).resolve().parents[2] / "weights"
+    """The folder of named profiles: the repository's ``weights/`` in a source checkout or
+    editable install; in a built wheel the copy packaged as ``perfscore/profiles/`` (in the
+    repository that is a link to ``weights/``, so there is one set of files)."""
+    package = Path(perfscore.__file__).resolve().parent
+    repo = package.parents[1] / "weights"
+    return repo if repo.is_dir() else package / "profiles"
 
 
 class _Section(BaseModel):
