@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -382,3 +383,47 @@ def test_percent_and_date_cells_are_read_as_typed(results, tmp_path):
     ind = result.evaluation.indicators.set_index("indicator_id")
     # 25 × 85/90 = 23.61 and 25 × 90/100 = 22.50.
     assert ind.loc["A-2", "review_score"] == 23.61 and ind.loc["A-1", "review_score"] == 22.5
+
+
+# --- the sample year (data/yanshan-2023): department goals in results.csv ------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "yanshan-2023"
+
+SEED_REVIEW = {
+    # 2022年街道体制经费 宣传品数量 ≥100个, unit 126个: 90个 → 12.5 × 90/100 = 11.25 (偏差 1.25).
+    "13020823P00018410001J-01": {"复核完成值": "90个", "复核意见": "入库单只有90个"},
+    # 省专班环保 社区环境达标程度 优, unit 良 with 得分 9.5: 优 → 达成 12.5 (偏差 −3).
+    "13020823P00018010001U-02": {"复核完成值": "优", "复核意见": "现场核查，达标"},
+    # 征兵 居民满意度 ≥95%, 88% → 10 × 88/95 = 9.26: 复核得分 8 (偏差 1.26).
+    "13020823P00018110001H-07": {"复核得分": 8, "复核意见": "问卷份数不足"},
+    "13020823P00025510001A-07": {"复核意见": "问卷抽查无误"},
+}
+
+
+@pytest.mark.skipif(not (SAMPLE / "actuals.csv").is_file(), reason="sample year not in the tree")
+def test_sample_year_round_trip(tmp_path):
+    from perfscore.cli import main
+
+    assert main(["evaluate", str(SAMPLE / "targets.json"), str(SAMPLE / "actuals.csv"), "-o", str(tmp_path)]) == 0
+    results = tmp_path / "results.json"
+    pack = tmp_path / "review.xlsx"
+    export_review(results, pack)
+    filled = _fill(pack, tmp_path / "filled.xlsx", SEED_REVIEW)
+    out = tmp_path / "merged"
+    result = merge_review(results, filled, out)
+    ind = result.evaluation.indicators.set_index("indicator_id")
+    assert [ind.loc[i, "deviation"] for i in list(SEED_REVIEW)] == [1.25, -3.0, 1.26, 0.0]
+    proj = result.evaluation.projects.set_index("project_code")
+    deltas = {"13020823P00018410001J": 1.25, "13020823P00018010001U": -3.0, "13020823P00018110001H": 1.26}
+    for code, dev in deltas.items():
+        assert proj.loc[code, "deviation"] == dev
+        assert proj.loc[code, "review_total"] == round(proj.loc[code, "total"] - dev, 2)
+    # 部门 (budget-weighted): (56.25 × 1.25 − 20 × 3 + 3 × 1.26) / 428.53 = 0.0329 → 0.03.
+    assert result.evaluation.department["deviation"] == 0.03
+    # results.csv also carries the 部门整体 goal indicators (DEPT-…): not reviewed, blank.
+    rows = list(csv.DictReader(io.StringIO((out / "results.csv").read_text(encoding="utf-8-sig"))))
+    dept_rows = [r for r in rows if r["indicator_id"].startswith("DEPT-")]
+    assert len(rows) == 77 + len(dept_rows) and dept_rows
+    assert all(r["deviation"] == "" and r["review_score"] == "" for r in dept_rows)
+    by_id = {r["indicator_id"]: r for r in rows}
+    assert by_id["13020823P00018010001U-02"]["deviation"] == "-3.00"

@@ -475,11 +475,17 @@ def _with_review_numbers(frame: pd.DataFrame, source: pd.DataFrame, columns: lis
     """The CSV frame of perfscore.writers.tabular with the review columns written as
     numbers: tabular writes columns it does not know as text (formula-guarded),
     which would turn a deviation of −6.25 into the text ``'-6.25``."""
+    import numpy as np
+
     from perfscore.scoring.numeric import format_fixed
 
+    # ``frame`` may hold more rows than ``source``: results.csv appends the 部门整体 goal
+    # indicators (DEPT-nn) after the project indicators, and those are not reviewed.
+    extra = len(frame) - len(source)
     for col in columns:
         if col in source.columns:
-            frame[col] = format_fixed(pd.to_numeric(source[col], errors="coerce").to_numpy(dtype=float), digits)
+            values = pd.to_numeric(source[col], errors="coerce").to_numpy(dtype=float)
+            frame[col] = format_fixed(np.concatenate([values, np.full(max(extra, 0), np.nan)]), digits)
     return frame
 
 
