@@ -161,7 +161,8 @@ def summary_frame(evaluation) -> pd.DataFrame:
         ("复核说明", ""),
         ("", f"在「{INDICATOR_SHEET}」表的「{REVIEW_ACTUAL}」「{REVIEW_SCORE}」「{REVIEW_COMMENT}」三列填写复核结果；"
              "其余各列请勿修改。"),
-        ("", f"只填「{REVIEW_ACTUAL}」：按评分规则重新计分；填「{REVIEW_SCORE}」：直接采用该得分"
+        ("", f"只填「{REVIEW_ACTUAL}」：按评分规则重新计分（单位填报得分不再采用；无法计分的值合并时被拒绝）；"
+             f"填「{REVIEW_SCORE}」：直接采用该得分"
              "（须在0到分值之间；定性指标须在实际所属档次的得分区间内）。两者都不填：视为认可自评。"),
         ("", "填好后运行：perfscore review results.json --merge 本文件.xlsx -o 输出文件夹，"
              "得到复核后的结果与自评偏差（自评得分 − 复核得分）。"),
