@@ -173,6 +173,13 @@ def test_unscorable_review_actual_is_refused(results, tmp_path, value, why):
     assert not (tmp_path / "merged").exists()
 
 
+def test_unscorable_actual_and_score_outside_tier_are_listed_together(results, tmp_path):
+    err = _refused(results, tmp_path, {"B-2": {"复核得分": 15}, "A-1": {"复核完成值": "完成"}})
+    assert (err.location.row, err.location.column) == (2, "复核完成值")     # first in row order
+    rendered = err.render()
+    assert "2 处" in rendered and "第7行，列「复核得分」" in rendered and "不是数值" in rendered
+
+
 def test_unscorable_review_actual_with_a_review_score_is_taken(results, tmp_path):
     # The reviewer's 复核得分 decides the score; the words stay as the reviewer's record.
     pack = tmp_path / "review.xlsx"

@@ -284,38 +284,47 @@ def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, pro
         raise DataError(f"复核得分有 {len(problems)} 处不符合评分规则", location=first, problems=problems)
 
     review = evaluate(rebuild_targets(evaluation, entries), prof, as_of=meta.get("as_of") or None)
-    _refuse_unscorable_actuals(review, entries, source)
-    # A 复核得分 outside the tier of a qualitative indicator: the engine refuses it.
-    # The engine words it for the unit's 得分 (填报得分); here it is the reviewer's.
-    outside = {(f.project_code or "", f.indicator_id or ""): f.message.replace("填报得分", REVIEW_SCORE)
-               for f in review.findings if f.check == "score-outside-tier"}
-    bad = [(k, e) for k, e in entries.items() if e.score is not None and (k[1], k[2]) in outside]
-    if bad:
-        bad.sort(key=lambda ke: ke[1].row)
-        locs = [Location(file=source, row=e.row, column=REVIEW_SCORE, value=e.score_text) for _, e in bad]
-        raise DataError(f"复核得分有 {len(bad)} 处不在所属档次的得分区间内", location=locs[0],
-                        problems=[f"{loc}：{outside[(k[1], k[2])]}" for loc, (k, _) in zip(locs, bad)],
-                        hint="定性指标的得分须落在实际完成情况所属档次（达成/部分达成/未达成）的区间内。")
+    # Both kinds of refusal after re-scoring are listed together, in row order.
+    problems = _unscorable_actuals(review, entries, source) + _scores_outside_tier(review, entries, source)
+    if problems:
+        problems.sort(key=lambda p: p[0].row or 0)
+        kinds = {kind for _, _, kind in problems}
+        headline, hint = _REFUSALS[kinds.pop()] if len(kinds) == 1 else (
+            "复核工作簿有 {n} 处无法计分", "".join(h for _, h in _REFUSALS.values()))
+        raise DataError(headline.format(n=len(problems)), location=problems[0][0],
+                        problems=[f"{loc}：{text}" for loc, text, _ in problems], hint=hint)
     return _apply_given_scores(review, entries, prof)
 
 
-def _refuse_unscorable_actuals(review, entries: dict[tuple[str, str, str], ReviewEntry], source: str) -> None:
+_REFUSALS = {
+    "actual": ("复核完成值有 {n} 处无法计分",
+               "请按指标值的单位填写数值（如“≥100个”填 80个 或 80），或同时填写复核得分。"),
+    "tier": ("复核得分有 {n} 处不在所属档次的得分区间内",
+             "定性指标的得分须落在实际完成情况所属档次（达成/部分达成/未达成）的区间内。"),
+}
+
+
+def _unscorable_actuals(review, entries: dict[tuple[str, str, str], ReviewEntry], source: str) -> list:
     """A 复核完成值 the engine cannot score (``完成`` against ≥100个, 5万元 against a
     count …) is refused, like every other bad cell: counted as 0 it would make a
     deviation out of a typing slip. A 复核得分 on the same row decides the score, so
-    such a row is not refused."""
+    such a row is not refused. Returns (location, reason, 'actual') triples."""
     ind = review.indicators
     status = dict(zip(_keys(ind), ind["status"].astype(str)))
     reasons = dict(zip(_keys(ind), ind["review_reason"].fillna("").astype(str)))
-    bad = sorted(((k, e) for k, e in entries.items()
-                  if e.actual is not None and e.score is None and status.get(k) == "needs_review"),
-                 key=lambda ke: ke[1].row)
-    if not bad:
-        return
-    locs = [Location(file=source, row=e.row, column=REVIEW_ACTUAL, value=e.actual) for _, e in bad]
-    raise DataError(f"复核完成值有 {len(bad)} 处无法计分", location=locs[0],
-                    problems=[f"{loc}：{reasons[k] or '无法按评分规则计分'}" for loc, (k, _) in zip(locs, bad)],
-                    hint="请按指标值的单位填写数值（如“≥100个”填 80个 或 80），或同时填写复核得分。")
+    return [(Location(file=source, row=e.row, column=REVIEW_ACTUAL, value=e.actual),
+             reasons[k] or "无法按评分规则计分", "actual")
+            for k, e in entries.items()
+            if e.actual is not None and e.score is None and status.get(k) == "needs_review"]
+
+
+def _scores_outside_tier(review, entries: dict[tuple[str, str, str], ReviewEntry], source: str) -> list:
+    """A 复核得分 outside the tier of a qualitative indicator: the engine refuses it. The
+    engine words it for the unit's 得分 (填报得分); here it is the reviewer's."""
+    outside = {(f.project_code or "", f.indicator_id or ""): f.message.replace("填报得分", REVIEW_SCORE)
+               for f in review.findings if f.check == "score-outside-tier"}
+    return [(Location(file=source, row=e.row, column=REVIEW_SCORE, value=e.score_text), outside[(k[1], k[2])], "tier")
+            for k, e in entries.items() if e.score is not None and (k[1], k[2]) in outside]
 
 
 def _apply_given_scores(review, entries, prof):
