@@ -77,6 +77,11 @@ _SEVERITY = {"error": "错误", "warn": "警告", "info": "提示"}
 _SHOW_FINDINGS = 50
 
 
+def _points(value) -> str:
+    """A score as people read it: two decimals, or — when there is none."""
+    return "—" if value is None else f"{float(value):.2f}"
+
+
 @app.command("extract")
 def extract_command(
     input: str = typer.Argument(..., help="绩效文本（Word .docx 或其文本导出 .txt），或每行一个指标的长表（.csv/.xlsx）。"),
@@ -219,8 +224,8 @@ def review_command(
     dept = result.evaluation.department
     dev = dept.get("deviation")
     _err(f"已合并复核结果：复核 {result.reviewed} 个指标（按复核完成值重新计分 {result.rescored} 个，"
-         f"采用复核得分 {result.scored_by_reviewer} 个）；部门自评 {dept.get('total')} 分，复核 "
-         f"{dept.get('review_total')} 分，自评偏差 {'' if dev is None else f'{dev:.2f}'} 分。")
+         f"采用复核得分 {result.scored_by_reviewer} 个）；部门自评 {_points(dept.get('total'))} 分，复核 "
+         f"{_points(dept.get('review_total'))} 分，自评偏差 {'' if dev is None else f'{dev:.2f}'} 分。")
     _err("已写出 " + "、".join(p.as_posix() for p in result.paths))
 
 
