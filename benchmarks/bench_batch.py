@@ -5,6 +5,7 @@
     python benchmarks/bench_batch.py --sizes 10000 100000 --full   # also with checks, results.json, reports
     python benchmarks/bench_batch.py --stream 10000000 --runs 1    # the streamed 10^7 run
     python benchmarks/bench_batch.py --reports 1000                # 1,000 unit reports
+    python benchmarks/bench_batch.py --sizes --stages 1000000      # where the time goes (one process)
 
 Inputs come from ``benchmarks/generate.py`` (seed 1), cached in ``benchmarks/out/``.
 Every measurement is a fresh process. Memory is reported twice: the peak resident set of
@@ -18,7 +19,8 @@ proportional set sizes from ``/proc/*/smaps_rollup`` are summed, sampled every 0
 - **full**: the same without ``--tables-only`` — with the checks, results.json and
   report.html of every unit;
 - **floor**: a plain pandas read of targets.csv and actuals.csv (``dtype=str``) and a
-  write of both back to CSV (``to_csv``), in a fresh process too.
+  write of both back to CSV (``to_csv``), in a fresh process too; for the ``--stream``
+  sizes the same a chunk at a time (a 10^7-row table does not fit in memory as objects).
 
 Floor and batch runs alternate, so both see the same load on a shared machine; the load
 average is printed with each median. Wall times include the interpreter's start.
@@ -49,6 +51,48 @@ targets, actuals, out = sys.argv[1:4]
 kw = dict(dtype=str, keep_default_na=False)
 pd.read_csv(targets, **kw).to_csv(out + "/targets.csv", index=False)
 pd.read_csv(actuals, **kw).to_csv(out + "/actuals.csv", index=False)
+"""
+# For the streamed sizes (10^7 rows do not fit in memory as pandas objects): the same
+# read and write, a chunk of 200,000 rows at a time.
+FLOOR_STREAMED = """
+import sys, pandas as pd
+targets, actuals, out = sys.argv[1:4]
+kw = dict(dtype=str, keep_default_na=False, chunksize=200_000)
+for src, dst in ((targets, out + "/targets.csv"), (actuals, out + "/actuals.csv")):
+    with pd.read_csv(src, **kw) as chunks:
+        for i, chunk in enumerate(chunks):
+            chunk.to_csv(dst, index=False, mode="w" if i == 0 else "a", header=i == 0)
+"""
+# Where the time goes: the batch in one process (jobs=1), its stages timed by wrapping the
+# functions that do them (their cumulative wall time; nested stages are inside their parents).
+STAGES = """
+import collections, json, sys, time
+import perfscore.batch as B, perfscore.batch.actuals as A, perfscore.batch.join as J, perfscore.batch.stream as S
+import perfscore.batch.summary as SM, perfscore.batch.tables as TT, perfscore.batch.units as U
+import perfscore.scoring.engine as E, perfscore.scoring.weights as W, perfscore.writers.tabular as TB
+spent = collections.Counter()
+def wrap(owner, name, label):
+    real = getattr(owner, name)
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return real(*a, **k)
+        finally:
+            spent[label] += time.perf_counter() - t
+    setattr(owner, name, timed)
+for owner, name, label in [
+        (S, "index_long_table", "pass 1: index the long table"), (A.ActualsStream, "route", "pass 1: route the actuals"),
+        (A.UnitRows, "rows_for", "pass 2: actuals rows of a block"), (U, "read_units", "reader: long table → Targets"),
+        (J, "fast_attach", "join: actuals → Targets"), (U, "evaluate", "engine: evaluate (block)"),
+        (E, "flatten", "  engine: flatten"), (W, "assign", "  engine: weights"), (E, "read_values", "  engine: parse values"),
+        (E, "score_rows", "  engine: score rows + arithmetic"), (TB, "indicators_csv_frame", "writer: results.csv cells"),
+        (TB, "projects_csv_frame", "writer: projects.csv cells"), (TT.CsvBlock, "of", "batch: CSV text of a block"),
+        (TT.UnitTables, "write", "batch: write unit CSV files"), (U, "_cut", "batch: cut per unit (department, monitoring)"),
+        (SM, "outcome", "summary: per-unit digest"), (SM.Summary, "write", "summary: rank and write")]:
+    wrap(owner, name, label)
+t = time.perf_counter()
+B.evaluate_batch(sys.argv[1], sys.argv[2], sys.argv[3], tables_only=True, progress=False, jobs=1)
+print(json.dumps({"total": time.perf_counter() - t, "cpu": time.process_time(), "stages": spent.most_common()}))
 """
 BATCH = "import sys\nfrom perfscore.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 REPORTS = """
@@ -130,7 +174,7 @@ def inputs(rows: int, seed: int = 1, projects_per_unit=(20, 180)) -> tuple[Path,
     return t, a
 
 
-def measure(rows: int, runs: int, full: bool) -> dict:
+def measure(rows: int, runs: int, full: bool, streamed: bool = False) -> dict:
     t, a = inputs(rows)
     mb_in = (t.stat().st_size + a.stat().st_size) / 1e6
     res: dict[str, list] = {"floor": [], "batch": [], "full": [], "load": []}
@@ -140,7 +184,7 @@ def measure(rows: int, runs: int, full: bool) -> dict:
             res["load"].append(os.getloadavg()[0])
             floor_dir = work / "floor"
             floor_dir.mkdir(exist_ok=True)
-            res["floor"].append(run_child(FLOOR, str(t), str(a), str(floor_dir))[:3])
+            res["floor"].append(run_child(FLOOR_STREAMED if streamed else FLOOR, str(t), str(a), str(floor_dir))[:3])
             shutil.rmtree(work / "batch", ignore_errors=True)
             res["batch"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "batch"),
                                           "--tables-only", "--quiet")[:3])
@@ -180,13 +224,14 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="also time full runs (checks, results.json, reports)")
     ap.add_argument("--stream", type=int, nargs="*", default=[], help="sizes run once each, tables only (e.g. 10000000)")
     ap.add_argument("--reports", type=int, default=0, help="number of units for the report benchmark")
+    ap.add_argument("--stages", type=int, default=0, help="rows: time the stages of one run in one process")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     print(f"{'rows':>11} {'units':>6} {'MB in':>6} {'floor s':>8} {'batch s':>8} {'ratio':>6} {'RSS MB':>7} {'PSS MB':>7}"
           f" {'full s':>7} {'PSS MB':>7} {'load':>5}")
     for rows, runs in [(n, args.runs) for n in args.sizes] + [(n, 1) for n in args.stream]:
-        r = measure(rows, runs, args.full and rows not in args.stream)
+        r = measure(rows, runs, args.full and rows not in args.stream, streamed=rows in args.stream)
         results.append(r)
         m = r["median"]
         full = f"{m['full'][0]:>7.1f} {m['full'][2]:>7.0f}" if "full" in m else f"{'':>7} {'':>7}"
@@ -199,6 +244,19 @@ def main() -> None:
         print(f"reports: {r['reports']:,} unit reports ({r['rows']:,} rows) rendered in {r['render_s']:.1f} s"
               f" (one process; the whole full batch {r['total_s']:.1f} s); the full batch from the command line"
               f" {r['cli_wall']:.1f} s, all processes {r['cli_pss_mb']:.0f} MB; load {r['load']:.1f}")
+    if args.stages:
+        t, a = inputs(args.stages)
+        work = Path(tempfile.mkdtemp(prefix="bench_stages_", dir=OUT))
+        try:
+            load = os.getloadavg()[0]
+            r = json.loads(run_child(STAGES, str(t), str(a), str(work / "out"))[3])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        results.append(r)
+        print(f"stages of one {args.stages:,}-row run in one process: {r['total']:.1f} s wall, {r['cpu']:.1f} s CPU,"
+              f" load {load:.1f}")
+        for label, sec in sorted(r["stages"], key=lambda kv: -kv[1]):
+            print(f"  {label:<46} {sec:7.2f} s")
     (OUT / "bench_batch.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
 
 

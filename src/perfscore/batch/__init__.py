@@ -237,6 +237,7 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str]):
     if ap is not None:
         stream = ActualsStream(ap)
         stream.route(index.code_unit, index.name_unit)
+    index.code_unit, index.name_unit = {}, {}  # only pass 1 of the actuals needs them (10⁶ projects' worth)
     return index, stream
 
 

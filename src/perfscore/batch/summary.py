@@ -20,6 +20,7 @@ grows with the number of projects, not with the indicators.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,7 +62,7 @@ class UnitOutcome:
     department: dict = field(default_factory=dict)
     findings: Counter = field(default_factory=Counter)     # severity → count
     checks: Counter = field(default_factory=Counter)       # check id → count
-    projects: pd.DataFrame | None = None                   # one row per project (PROJECT_COLUMNS less rank)
+    projects: dict | None = None                           # column → array, one row per project
 
 
 def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
@@ -78,23 +79,29 @@ def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
             by_project_sev[(f.project_code, f.severity)] += 1
     p = ev.projects
     codes = p["project_code"].tolist()
-    u.projects = pd.DataFrame({
+
+    def text(col: str) -> np.ndarray:
+        # Repeated words (unit, grade) share one string object: the summary of a province
+        # holds a million projects.
+        return np.array([sys.intern(str(v)) for v in p[col].astype(object).fillna("").tolist()], dtype=object)
+
+    u.projects = {
         "ordinal": np.full(len(p), ordinal, dtype=np.int64),
-        "unit_code": p["unit_code"].astype(object).fillna("").to_numpy(dtype=object),
-        "unit_name": p["unit_name"].astype(object).fillna("").to_numpy(dtype=object),
+        "unit_code": text("unit_code"),
+        "unit_name": text("unit_name"),
         "project_code": p["project_code"].to_numpy(dtype=object),
         "project_name": p["project_name"].to_numpy(dtype=object),
         "budget": p["budget"].to_numpy(dtype=float),
         "exec_rate": p["exec_rate"].to_numpy(dtype=float),
         "total": p["total"].to_numpy(dtype=float),
-        "grade": p["grade"].astype(object).fillna("").to_numpy(dtype=object),
-        "indicators": p["indicators"].to_numpy(dtype=np.int64),
-        "missed": p["missed"].to_numpy(dtype=np.int64),
-        "needs_review": p["needs_review"].to_numpy(dtype=np.int64),
+        "grade": text("grade"),
+        "indicators": p["indicators"].to_numpy(dtype=np.int32),
+        "missed": p["missed"].to_numpy(dtype=np.int32),
+        "needs_review": p["needs_review"].to_numpy(dtype=np.int32),
         "incomplete": p["incomplete"].to_numpy(dtype=bool),
-        "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int64),
-        "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int64),
-    })
+        "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int32),
+        "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int32),
+    }
     return u
 
 
@@ -108,14 +115,17 @@ class Summary:
     def __init__(self, grades: list[str]):
         self.grades = list(grades)          # the profile's grade names, best first
         self.units: list[UnitOutcome] = []
-        self._projects: list[pd.DataFrame] = []
+        self._projects: dict[str, list[np.ndarray]] = {}
+        self.projects = 0
         self.indicators = 0
 
     def add(self, u: UnitOutcome) -> None:
         self.units.append(u)
         self.indicators += u.indicators
         if u.projects is not None:
-            self._projects.append(u.projects)
+            for col, values in u.projects.items():
+                self._projects.setdefault(col, []).append(values)
+            self.projects += len(u.projects["ordinal"])
             u.projects = None
 
     # --- tables -------------------------------------------------------------------------
@@ -146,7 +156,8 @@ class Summary:
     def project_frame(self) -> pd.DataFrame:
         if not self._projects:
             return pd.DataFrame(columns=PROJECT_COLUMNS)
-        return _ranked(pd.concat(self._projects, ignore_index=True))
+        return _ranked(pd.DataFrame({c: pd.Series(np.concatenate(v), dtype=v[0].dtype)
+                                     for c, v in self._projects.items()}))
 
     # --- files ---------------------------------------------------------------------------
 
@@ -175,8 +186,8 @@ class Summary:
     def totals(self) -> dict:
         ok = [u for u in self.units if not u.error]
         project_grades = Counter()
-        for frame in self._projects:
-            project_grades.update(frame["grade"].tolist())
+        for grades in self._projects.get("grade", []):
+            project_grades.update(grades.tolist())
         findings = Counter()
         checks = Counter()
         for u in ok:
@@ -184,7 +195,7 @@ class Summary:
             checks.update(u.checks)
         return {
             "units": len(self.units), "units_ok": len(ok), "units_failed": len(self.units) - len(ok),
-            "projects": sum(len(f) for f in self._projects), "indicators": self.indicators,
+            "projects": self.projects, "indicators": self.indicators,
             "project_grades": [(g, project_grades.get(g, 0)) for g in self.grades] + (
                 [("未评", project_grades[""])] if project_grades.get("") else []),
             "unit_grades": [(g, sum(1 for u in ok if u.department.get("grade") == g)) for g in self.grades],
