@@ -317,5 +317,126 @@ def act_huge_cell(path: Path) -> None:
     Path(path).write_text(head + 'P001,,宣传品数量,"' + "9" * 300_000 + ",,,\n", encoding="utf-8")
 
 
+# --- workbooks the field produces: stale dimensions, hidden sheets, broken sheet XML -------------
+
+ACT_HEADER = ["项目编码", "三级指标", "实际完成值"]
+ACT_ROWS = [[r[0], r[4], r[6]] for r in ROWS]
+
+
+def write_xlsx_sheets(path: Path, sheets: list[tuple[str, str, str]]) -> None:
+    """A workbook of several sheets: (name, sheet XML, state visible/hidden), in that order."""
+    ns = ('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+    entries = "".join(
+        f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"'
+        + ("" if state == "visible" else f' state="{state}"') + "/>"
+        for n, (name, _, state) in enumerate(sheets, start=1))
+    workbook = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {ns}><sheets>{entries}</sheets></workbook>'
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      f'relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                      for n in range(1, len(sheets) + 1)) + "</Relationships>")
+    ct = _CT.replace("</Types>", "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(2, len(sheets) + 1)) + "</Types>")
+    parts = {"[Content_Types].xml": ct.encode(), "_rels/.rels": _RELS.encode(), "xl/workbook.xml": workbook.encode(),
+             "xl/_rels/workbook.xml.rels": rels.encode()}
+    parts.update({f"xl/worksheets/sheet{n}.xml": xml.encode() for n, (_, xml, _) in enumerate(sheets, start=1)})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED)
+    path.write_bytes(buf.getvalue())
+
+
+def _stale_dimension(xml: str) -> str:
+    # Claims the sheet ends at row 3: openpyxl's read-only mode trusts the tag.
+    return xml.replace("<sheetData>", '<dimension ref="A1:H3"/><sheetData>', 1)
+
+
+def xlsx_stale_dimension(path: Path) -> None:
+    """A long table whose <dimension> tag says A1:H3 although it has 7 rows."""
+    write_xlsx(path, _stale_dimension(sheet_xml([HEADER, *ROWS])))
+
+
+def act_xlsx_stale_dimension(path: Path) -> None:
+    """An actuals workbook whose <dimension> tag says A1:H3 although it has 7 rows."""
+    write_xlsx(path, _stale_dimension(sheet_xml([ACT_HEADER, *ACT_ROWS])))
+
+
+def xlsx_hidden_old_sheet_first(path: Path) -> None:
+    """Last year's long table kept as a hidden first sheet, this year's visible after it."""
+    old = [r[:4] + ["旧指标" + str(i)] + r[5:] for i, r in enumerate(ROWS[:2])]
+    write_xlsx_sheets(path, [("旧版(勿用)", sheet_xml([HEADER, *old]), "hidden"),
+                             ("绩效目标", sheet_xml([HEADER, *ROWS]), "visible")])
+
+
+def act_xlsx_two_sheets(path: Path) -> None:
+    """Actuals on two visible sheets (a copy 实际完成值 (2) and Sheet2): which one is meant?"""
+    write_xlsx_sheets(path, [("实际完成值 (2)", sheet_xml([ACT_HEADER, *ACT_ROWS[:1]]), "visible"),
+                             ("Sheet2", sheet_xml([ACT_HEADER, *ACT_ROWS]), "visible")])
+
+
+def act_xlsx_with_notes_sheet(path: Path) -> None:
+    """A visible 填报说明 sheet before the actuals: only the sheet with the header is read."""
+    write_xlsx_sheets(path, [("填报说明", sheet_xml([["请在实际完成值表中填写"]]), "visible"),
+                             ("实际完成值", sheet_xml([ACT_HEADER, *ACT_ROWS]), "visible")])
+
+
+def _truncate(xml: str) -> str:
+    return xml[: len(xml) // 2]
+
+
+def _bad_number(xml: str) -> str:
+    return xml.replace("<c r=\"H2\" t=\"inlineStr\"><is><t>2023</t></is></c>", "<c r=\"H2\"><v>12,5abc</v></c>") \
+        .replace("<c r=\"C2\" t=\"inlineStr\"><is><t>120个</t></is></c>", "<c r=\"C2\"><v>12,5abc</v></c>")
+
+
+def _bad_shared_string(xml: str) -> str:
+    return xml.replace("<c r=\"C3\" t=\"inlineStr\"><is><t>96%</t></is></c>", "<c r=\"C3\" t=\"s\"><v>999</v></c>") \
+        .replace("<c r=\"E3\" t=\"inlineStr\"><is><t>验收合格率</t></is></c>", "<c r=\"E3\" t=\"s\"><v>999</v></c>")
+
+
+_SST = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+        "<si><t>x</t></si></sst>")
+
+
+def xlsx_truncated_sheet(path: Path) -> None:
+    """A long table whose sheet XML stops half-way (a copy interrupted)."""
+    write_xlsx(path, _truncate(sheet_xml([HEADER, *ROWS])))
+
+
+def act_xlsx_truncated_sheet(path: Path) -> None:
+    write_xlsx(path, _truncate(sheet_xml([ACT_HEADER, *ACT_ROWS])))
+
+
+def xlsx_bad_number(path: Path) -> None:
+    """A number cell holding text that is no number."""
+    write_xlsx(path, _bad_number(sheet_xml([HEADER, *ROWS])))
+
+
+def act_xlsx_bad_number(path: Path) -> None:
+    write_xlsx(path, _bad_number(sheet_xml([ACT_HEADER, *ACT_ROWS])))
+
+
+def xlsx_bad_shared_string(path: Path) -> None:
+    """A shared-string cell pointing past the end of the shared-string table."""
+    write_xlsx(path, _bad_shared_string(sheet_xml([HEADER, *ROWS])), extra={"xl/sharedStrings.xml": _SST.encode()})
+
+
+def act_xlsx_bad_shared_string(path: Path) -> None:
+    write_xlsx(path, _bad_shared_string(sheet_xml([ACT_HEADER, *ACT_ROWS])),
+               extra={"xl/sharedStrings.xml": _SST.encode()})
+
+
+def docx_truncated(path: Path) -> None:
+    """A Word document whose document.xml stops half-way."""
+    data = _docx_bytes(["丰润区燕山路办事处2023年部门预算绩效文本"] * 20)
+    Path(path).write_bytes(_replace_member(data, "word/document.xml", lambda b: b[: len(b) // 2]))
+
+
 GENERATORS = {name: fn for name, fn in globals().items()
               if callable(fn) and name.startswith(("xlsx_", "docx_", "zip_", "truncated_", "csv_", "act_"))}

@@ -179,16 +179,25 @@ def _read_xlsx_grid(p: Path) -> list[tuple[int, list[str]]]:
     from perfscore.safety import check_office_file
 
     check_office_file(p, kind="xlsx")  # missing file, type sniffing, zip bomb, XML declarations
+    from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows, visible_sheets
+
     try:
         # data_only: a formula cell gives the value Excel last computed.
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FormatError("不是有效的 .xlsx 文件", location=Location(file=str(p)),
                           hint=f"请用 Excel/WPS 打开后另存为 .xlsx 再试（{type(exc).__name__}）。") from None
+    except Exception as exc:  # openpyxl raises many kinds for broken parts
+        raise corrupt(str(p), exc=exc) from None
     try:
-        ws = wb["实际完成值"] if "实际完成值" in wb.sheetnames else wb.worksheets[0]
+        # Hidden sheets are skipped; among the visible ones the sheet with an actuals
+        # header is read, and two such sheets are refused (readers/sheets.py).
+        ws = pick_sheet(wb, file=str(p), is_header=_is_actuals_header, scan_rows=_HEADER_SCAN_ROWS,
+                        what="实际完成值", cell_text=_cell_text)
+        if ws is None:  # no header anywhere: the first visible sheet, for the message
+            ws = next(iter(visible_sheets(wb)), None) or wb.worksheets[0]
         grid = []
-        for row in ws.iter_rows():
+        for row in sheet_rows(ws, file=str(p)):
             cells = [_cell_text(c) for c in row]
             if cells:
                 grid.append((row[0].row, cells))
@@ -231,13 +240,20 @@ def _header_key(text: str) -> str:
 _ALIASES = {_header_key(alias): name for name, aliases in FIELDS.items() for alias in aliases}
 
 
+_HEADER_SCAN_ROWS = 20
+
+
+def _is_actuals_header(cells: list[str]) -> bool:
+    names = {_ALIASES.get(_header_key(c)) for c in cells if c}
+    return {"level3", "actual"} <= names
+
+
 def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: str | None) -> ActualsTable:
     # The header is the first row naming both 三级指标 and 实际完成值; rows above it
     # (a title, a unit note) are skipped. Only the first 20 rows are searched.
     header_at = None
-    for i, (_, cells) in enumerate(grid[:20]):
-        names = {_ALIASES.get(_header_key(c)) for c in cells if c}
-        if {"level3", "actual"} <= names:
+    for i, (_, cells) in enumerate(grid[:_HEADER_SCAN_ROWS]):
+        if _is_actuals_header(cells):
             header_at = i
             break
     if header_at is None:

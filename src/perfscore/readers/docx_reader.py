@@ -76,6 +76,12 @@ def read_docx_blocks(data: bytes, *, file: str) -> list[Block]:
             location=Location(file=file),
             hint="请确认文件是 .docx（不是 .doc 或改了扩展名的其他文件），必要时在 Word/WPS 中另存为 .docx。",
         ) from None
+    except Exception as exc:  # lxml XMLSyntaxError and others: a part that cannot be parsed
+        raise FormatError(
+            f"文件已损坏，无法读取其内容：{type(exc).__name__}",
+            location=Location(file=file),
+            hint="请在 Word/WPS 中打开该文件（它会尝试修复），另存为新的 .docx 后重试。",
+        ) from None
     blocks: list[Block] = []
     _walk(document.element.body, blocks, {"p": 0, "t": 0})
     return blocks

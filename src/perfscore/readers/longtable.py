@@ -50,6 +50,7 @@ from perfscore.readers.common import (
     split_block_weight,
     split_lines,
 )
+from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
 
 # Column header (normalised: NFKC, no spaces, English lower-cased) → field.
 HEADERS: dict[str, str] = {
@@ -218,22 +219,21 @@ def _load_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
-        raise FormatError(
-            f"无法作为 Excel 工作簿读取（{type(exc).__name__}）",
-            location=Location(file=file),
-            hint="请在 Excel/WPS 中打开后另存为 .xlsx 再试。",
-        ) from None
+        raise corrupt(file, exc=exc) from None
     try:
-        for sheet in workbook.worksheets:
+        # Hidden sheets are skipped; two visible long-table sheets are refused (readers/sheets.py).
+        sheet = pick_sheet(workbook, file=file, is_header=_is_header_row, scan_rows=_HEADER_SCAN_ROWS,
+                           what="绩效目标长表", cell_text=lambda c: _cell_to_text(c.value, None))
+        if sheet is not None:
             grid = [
                 [_cell_to_text(c.value, getattr(c, "number_format", None)) for c in row]
-                for row in sheet.iter_rows()
+                for row in sheet_rows(sheet, file=file)
             ]
             header_at = next(
                 (i for i, row in enumerate(grid[:_HEADER_SCAN_ROWS]) if _is_header_row(row)), None
             )
-            if header_at is None:
-                continue
+            if header_at is None:  # the sheet changed between the two reads: cannot happen
+                raise _not_a_long_table(file, [])
             # Fill every merged range with its top-left value (read-only mode does not).
             xml = archive.read(sheet._worksheet_path)
             for m in re.finditer(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml):

@@ -126,7 +126,10 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
         if INDICATOR_SHEET not in wb.sheetnames:
             raise FormatError(f"工作簿中没有「{INDICATOR_SHEET}」表", location=Location(file=shown),
                               hint="请使用 perfscore review 生成的复核工作簿，不要改动表名。")
-        rows = wb[INDICATOR_SHEET].iter_rows(values_only=False)
+        from perfscore.readers.sheets import sheet_rows
+
+        # Every row whatever the sheet's <dimension> tag says; broken XML → 文件已损坏.
+        rows = sheet_rows(wb[INDICATOR_SHEET], file=shown)
         header_cells = next(rows, None) or ()
         headers = {str(c.value).strip(): i for i, c in enumerate(header_cells) if c.value is not None}
         needed = ["项目编码", "指标ID", REVIEW_ACTUAL, REVIEW_SCORE, REVIEW_COMMENT]
