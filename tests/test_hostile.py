@@ -421,8 +421,8 @@ def test_no_writer_bypasses_the_atomic_write():
                 owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
                 if name in ("copy", "copy2", "copyfile", "move") and owner != "shutil":
                     continue  # DataFrame.copy, copy.copy …: not the file system
-                if name == "replace" and (owner != "os" or rel == "io.py"):
-                    continue  # str.replace; os.replace belongs to io.py's atomic write
+                if name == "replace" and (owner != "os" or rel in ("io.py", "safety.py")):
+                    continue  # str.replace; os.replace belongs to the atomic write (io.py, staged in safety.py)
                 if name == "rename" and owner != "os" and (node.keywords or len(node.args) != 1):
                     continue  # DataFrame.rename(columns=…), not Path.rename(target)
                 if name in ("to_csv", "to_json", "to_excel", "write_pdf") and not node.args and not node.keywords:
@@ -432,3 +432,58 @@ def test_no_writer_bypasses_the_atomic_write():
                     continue  # saving into an in-memory buffer
                 offenders.append(f"{rel}:{node.lineno} .{name}(…)")
     assert not offenders, "write through perfscore.io.atomic_write_* instead:\n" + "\n".join(offenders)
+
+
+# --- all outputs or none (evaluate, review, compare stage their files) ---------------------
+
+
+def test_a_folder_named_like_an_output_refuses_before_anything_is_written(tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "report.html").mkdir(parents=True)
+    assert main(["evaluate", str(CORPUS / "targets.csv"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "report.html" in err and "同名的文件夹" in err and "处理办法" in err
+    assert sorted(p.name for p in out.iterdir()) == ["report.html"]  # no results.json / .csv left
+
+
+def test_a_disk_error_half_way_leaves_the_previous_outputs_whole(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "out"
+    assert main(["evaluate", str(CORPUS / "targets.csv"), "-o", str(out)]) == 0
+    old = _files(out)
+    real_fdopen, calls = os.fdopen, []
+
+    def full_disk_on_third_file(fd, *args, **kwargs):
+        calls.append(fd)
+        if len(calls) == 3:
+            os.close(fd)
+            raise OSError(28, "No space left on device")
+        return real_fdopen(fd, *args, **kwargs)
+
+    monkeypatch.setattr("perfscore.io.os.fdopen", full_disk_on_third_file)
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text("项目编码,三级指标,实际完成值\nP001,宣传品数量,80个\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["evaluate", str(CORPUS / "targets.csv"), str(actuals), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "磁盘空间不足" in err and ".tmp" not in err and str(out) in err  # names the output, not a temporary
+    assert _files(out) == old  # the first two files were not replaced either
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("command", ["template", "review"])
+def test_a_filled_template_or_review_workbook_is_not_overwritten_without_force(tmp_path, capsys, command):
+    if command == "template":
+        target = tmp_path / "filled.csv"
+        args = ["template", str(CORPUS / "targets.csv"), "-o", str(target)]
+    else:
+        assert main(["evaluate", str(CORPUS / "targets.csv"), "-o", str(tmp_path / "ev")]) == 0
+        target = tmp_path / "filled_review.xlsx"
+        args = ["review", str(tmp_path / "ev" / "results.json"), "-o", str(target)]
+    target.write_bytes(b"filled in by hand")
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert target.name in err and "--force" in err
+    assert target.read_bytes() == b"filled in by hand"
+    assert main([*args, "--force"]) == 0
+    assert target.read_bytes() != b"filled in by hand"

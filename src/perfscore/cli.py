@@ -15,6 +15,7 @@ import typer
 import typer.core
 
 from perfscore.errors import PerfscoreError
+from perfscore.safety import staged_outputs
 
 # The order of a year's work, for `perfscore --help`; commands not listed come last.
 _WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "parse", "profiles", "schema")
@@ -59,12 +60,13 @@ def _err(text: str) -> None:
 def template_command(
     targets: str = typer.Argument(..., help="绩效目标文件：targets.json 或长表（.csv/.xlsx）。"),
     output: str = typer.Option(..., "-o", "--output", help="输出的模板文件：.csv 或 .xlsx。"),
+    force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖它（默认拒绝，以免覆盖已填写的模板）。"),
 ) -> None:
     """生成年末填报用的实际完成值模板（每个指标一行，另含各项目的资金行）。"""
     from perfscore.extract import load_targets
     from perfscore.writers.template import write_template
 
-    summary = write_template(load_targets(targets), output)
+    summary = write_template(load_targets(targets), output, force=force)
     dept = f"、部门整体指标 {summary.department_rows} 行" if summary.department_rows else ""
     _err(f"已生成模板 {summary.path}：指标 {summary.indicator_rows} 行{dept}、资金 {summary.fund_rows} 行。")
 
@@ -163,7 +165,8 @@ def compare_command(
     from perfscore.writers.compare_html import write_compare
 
     comparison = compare([load_input(p) for p in inputs], labels=label or None)
-    written = write_compare(comparison, output)
+    with staged_outputs():  # all outputs or none
+        written = write_compare(comparison, output)
     n_confirm = len(comparison.fallback_matches())
     n_flags = len(comparison.flagged())
     _err(f"已对比 {' / '.join(comparison.labels)}：{len(comparison.projects)} 个项目，"
@@ -205,6 +208,7 @@ def review_command(
     merge: Optional[str] = typer.Option(None, "--merge", help="复核人填写后的工作簿 .xlsx：合并复核结果，计算自评偏差。"),
     csv: bool = typer.Option(False, "--csv", help="导出时把各工作表另存为 CSV（与 .xlsx 同一文件夹）。"),
     profile: Optional[str] = typer.Option(None, "--profile", help="合并时重新计分所用的评分方案；默认用 results.json 记录的方案。"),
+    force: bool = typer.Option(False, "--force", help="导出时复核工作簿已存在则覆盖它（默认拒绝，以免覆盖复核人已填写的工作簿）。"),
 ) -> None:
     """重点评价：导出复核工作簿（指标复核、项目风险排序、检查发现、汇总），或合并复核结果并计算自评偏差。"""
     from perfscore.errors import UsageError
@@ -215,12 +219,14 @@ def review_command(
             raise UsageError("--profile 只能与 --merge 一起使用")
         if not output.lower().endswith(".xlsx"):
             raise UsageError(f"复核工作簿应为 .xlsx 文件，而不是「{output}」", hint="例如：-o review.xlsx")
-        written = export_review(results, output, csv=csv)
+        with staged_outputs():  # all outputs or none
+            written = export_review(results, output, csv=csv, force=force)
         _err("已写出 " + "、".join(p.as_posix() for p in written))
         return
     if csv:
         raise UsageError("--csv 只用于导出复核工作簿；合并时总会写出 CSV")
-    result = merge_review(results, merge, output, profile=profile)
+    with staged_outputs():  # all outputs or none
+        result = merge_review(results, merge, output, profile=profile)
     dept = result.evaluation.department
     dev = dept.get("deviation")
     _err(f"已合并复核结果：复核 {result.reviewed} 个指标（按复核完成值重新计分 {result.rescored} 个，"
@@ -259,7 +265,8 @@ def evaluate_command(
         if code:
             raise SystemExit(code)
         return
-    run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, previous_path=previous)
+    with staged_outputs():  # every output checked and written to a temporary first: all or none
+        run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, previous_path=previous)
     ev = run.evaluation
     if sys.stderr.isatty():
         from rich.console import Console

@@ -67,20 +67,25 @@ def _umask() -> int:
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     p = Path(path)
     _safety().refuse_overwriting_input(p)  # under the CLI, an output never replaces an input
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    except OSError as exc:  # name the intended output, never the temporary file
+        raise OSError(exc.errno, exc.strerror, str(p)) from None
     try:
         # mkstemp creates the file 0600; a report is meant to be shared, so give it
         # the mode an ordinary open() would (0666 less the umask).
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, p)
-    except BaseException:
+        _safety().place_output(tmp, p)  # rename now, or with the others (safety.staged_outputs)
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(p)) from None
         raise
 
 

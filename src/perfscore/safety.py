@@ -395,6 +395,75 @@ def refuse_overwriting_input(path: str | os.PathLike) -> None:
                          hint="请用 -o 指定另一个文件或文件夹，原始文件保持不变。")
 
 
+# Outputs staged by the running command (temporary file, final path), renamed together at
+# the end of staged_outputs(): a command that fails half-way leaves no output written.
+_STAGED: ContextVar[list[tuple[str, Path]] | None] = ContextVar("perfscore_staged", default=None)
+
+
+@contextmanager
+def staged_outputs():
+    """Within this block, atomic writes (``perfscore.io``) keep their temporary files and
+    are renamed into place only when the block ends without error, after every final path
+    has been checked (not a folder, not an input). On an error, no output is replaced and
+    the temporaries are removed."""
+    outer = _STAGED.get()
+    if outer is not None:  # nested: the outer block commits
+        yield
+        return
+    pending: list[tuple[str, Path]] = []
+    token = _STAGED.set(pending)
+    try:
+        yield
+        for _, dest in pending:  # check all before replacing any
+            if dest.is_dir():
+                raise UsageError("拒绝写出：输出文件夹中已有同名的文件夹，没有写出任何文件",
+                                 location=Location(file=str(dest)),
+                                 hint="请删除或改名这个文件夹，或用 -o 指定另一个输出文件夹。")
+            refuse_overwriting_input(dest)
+        for n, (tmp, dest) in enumerate(pending):
+            try:
+                os.replace(tmp, dest)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(dest)) from None
+            pending[n] = ("", dest)
+    finally:
+        _STAGED.reset(token)
+        for tmp, _ in pending:
+            if tmp:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+
+def place_output(tmp: str, dest: Path) -> None:
+    """Move a written temporary file to its final path now, or at the end of :func:`staged_outputs`."""
+    pending = _STAGED.get()
+    if pending is None:
+        os.replace(tmp, dest)
+        return
+    for n, (old, path) in enumerate(pending):
+        if path == dest:  # written twice: the later content wins
+            os.unlink(old)
+            pending[n] = (tmp, dest)
+            return
+    pending.append((tmp, dest))
+
+
+def refuse_existing_output(path: str | os.PathLike, *, force: bool, what: str) -> None:
+    """UsageError if ``path`` exists and ``force`` is not given: a template or review
+    workbook may already hold a user's filled-in work, which must not be lost silently."""
+    p = Path(path)
+    if force or not (p.exists() or p.is_symlink()):
+        return
+    if p.is_dir():
+        raise UsageError(f"拒绝写出：已有同名的文件夹，不能写出{what}", location=Location(file=str(path)),
+                         hint="请用 -o 指定另一个文件名。")
+    raise UsageError(f"拒绝写出：文件已存在，可能是已填写的{what}，覆盖会丢失其中的内容",
+                     location=Location(file=str(path)),
+                     hint="请用 -o 指定另一个文件名；确定要覆盖时加上 --force。")
+
+
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
 
@@ -442,5 +511,5 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 __all__ = [
     "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_path", "check_office_bytes",
     "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
-    "protect_inputs", "read_input_bytes", "refuse_overwriting_input", "safe_filename", "sniff",
+    "place_output", "protect_inputs", "read_input_bytes", "refuse_existing_output", "refuse_overwriting_input", "safe_filename", "sniff", "staged_outputs",
 ]

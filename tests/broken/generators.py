@@ -438,5 +438,12 @@ def docx_truncated(path: Path) -> None:
     Path(path).write_bytes(_replace_member(data, "word/document.xml", lambda b: b[: len(b) // 2]))
 
 
+
+def act_csv_named_results(path: Path) -> None:
+    """An actuals sheet saved as results.csv: evaluate -o into its folder would replace it."""
+    Path(path).write_text("项目编码,三级指标,实际完成值\n" + "".join(f"{r[0]},{r[4]},{r[6]}\n" for r in ROWS),
+                          encoding="utf-8")
+
+
 GENERATORS = {name: fn for name, fn in globals().items()
               if callable(fn) and name.startswith(("xlsx_", "docx_", "zip_", "truncated_", "csv_", "act_"))}

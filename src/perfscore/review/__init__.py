@@ -26,9 +26,10 @@ def _load(results):
     return results
 
 
-def export_review(results, out_path, *, csv: bool = False) -> list[Path]:
-    """Write the review pack for ``results`` (a results.json path or an Evaluation)."""
-    return write_review_pack(_load(results), out_path, csv=csv)
+def export_review(results, out_path, *, csv: bool = False, force: bool = False) -> list[Path]:
+    """Write the review pack for ``results`` (a results.json path or an Evaluation);
+    an existing workbook is replaced only with ``force``."""
+    return write_review_pack(_load(results), out_path, csv=csv, force=force)
 
 
 def merge_review(results, filled, out_dir, *, profile=None) -> MergeResult:

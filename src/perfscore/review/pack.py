@@ -216,10 +216,14 @@ CSV_NAMES = {INDICATOR_SHEET: "indicators", PROJECT_SHEET: "projects", FINDINGS_
              SUMMARY_SHEET: "summary"}
 
 
-def write_review_pack(evaluation, out_path, *, csv: bool = False) -> list[Path]:
+def write_review_pack(evaluation, out_path, *, csv: bool = False, force: bool = False) -> list[Path]:
     """Write the pack to ``out_path`` (.xlsx); with ``csv``, each sheet also as
-    ``<stem>_<sheet>.csv`` beside it (UTF-8 with BOM, formula-safe)."""
+    ``<stem>_<sheet>.csv`` beside it (UTF-8 with BOM, formula-safe). An existing workbook
+    (perhaps a reviewer's filled one) is replaced only with ``force``."""
+    from perfscore.safety import refuse_existing_output
+
     out = Path(out_path)
+    refuse_existing_output(out, force=force, what="复核工作簿")
     wb, frames = build_workbook(evaluation)
     save_workbook(wb, out)
     written = [out]

@@ -60,13 +60,17 @@ class TemplateSummary:
     fund_rows: int
 
 
-def write_template(targets: Targets, path: str | Path) -> TemplateSummary:
-    """Write the template for ``targets`` to ``path`` (.csv or .xlsx)."""
+def write_template(targets: Targets, path: str | Path, *, force: bool = False) -> TemplateSummary:
+    """Write the template for ``targets`` to ``path`` (.csv or .xlsx); an existing file
+    (perhaps already filled in) is replaced only with ``force``."""
+    from perfscore.safety import refuse_existing_output
+
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise UsageError(f"模板文件应为 .csv 或 .xlsx，而不是「{p.name}」",
                          hint="例如：perfscore template targets.json -o actuals.xlsx")
+    refuse_existing_output(p, force=force, what="实际完成值模板")
     rows = template_rows(targets)
     if suffix == ".csv":
         _write_csv(rows, p)
