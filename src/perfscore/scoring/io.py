@@ -24,10 +24,10 @@ import os
 import numpy as np
 import pandas as pd
 
-from perfscore.errors import FormatError, Location
+from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import atomic_write_text, read_text
 from perfscore.model import Finding
-from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
+from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, RESULTS_SCHEMA, SCORED, Evaluation
 
 _FLOAT_INDICATOR = ("weight", "score", "ci_low", "ci_high")
 _BOOL_INDICATOR = ("inferred",)
@@ -124,17 +124,102 @@ def _texts(frame: pd.DataFrame, cols) -> None:
             frame[c] = frame[c].astype(object).where(frame[c].notna(), "")
 
 
+# Fields every indicator of a results.json must carry, and the statuses it may have.
+_REQUIRED_INDICATOR = ("project_code", "indicator_id", "level3", "weight", "score", "status")
+_STATUSES = (SCORED, NOT_APPLICABLE, NEEDS_REVIEW)
+_MAX_LISTED = 20
+
+
+def _number(value) -> float | None:
+    """A JSON number as float; None for anything else (text, true/false, a list …)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _validate(data: dict, shown: str) -> None:
+    """Refuse a results.json whose shape or values the writer could not have produced
+    (edited by hand, cut short, from another program): every problem is listed, each
+    naming the indicator, field and value, so that nothing wrong is carried into a report."""
+    for key in ("indicators", "projects"):
+        if not isinstance(data.get(key), list):
+            raise FormatError(f"评分结果缺少「{key}」列表", location=Location(file=shown, column=key),
+                              hint="文件可能被截断或改坏了；请用 perfscore evaluate 重新生成 results.json。")
+    for key in ("blocks", "monitoring", "findings"):
+        if key in data and not isinstance(data[key], list):
+            raise FormatError(f"评分结果中「{key}」应为列表", location=Location(file=shown, column=key),
+                              hint="请用 perfscore evaluate 重新生成 results.json。")
+    problems: list[tuple[Location, str]] = []
+
+    def bad(n: int, field: str, value, why: str) -> None:
+        ind = data["indicators"][n]
+        name = f"（{ind.get('indicator_id')}）" if isinstance(ind, dict) and ind.get("indicator_id") else ""
+        problems.append((Location(file=shown, column=f"indicators[{n}].{field}",
+                                  value=None if value is None else json.dumps(value, ensure_ascii=False)),
+                         f"第{n + 1}个指标{name}：{why}"))
+
+    for n, ind in enumerate(data["indicators"]):
+        if not isinstance(ind, dict):
+            bad(n, "", ind, "每个指标应为一个对象")
+            continue
+        missing = [f for f in _REQUIRED_INDICATOR if f not in ind]
+        if missing:
+            bad(n, missing[0], None, f"缺少字段「{'」「'.join(missing)}」")
+            continue
+        weight, score, status = _number(ind["weight"]), ind["score"], ind["status"]
+        if weight is None or not math.isfinite(weight):
+            bad(n, "weight", ind["weight"], "分值应为数字")
+        elif weight < 0:
+            bad(n, "weight", ind["weight"], "分值不能为负数")
+        if status not in _STATUSES:
+            bad(n, "status", status, f"状态应为 {' / '.join(_STATUSES)} 之一")
+        if score is not None:  # null is how the writer stores "no score" (NaN)
+            value = _number(score)
+            if value is None or not math.isfinite(value):
+                bad(n, "score", score, "得分应为数字（没有得分时为 null）")
+            elif value < 0 or (weight is not None and math.isfinite(weight) and weight >= 0
+                               and value > weight + 1e-6):
+                bad(n, "score", score, f"得分应在 0 到分值 {ind['weight']} 之间")
+        elif status == SCORED:
+            bad(n, "score", score, "状态为 scored 的指标必须有得分")
+    counts: dict[tuple, int] = {}
+    for ind in data["indicators"]:
+        if isinstance(ind, dict):
+            key = (ind.get("unit_code") or "", ind.get("project_code"))
+            counts[key] = counts.get(key, 0) + 1
+    for n, proj in enumerate(data["projects"]):
+        if not isinstance(proj, dict) or "project_code" not in proj:
+            problems.append((Location(file=shown, column=f"projects[{n}]"), "每个项目应为含 project_code 的对象"))
+            continue
+        # A list cut short (indicators deleted by hand) must not pass as a complete result.
+        expected = proj.get("indicators")
+        found = counts.get((proj.get("unit_code") or "", proj["project_code"]), 0)
+        if isinstance(expected, int) and not isinstance(expected, bool) and expected != found:
+            problems.append((Location(file=shown, column=f"projects[{n}].indicators", value=str(expected)),
+                             f"项目 {proj['project_code']} 记录有 {expected} 个指标，但 indicators 中只有 {found} 个"))
+    if problems:
+        lines = [f"{where}：{why}" for where, why in problems[:_MAX_LISTED]]
+        if len(problems) > _MAX_LISTED:
+            lines.append(f"……另有 {len(problems) - _MAX_LISTED} 处")
+        first, why = problems[0]
+        raise DataError(f"评分结果中有 {len(problems)} 处取值不对（第一处：{why}）", location=first,
+                        problems=lines,
+                        hint="results.json 应由 perfscore evaluate 生成，不要手工修改；请重新运行 evaluate。")
+
+
 def load_results(path: str | os.PathLike) -> Evaluation:
     """Read a results.json written by :func:`save_results` back into an Evaluation."""
     shown = str(path)
     try:
         data = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        raise FormatError(f"不是合法的JSON：{exc.msg}（第{exc.lineno}行）", location=Location(file=shown)) from None
+        raise FormatError(f"不是合法的JSON：{exc.msg}（第{exc.lineno}行）", location=Location(file=shown),
+                          hint="文件可能被截断或改坏了；请用 perfscore evaluate 重新生成 results.json。") from None
     if not isinstance(data, dict) or data.get("schema") != RESULTS_SCHEMA:
         found = data.get("schema") if isinstance(data, dict) else None
         raise FormatError(f"不是 {RESULTS_SCHEMA} 格式的评分结果（schema 为 {found!r}）",
                           location=Location(file=shown), hint="请用 perfscore evaluate 重新生成 results.json。")
+    _validate(data, shown)
     try:
         from perfscore.scoring.evaluation import (
             INDICATOR_COLUMNS,
