@@ -177,11 +177,15 @@ def _refuse(message: str, file: str, hint: str) -> InputError:
 
 
 _NOT_XML_PREFIXES = ("image/", "audio/", "video/", "font/")
+# First bytes of the binary media Office files embed (PNG, JPEG, GIF, BMP, TIFF, EMF, WMF,
+# WebP/RIFF, ICO): such a member is skipped only when its bytes say it is one.
+_BINARY_MEDIA_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*",
+                       b"\x01\x00\x00\x00", b"\xd7\xcd\xc6\x9a", b"RIFF", b"\x00\x00\x01\x00")
 
 
-def _xml_part_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, ...]:
-    """Members an Office parser may read as XML: *.xml / *.rels, and any part whose content
-    type ([Content_Types].xml) is XML, except media (an SVG image may carry a DOCTYPE)."""
+def _content_types(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """(default content type by extension, override by part name), both lower-cased:
+    OPC part names are case-insensitive, so ``/WORD/DOCUMENT.BIN`` names word/document.bin."""
     defaults: dict[str, str] = {}
     overrides: dict[str, str] = {}
     try:
@@ -202,19 +206,71 @@ def _xml_part_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> t
                 if tag == "Default" and el.get("Extension"):
                     defaults[el.get("Extension").lower()] = ctype
                 elif tag == "Override" and el.get("PartName"):
-                    overrides[el.get("PartName").lstrip("/")] = ctype
+                    overrides[el.get("PartName").lstrip("/").lower()] = ctype
+    return defaults, overrides
+
+
+def _is_media(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctype: str) -> bool:
+    """A member declared as media whose bytes agree: binary image magic, or an .svg in a
+    media folder (SVG icons often carry <!DOCTYPE svg …> and are never parsed as XML)."""
+    if not ctype.startswith(_NOT_XML_PREFIXES):
+        return False
+    name = info.filename.lower()
+    if name.endswith(".svg") and "/media/" in f"/{name}":
+        return True
+    try:
+        with archive.open(info) as fh:
+            head = fh.read(8)
+    except Exception:  # unreadable: let the scan report it
+        return False
+    return head.startswith(_BINARY_MEDIA_MAGIC)
+
+
+def _xml_part_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, ...]:
+    """Members to scan: every file except media whose bytes confirm it. A parser may be
+    led to any member by a relationship, whatever its name or declared type (a main
+    document named ``document.bin``), so names and content types alone decide nothing."""
+    defaults, overrides = _content_types(archive)
     names = []
     for info in infos:
         if info.is_dir():
             continue
         name = info.filename
         suffix = PurePosixPath(name).suffix.lower().lstrip(".")
-        ctype = overrides.get(name) or defaults.get(suffix, "")
-        if ctype.startswith(_NOT_XML_PREFIXES):
+        ctype = overrides.get(name.lower()) or defaults.get(suffix, "")
+        if _is_media(archive, info, ctype):
             continue
-        if suffix in ("xml", "rels", "vml") or "xml" in ctype:
-            names.append(name)
+        names.append(name)
     return tuple(names)
+
+
+# Encodings an XML declaration may name in a part: UTF-8/16/32 and ASCII-compatible ones,
+# in which the byte scan below finds <!DOCTYPE. Any other (UTF-7, EBCDIC …) could hide a
+# declaration from it and is refused outright; Office never writes them.
+_SAFE_ENCODINGS = frozenset({
+    "utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf16", "utf-32", "utf-32le", "utf-32be",
+    "ascii", "us-ascii", "iso-8859-1", "latin1", "latin-1", "iso-8859-15", "windows-1252", "cp1252",
+    "gbk", "gb2312", "gb18030", "cp936",
+})
+_ENCODING_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+_EBCDIC_XML = b"\x4c\x6f\xa7\x94"  # "<?xm" in EBCDIC, which XML parsers detect without a declaration
+
+
+def declared_encoding(head: bytes) -> str | None:
+    """The encoding named by the XML declaration at the start of ``head`` (lower-cased), read
+    through a BOM or UTF-16/32 byte order; "ebcdic" for EBCDIC; None when none is named."""
+    if head.startswith(_EBCDIC_XML):
+        return "ebcdic"
+    text = head
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+                       (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                       (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                       (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")):
+        if head.startswith(bom):
+            text = head.decode(codec, errors="ignore").encode("ascii", errors="ignore")
+            break
+    m = _ENCODING_DECL.match(text)
+    return m.group(1).decode("ascii", errors="replace").strip().lower() if m else None
 
 
 # `<!DOCTYPE` / `<!ENTITY` in the encodings an XML parser accepts (UTF-8 and ASCII
@@ -231,14 +287,25 @@ def _has_declaration(data: bytes) -> bool:
     return any(d in data for d in _DECLARATIONS)
 
 
+class _UnsafeEncoding(Exception):
+    """A part whose XML declaration names an encoding the byte scan cannot see through."""
+
+
 def _scan_member(archive: zipfile.ZipFile, name: str) -> bool:
-    """True when the member holds a DOCTYPE or ENTITY declaration (read in chunks)."""
+    """True when the member holds a DOCTYPE or ENTITY declaration (read in chunks);
+    raises _UnsafeEncoding for a declaration in an encoding outside _SAFE_ENCODINGS."""
     tail = b""
+    first = True
     with archive.open(name) as fh:  # zipfile stops at the declared size
         while True:
             chunk = fh.read(_SCAN_CHUNK)
             if not chunk:
                 return False
+            if first:
+                first = False
+                encoding = declared_encoding(chunk[:512])
+                if encoding is not None and encoding not in _SAFE_ENCODINGS:
+                    raise _UnsafeEncoding(encoding)
             if _has_declaration(tail + chunk):
                 return True
             tail = chunk[-_OVERLAP:]
@@ -283,6 +350,11 @@ def inspect_zip(data: bytes, *, file: str, kind: str = "xlsx") -> ZipReport:
         for name in xml_parts:
             try:
                 found = _scan_member(archive, name)
+            except _UnsafeEncoding as exc:
+                raise _refuse(
+                    f"部件「{name}」声明了字符编码「{exc.args[0]}」（Office 文件只用 UTF-8/UTF-16；"
+                    "其他编码可以把 DOCTYPE/ENTITY 声明藏起来，用于实体膨胀或读取外部文件的攻击）",
+                    file, "请确认文件来源可靠；如确需使用，请在 Excel/Word 中新建文件并复制内容后保存。") from None
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
                 raise FormatError(f"文件已损坏：压缩包成员「{name}」无法解压", location=Location(file=file),
                                   hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}。") from None

@@ -445,5 +445,36 @@ def act_csv_named_results(path: Path) -> None:
                           encoding="utf-8")
 
 
+def docx_utf7_doctype(path: Path) -> None:
+    """document.xml declared UTF-7, so that <!DOCTYPE is written +ADwAIQ-DOCTYPE: a byte scan
+    for '<!DOCTYPE' does not see it, a parser honouring the declaration would."""
+    def to_utf7(body: bytes) -> bytes:
+        head, rest = body.split(b"?>", 1)
+        decl = '<!DOCTYPE w:document [<!ENTITY a "AAAAAAAAAA"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        return b'<?xml version="1.0" encoding="UTF-7"?>' + (decl + rest.decode("utf-8")).encode("utf-7")
+
+    Path(path).write_bytes(_replace_member(_docx_bytes(["绩效文本"]), "word/document.xml", to_utf7))
+
+
+def docx_main_part_bin_name(path: Path) -> None:
+    """The main document stored as word/document.bin (named by the relationship and by an
+    upper-case content-type override /WORD/DOCUMENT.BIN), carrying an external entity."""
+    data = _docx_bytes(["绩效文本"])
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    body = parts.pop("word/document.xml")
+    head, rest = body.split(b"?>", 1)
+    parts["word/document.bin"] = head + b'?><!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + rest
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"word/document.xml", b"word/document.bin")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"/word/document.xml", b"/WORD/DOCUMENT.BIN")
+    rels = parts.pop("word/_rels/document.xml.rels")
+    parts["word/_rels/document.bin.rels"] = rels
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, part in parts.items():
+            dst.writestr(name, part)
+    Path(path).write_bytes(buf.getvalue())
+
+
 GENERATORS = {name: fn for name, fn in globals().items()
               if callable(fn) and name.startswith(("xlsx_", "docx_", "zip_", "truncated_", "csv_", "act_"))}
