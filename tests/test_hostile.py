@@ -487,3 +487,33 @@ def test_a_filled_template_or_review_workbook_is_not_overwritten_without_force(t
     assert target.read_bytes() == b"filled in by hand"
     assert main([*args, "--force"]) == 0
     assert target.read_bytes() != b"filled in by hand"
+
+
+# --- inputs above the size limit, pipes ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["targets.json", "targets.csv", "results.json"])
+def test_an_input_above_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch, capsys, name):
+    big = tmp_path / name
+    big.write_bytes(b" " * (3 << 20))
+    monkeypatch.setenv("PERFSCORE_MAX_INPUT_MB", "2")
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or b"")
+    args = ["review", str(big), "-o", str(tmp_path / "r.xlsx")] if name == "results.json" else ["extract", str(big)]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert name in err and "超过上限 2 MiB" in err and "PERFSCORE_MAX_INPUT_MB" in err
+    assert big not in read
+
+
+def test_default_limits_by_kind(monkeypatch):
+    monkeypatch.delenv("PERFSCORE_MAX_INPUT_MB", raising=False)
+    assert safety.input_limit_mb("a.docx") == safety.input_limit_mb("r.json") == 200
+    assert safety.input_limit_mb("t.csv") == safety.input_limit_mb("t.xlsx") == 2048
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path, capsys):
+    fifo = tmp_path / "actuals.csv"
+    os.mkfifo(fifo)
+    assert main(["evaluate", str(CORPUS / "targets.csv"), str(fifo), "-o", str(tmp_path / "out")]) == 1
+    assert "命名管道" in capsys.readouterr().err

@@ -42,6 +42,8 @@ def decode_bytes(data: bytes, *, file: str) -> tuple[str, str]:
 
 def read_text(path: str | os.PathLike) -> str:
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        _safety().check_input_file(p)  # a device, a pipe or a file above the limit: before reading
     try:
         data = p.read_bytes()
         _safety().note_input(p)

@@ -129,15 +129,68 @@ def _missing(where: Location) -> InputError:
     return InputError("文件不存在", location=where, hint="请检查路径和文件名（包括扩展名）是否正确。")
 
 
+# Input size limits (输入大小上限), checked before a byte is read: tables may be large (a
+# million-row long table is ~200 MB as CSV), documents and JSON are small. The environment
+# variable PERFSCORE_MAX_INPUT_MB (MiB) replaces both.
+MAX_TABLE_MB = 2048
+MAX_DOCUMENT_MB = 200
+_DOCUMENT_SUFFIXES = (".docx", ".json", ".txt", ".toml")
+MAX_INPUT_ENV = "PERFSCORE_MAX_INPUT_MB"
+
+
+def input_limit_mb(path: str | os.PathLike) -> int:
+    """The size limit for ``path`` in MiB (PERFSCORE_MAX_INPUT_MB, else by its kind)."""
+    raw = os.environ.get(MAX_INPUT_ENV, "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise UsageError(f"环境变量 {MAX_INPUT_ENV} 应为正整数（单位 MiB）", location=Location(value=raw),
+                             hint=f"例如 {MAX_INPUT_ENV}=4096；不设置时表格上限 {MAX_TABLE_MB} MiB，"
+                                  f"文档和 JSON 上限 {MAX_DOCUMENT_MB} MiB。")
+        return value
+    return MAX_DOCUMENT_MB if Path(path).suffix.lower() in _DOCUMENT_SUFFIXES else MAX_TABLE_MB
+
+
+def check_input_file(path: str | os.PathLike, *, shown: str | None = None) -> None:
+    """Refuse, before reading, an input that is not a regular file (a device such as
+    /dev/zero, a named pipe: they never end) or that is larger than its limit."""
+    import stat
+
+    where = Location(file=shown or str(path))
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise _missing(where) from None
+    except OSError:
+        return  # unreadable: the read itself says why
+    if stat.S_ISDIR(st.st_mode):
+        raise _folder_given(where)
+    if not stat.S_ISREG(st.st_mode):
+        what = ("设备文件" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "命名管道" if stat.S_ISFIFO(st.st_mode) else "套接字" if stat.S_ISSOCK(st.st_mode) else "特殊文件")
+        raise InputError(f"不是普通文件（这是{what}），不能作为输入", location=where,
+                         hint="请给出保存在磁盘上的 .docx/.csv/.xlsx/.json 文件。")
+    limit = input_limit_mb(path)
+    if st.st_size > limit * (1 << 20):
+        raise InputError(f"文件太大：{st.st_size / (1 << 20):.0f} MiB，超过上限 {limit} MiB", location=where,
+                         hint=f"请确认选对了文件；特别大的长表请拆分后分别评价。确需读取时，可设置环境变量 "
+                              f"{MAX_INPUT_ENV}（单位 MiB）提高上限。")
+
+
 def check_input_path(path: str | os.PathLike, *, shown: str | None = None) -> None:
     """Refuse a missing path or a folder where an input file is expected (before its
-    extension is looked at, so that a folder is not reported as an unknown file type)."""
+    extension is looked at, so that a folder is not reported as an unknown file type),
+    and a device, a pipe or a file above the size limit (check_input_file)."""
     p = Path(path)
     where = Location(file=shown or str(path))
     if p.is_dir():
         raise _folder_given(where)
     if not p.exists():
         raise _missing(where)
+    check_input_file(p, shown=shown)
 
 
 def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> bytes:
@@ -146,6 +199,7 @@ def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> by
     where = Location(file=shown or str(path))
     if p.is_dir():
         raise _folder_given(where)
+    check_input_file(p, shown=shown)  # a device, a pipe, a file above the limit: before reading
     try:
         data = p.read_bytes()
     except FileNotFoundError:
@@ -581,7 +635,7 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 __all__ = [
-    "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_path", "check_office_bytes",
+    "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_file", "check_input_path", "check_office_bytes", "input_limit_mb",
     "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
     "place_output", "protect_inputs", "read_input_bytes", "refuse_existing_output", "refuse_overwriting_input", "safe_filename", "sniff", "staged_outputs",
 ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from perfscore.errors import DataError, FormatError, InputError, Location
+from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import atomic_write_text, decode_bytes
 from perfscore.model import TARGETS_SCHEMA, Targets, dump_targets
 
@@ -92,13 +92,10 @@ def targets_from_json_text(text: str, *, file: str) -> Targets:
 
 
 def load_targets_json(path: str | os.PathLike) -> Targets:
+    from perfscore.safety import read_input_bytes  # missing, folder, device, size limit
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("文件不存在", location=Location(file=str(path))) from None
-    except IsADirectoryError:
-        raise InputError("需要文件，但给出的是文件夹", location=Location(file=str(path))) from None
+    data = read_input_bytes(p)
     text, _ = decode_bytes(data, file=p.name)
     return targets_from_json_text(text, file=p.name)
 
