@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from perfscore.io import atomic_write_text, write_csv
+from perfscore.io import atomic_write_bytes, atomic_write_text, write_csv
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.numeric import format_fixed
 from perfscore.writers.xlsx_safe import csv_safe_frame
@@ -38,6 +38,7 @@ PROJECTS_CSV = "summary_projects.csv"
 SUMMARY_HTML = "summary.html"
 HTML_PROJECT_LIMIT = 5000   # beyond this, the page lists the lowest-ranked projects only
 SEVERITIES = ("error", "warn", "info")
+_SLICE = 100_000
 
 UNIT_COLUMNS = ["rank", "unit_code", "unit_name", "folder", "status", "projects", "indicators", "budget",
                 "executed", "exec_rate", "total", "grade", "scored", "not_applicable", "needs_review", "missed",
@@ -168,11 +169,16 @@ class Summary:
         u_out = units.reindex(columns=UNIT_COLUMNS[:12] + grade_cols + UNIT_COLUMNS[12:])
         u_csv = _csv_frame(u_out, money=("budget", "executed"), rate=("exec_rate",), score=("total",))
         u_csv.columns = [c.replace("grade:", "grade_") for c in u_csv.columns]
-        p_csv = _csv_frame(projects.reindex(columns=PROJECT_COLUMNS), money=("budget",), rate=("exec_rate",),
-                           score=("total",), flags=("incomplete",))
         paths = [out_dir / SUMMARY_CSV, out_dir / PROJECTS_CSV, out_dir / SUMMARY_HTML]
         write_csv(paths[0], u_csv)
-        write_csv(paths[1], p_csv)
+        # A province has 10⁵-10⁶ projects: their cells are formatted a slice at a time.
+        from perfscore.batch.tables import BOM, csv_bytes
+
+        table = projects.reindex(columns=PROJECT_COLUMNS)
+        parts = [csv_bytes(_csv_frame(table.iloc[i: i + _SLICE], money=("budget",), rate=("exec_rate",),
+                                      score=("total",), flags=("incomplete",)), header=i == 0)
+                 for i in range(0, max(len(table), 1), _SLICE)]
+        atomic_write_bytes(paths[1], BOM + b"".join(parts))
         atomic_write_text(paths[2], self.render_html(units, projects, meta))
         return paths
 

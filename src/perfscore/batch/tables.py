@@ -52,9 +52,14 @@ class CsvBlock:
         atomic_write_bytes(path, BOM + (header or self.header) + self.body[self.starts[r0]: self.starts[r1]])
 
 
-def header_of(columns) -> bytes:
+def csv_bytes(frame: pd.DataFrame, *, header: bool) -> bytes:
+    """The frame's cells as ``write_csv`` writes them (without the BOM), its header optional:
+    a long table is written a slice at a time, so its cells never all exist at once."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([str(c) for c in columns])
+    writer = csv.writer(buf, lineterminator="\n")
+    if header:
+        writer.writerow([str(c) for c in frame.columns])
+    writer.writerows(zip(*[frame[c].tolist() for c in frame.columns]))
     return buf.getvalue().encode("utf-8")
 
 
