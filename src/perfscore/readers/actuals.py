@@ -297,7 +297,25 @@ def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: 
         n = len(cells)
         rows.append(ActualsRow(row_no, *[
             _clean(cells[i]) if i is not None and i < n else None for i in positions]))
+    _refuse_total_rows(rows, headers, file)
     return ActualsTable(file=file, rows=rows, headers=headers, ignored_columns=ignored, encoding=encoding)
+
+
+def _refuse_total_rows(rows: list, headers: dict[str, str], file: str) -> None:
+    """A 合计/小计/总计 row (项目编码, 项目名称 or 三级指标 saying so) is not an actual:
+    refused with its row rather than reported as an unknown project."""
+    from perfscore.readers.common import is_total_label, total_row_error
+
+    found = []
+    for row in rows:
+        for name in ("project_code", "project_name", "level3"):
+            value = getattr(row, name)
+            # The substring test first: a million rows must not all be normalised.
+            if value and ("计" in value or "otal" in value or "OTAL" in value) and is_total_label(value):
+                found.append((row.row, headers.get(name, FIELDS[name][0]), value))
+                break
+    if found:
+        raise total_row_error(file, found[:20])
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))

@@ -36,6 +36,30 @@ def norm_label(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
+# What a 合计/小计/总计 row (a sum row added by hand or by the export) says in a key cell:
+# such a row is not an indicator, and read as one it would invent an indicator (三级 合计,
+# 分值 90) or an unknown project (项目编码 合计).
+_TOTAL_LABELS = frozenset({
+    "合计", "小计", "总计", "总合计", "合计数", "本页合计", "total", "subtotal", "grandtotal",
+})
+
+
+def is_total_label(text: str) -> bool:
+    """True for ``合计``, ``合 计``, ``小计：``, ``总计（分）``, ``Total`` …"""
+    t = norm_label(str(text)).lower().rstrip(":：").strip("()（）")
+    t = re.sub(r"[(（].*[)）]$", "", t).rstrip(":：")
+    return t in _TOTAL_LABELS
+
+
+def total_row_error(file: str, rows: list[tuple[int, str, str]]) -> DataError:
+    """The DataError for 合计 rows: ``rows`` = (row number, column label, value), in row order."""
+    row, column, value = rows[0]
+    problems = [f"第{r}行，列「{c}」，值「{v}」：合计行" for r, c, v in rows] if len(rows) > 1 else []
+    return DataError(f"第{row}行是合计行，请删除后重试" + (f"（共 {len(rows)} 个合计行）" if len(rows) > 1 else ""),
+                     location=Location(file=file, row=row, column=column, value=value), problems=problems,
+                     hint="合计、小计、总计行不是指标，perfscore 会自己计算合计；请删除这些行后重试。")
+
+
 def strip_enumerator(text: str) -> str:
     """``1.按照…`` → ``按照…``; list numbering is layout, not content."""
     return _ENUMERATOR.sub("", text, count=1).strip()

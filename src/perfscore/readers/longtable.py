@@ -46,9 +46,11 @@ from perfscore.readers.common import (
     EMPTY_MARKS,
     MONEY_FACTORS,
     construct_unchecked,
+    is_total_label,
     norm_label,
     split_block_weight,
     split_lines,
+    total_row_error,
 )
 from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
 
@@ -434,6 +436,26 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_KEY_FIELDS = ("unit_code", "unit_name", "project_code", "project_name", "level1", "level2", "level3")
+
+
+def _refuse_total_rows(col: dict[str, _Col], where: str, header_row: int, row_numbers: np.ndarray,
+                       fields: dict[str, str]) -> None:
+    """A 合计/小计/总计 row is refused before anything else: read on, it would become an
+    indicator (三级 合计 with the sum as its 分值) or a project named 合计."""
+    found: dict[int, tuple[int, str, str]] = {}
+    for key in _KEY_FIELDS:
+        if key not in col:
+            continue
+        c = col[key]
+        hits = np.flatnonzero(c.mapped(is_total_label).astype(bool))
+        values = c.uniques[c.codes[hits]]
+        for i, v in zip(hits.tolist(), values.tolist()):
+            found.setdefault(i, (header_row + 1 + int(row_numbers[i]), fields[key], v))
+    if found:
+        raise total_row_error(where, [found[i] for i in sorted(found)][:_MAX_LISTED])
+
+
 def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str], where: str,
              header_row: int, year: int | None) -> Targets:
     col = {k: _Col.of(frame[c]) for k, c in fields.items()}
@@ -450,6 +472,7 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
     if n == 0:
         raise DataError("长表没有数据行（只有表头）", location=Location(file=where),
                         hint="请在表头下方逐行填写指标。")
+    _refuse_total_rows(col, where, header_row, row_numbers, fields)
     problems = _Problems(where, header_row, row_numbers, fields)
     for key in ("unit_code", "unit_name", "value", "target", "level2", "description", "basis",
                 "actual", "score", "reason", "evidence", "nature", "measure_unit", "weight"):
