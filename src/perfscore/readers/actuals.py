@@ -41,6 +41,7 @@ from pydantic import BaseModel
 from perfscore.errors import DataError, FormatError, InputError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Indicator, Targets
+from perfscore.readers.common import excel_mangled_code
 
 # --- the sheet's format -------------------------------------------------------
 
@@ -524,7 +525,8 @@ def _find_group(row, by_code, by_name, problem) -> _Group | None:
         problem(row, "project_code", None, "项目编码和项目名称都为空，无法对应到项目")
     elif code:
         hint = f"，项目名称「{row.project_name}」也找不到" if name else ""
-        problem(row, "project_code", row.project_code, f"绩效目标中没有这个项目编码{hint}")
+        mangled = excel_mangled_code(row.project_code, [g.code for groups in by_code.values() for g in groups])
+        problem(row, "project_code", row.project_code, f"绩效目标中没有这个项目编码{hint}{mangled}")
     else:
         problem(row, "project_name", row.project_name, "绩效目标中没有这个项目名称")
     return None

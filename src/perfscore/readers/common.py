@@ -60,6 +60,30 @@ def total_row_error(file: str, rows: list[tuple[int, str, str]]) -> DataError:
                      hint="合计、小计、总计行不是指标，perfscore 会自己计算合计；请删除这些行后重试。")
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d(?:\.\d+)?[eE][+-]?\d+$")
+TEXT_COLUMN_HINT = "在 Excel/WPS 中把这一列设置为“文本”格式，再重新填写编码，或在编码前加英文单引号 '"
+
+
+def is_scientific(text: str) -> bool:
+    """``1.30208E+20``: a long code Excel shows (and a CSV then keeps) in scientific notation."""
+    return bool(_SCIENTIFIC.match(str(text).strip()))
+
+
+def excel_mangled_code(code: str, known: list[str] | None = None) -> str:
+    """Why a code cannot be found when Excel turned it into a number, as a sentence to
+    append to the message; "" when it does not look so. ``1.30208E+20``: a long code shown
+    in scientific notation (its last digits are lost); ``1`` for ``001``: leading zeros dropped."""
+    text = str(code).strip()
+    if _SCIENTIFIC.match(text):
+        return f"（Excel 把编码当成了数字，显示为科学计数法，后面的位数已经丢失；请{TEXT_COLUMN_HINT}）"
+    if text.isdigit() and known:
+        for k in known:
+            k = str(k)
+            if k != text and k.isdigit() and k.lstrip("0") == text.lstrip("0"):
+                return f"（Excel 把编码当成了数字，去掉了开头的 0，绩效目标中是「{k}」；请{TEXT_COLUMN_HINT}）"
+    return ""
+
+
 def strip_enumerator(text: str) -> str:
     """``1.按照…`` → ``按照…``; list numbering is layout, not content."""
     return _ENUMERATOR.sub("", text, count=1).strip()

@@ -45,7 +45,9 @@ from perfscore.model import Funds, Indicator, Project, Targets, Unit
 from perfscore.readers.common import (
     EMPTY_MARKS,
     MONEY_FACTORS,
+    TEXT_COLUMN_HINT,
     construct_unchecked,
+    is_scientific,
     is_total_label,
     norm_label,
     split_block_weight,
@@ -484,6 +486,10 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
             col[key] = col[key].ffill(col[key].blank)
     code = col["project_code"]
     problems.rows(code.blank, "project_code", code.values(), "项目编码为空（且上方没有可沿用的项目编码）")
+    for key in ("project_code", "unit_code"):  # Excel showed a long code as 1.30208E+20: its digits are lost
+        if key in fields:
+            problems.rows(col[key].mapped(is_scientific).astype(bool), key, col[key].values(),
+                          f"Excel 把编码当成了数字，显示为科学计数法，后面的位数已经丢失；请{TEXT_COLUMN_HINT}")
     # A row repeating the header (two exports pasted one under the other) is not an indicator.
     again = (code.mapped(lambda v: header_key(v.lstrip("\ufeff"))[0] == "project_code").astype(bool)
              & col["level3"].mapped(lambda v: header_key(v)[0] == "level3").astype(bool))
