@@ -211,7 +211,21 @@ def read_input_bytes(path: str | os.PathLike, *, shown: str | None = None) -> by
         raise InputError(f"无法读取文件（{exc.strerror or type(exc).__name__}）", location=where,
                          hint="请把文件复制到本地磁盘后重试。") from None
     note_input(p)
-    return data
+    return utf16_to_utf8(data, where)
+
+
+def utf16_to_utf8(data: bytes, where: Location) -> bytes:
+    """Text saved as UTF-16 with a byte-order mark (Excel's “Unicode 文本”, Notepad's
+    “Unicode”) as UTF-8 with a BOM, so that every text reader sees UTF-8 or GB18030;
+    other bytes unchanged."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.startswith(b"\xff\xfe\x00\x00"):
+        return data
+    try:
+        text = data.decode("utf-16")  # the BOM gives the byte order
+    except UnicodeDecodeError as exc:
+        raise InputError(f"文件是 UTF-16（Unicode 文本）格式，但第{exc.start}字节处已损坏", location=where,
+                         hint="请在 Excel/WPS 中打开原表格并“另存为” CSV UTF-8 后重试。") from None
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
 # --- the zip container ------------------------------------------------------------------

@@ -476,5 +476,17 @@ def docx_main_part_bin_name(path: Path) -> None:
     Path(path).write_bytes(buf.getvalue())
 
 
+def csv_utf16_tab(path: Path) -> None:
+    """The long table saved by Excel as “Unicode 文本”: UTF-16 LE with BOM, tab-separated."""
+    text = (FILES / "targets.csv").read_text(encoding="utf-8").replace(",", "\t")
+    Path(path).write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+
+
+def act_utf16_tab(path: Path) -> None:
+    """The actuals sheet saved by Excel as “Unicode 文本” (UTF-16 LE with BOM, tabs)."""
+    text = (FILES / "actuals.csv").read_text(encoding="utf-8").replace(",", "\t")
+    Path(path).write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+
+
 GENERATORS = {name: fn for name, fn in globals().items()
               if callable(fn) and name.startswith(("xlsx_", "docx_", "zip_", "truncated_", "csv_", "act_"))}
