@@ -488,5 +488,12 @@ def act_utf16_tab(path: Path) -> None:
     Path(path).write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
 
 
+def act_long_reason(path: Path) -> None:
+    """A 偏差原因 of 200,000 characters without any quote: long, not broken."""
+    head = "项目编码,三级指标,实际完成值,偏差原因分析及改进措施\n"
+    Path(path).write_text(head + "P001,宣传品数量,80个," + "原因" * 100_000 + "\nP001,验收合格率,96%,\n",
+                          encoding="utf-8")
+
+
 GENERATORS = {name: fn for name, fn in globals().items()
               if callable(fn) and name.startswith(("xlsx_", "docx_", "zip_", "truncated_", "csv_", "act_"))}

@@ -159,14 +159,27 @@ def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
     # Excel's "Unicode text" export is tab-separated; accept it when the header says so.
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
+    grid: list[tuple[int, list[str]]] = []
+    last_line = 0  # the physical line the previous record ended on
     try:
         # A record spanning several lines (a quoted cell with line breaks) is still one
         # Excel row, so the record's ordinal is the row number the user sees.
-        grid = [(n, rec) for n, rec in enumerate(reader, start=1)]
+        for n, rec in enumerate(reader, start=1):
+            grid.append((n, rec))
+            last_line = reader.line_num
     except csv.Error as exc:
-        if "field larger than field limit" in str(exc):  # usually an unpaired quote swallowing rows
+        if "field larger than field limit" in str(exc):
+            row = len(grid) + 1
+            # Without a quote on the record's first line the cell is simply that long;
+            # with one, an unpaired quote has usually swallowed the rows below it.
+            first = text.split("\n", last_line + 1)[last_line] if text.count("\n") >= last_line else ""
+            if '"' not in first:
+                raise FormatError(f"有一个单元格超过 {csv.field_size_limit()} 个字符，太长了",
+                                  location=Location(file=str(p), row=row),
+                                  hint="请把过长的内容缩短（Excel 的单元格本身最多 32767 个字符）；"
+                                       "详细的说明可以写在佐证材料中。") from None
             raise FormatError(f"CSV 格式错误：从这一行起有一个单元格超过 {csv.field_size_limit()} 个字符",
-                              location=Location(file=str(p), row=reader.line_num),
+                              location=Location(file=str(p), row=row),
                               hint="通常是某个单元格的引号（\"）不成对，把后面的行都并进了这个单元格；"
                                    "请检查该行及其上方的引号。") from None
         raise FormatError(f"CSV 格式错误：{exc}", location=Location(file=str(p), row=reader.line_num),
