@@ -517,3 +517,24 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path, capsys):
     os.mkfifo(fifo)
     assert main(["evaluate", str(CORPUS / "targets.csv"), str(fifo), "-o", str(tmp_path / "out")]) == 1
     assert "命名管道" in capsys.readouterr().err
+
+
+def test_a_review_workbook_with_a_stale_dimension_is_read_to_its_last_row(tmp_path, capsys):
+    # Tools that rewrite a sheet may leave <dimension ref="A1:Y2">: the reviewer's entry in
+    # the last row must still be merged (openpyxl's read-only mode trusts the tag).
+    assert main(["evaluate", str(CORPUS / "targets.csv"), "-o", str(tmp_path / "ev")]) == 0
+    pack = tmp_path / "review.xlsx"
+    assert main(["review", str(tmp_path / "ev" / "results.json"), "-o", str(pack)]) == 0
+    wb = openpyxl.load_workbook(pack)
+    ws = wb["指标复核"]
+    col = [c.value for c in ws[1]].index("复核得分") + 1
+    ws.cell(row=ws.max_row, column=col, value=1)
+    wb.save(pack)
+    with zipfile.ZipFile(pack) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"  # 指标复核 is the pack's first sheet
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:Y2"/>', parts[sheet])
+    pack.write_bytes(_zip(parts))
+    capsys.readouterr()
+    assert main(["review", str(tmp_path / "ev" / "results.json"), "--merge", str(pack), "-o", str(tmp_path / "m")]) == 0
+    assert "复核 1 个指标" in capsys.readouterr().err
