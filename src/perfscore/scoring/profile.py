@@ -18,7 +18,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 import perfscore
 from perfscore.errors import Location, ProfileError
@@ -38,9 +39,25 @@ def weights_dir() -> Path:
     return repo if repo.is_dir() else package / "profiles"
 
 
+_NUMBERS = (float, int, float | None, int | None)
+
+
+def _no_text_or_bool_for_numbers(model: type[BaseModel], value: Any, field_name: str) -> Any:
+    """pydantic's lax mode reads "50" and true as numbers; in a profile that is a typo to
+    report (weight = "50" or weight = true), not a weight to guess."""
+    if isinstance(value, (str, bool)) and model.model_fields[field_name].annotation in _NUMBERS:
+        raise PydanticCustomError("float_type", "应为数字")
+    return value
+
+
 class _Section(BaseModel):
     # allow_inf_nan=False: TOML's nan / inf is an error naming the key, not a weight.
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return _no_text_or_bool_for_numbers(cls, value, info.field_name)
 
 
 class Execution(_Section):
@@ -147,6 +164,11 @@ class Profile(BaseModel):
     """A resolved scoring profile."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return _no_text_or_bool_for_numbers(cls, value, info.field_name)
 
     name: str
     description: str = ""
