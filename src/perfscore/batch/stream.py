@@ -204,7 +204,7 @@ def index_long_table(layout: CsvLayout) -> LongTableIndex:
                 continue
             if key in seen:
                 contiguous = False
-            seen.setdefault(key, len(spans))
+            seen.setdefault(key, len(seen))  # the unit's ordinal: order of first appearance
             spans.append(UnitSpan(ordinal=seen[key], key=key, name=names[a], start=pos + a, stop=pos + b))
         # Projects → unit, for routing the actuals sheet's rows.
         unit_of_row = pd.Series(keys, dtype=object).map(seen).to_numpy(dtype=np.int64)
