@@ -261,7 +261,7 @@ def evaluate_command(
         from perfscore.batch.command import evaluate_batch_command
 
         code = evaluate_batch_command(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, strict=strict,
-                                      quiet=quiet, tables_only=tables_only)
+                                      quiet=quiet, tables_only=tables_only, previous=previous)
         if code:
             raise SystemExit(code)
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from perfscore.batch import evaluate_batch
+from perfscore.errors import UsageError
 
 
 def _err(text: str) -> None:
@@ -18,7 +19,10 @@ def _err(text: str) -> None:
 
 def evaluate_batch_command(targets: str, actuals: str | None, out: str, *, profile=None, as_of=None,
                            pdf: bool = False, strict: bool = False, quiet: bool = False,
-                           tables_only: bool = False) -> int:
+                           tables_only: bool = False, previous: str | None = None) -> int:
+    if previous is not None:
+        raise UsageError("批量评价暂不支持 --previous（上年对比按单个单位进行）",
+                         hint="请对需要对比的单位单独运行 perfscore evaluate … --previous 上年的results.json。")
     run = evaluate_batch(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, tables_only=tables_only,
                          progress=False if quiet else None)
     t = run.totals
