@@ -8,6 +8,7 @@ Exit status: 0 ok, 1 bad input, 2 usage.
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
 from typing import Optional
 
@@ -348,17 +349,20 @@ _OS_ERRORS = {  # errno → what a user is told (Chinese); others keep the syste
 
 
 def _click_exception_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
-    """(usage error classes, abort classes) of click and of the copy typer vendors."""
-    import click
+    """(usage error classes, abort classes) of click and of the copy typer vendors.
 
-    usage: list[type] = [click.exceptions.UsageError]
-    abort: list[type] = [click.exceptions.Abort, typer.Abort]
-    try:  # recent typer ships its own copy of click as typer._click
-        from typer._click import exceptions as vendored  # type: ignore[import-not-found]
-
-        usage.append(vendored.UsageError)
-    except ImportError:
-        pass
+    Recent typer ships its own copy of click as typer._click and no longer installs
+    click itself, older typer uses click: either may be missing, so both are optional."""
+    usage: list[type] = []
+    abort: list[type] = [typer.Abort]
+    for name in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        usage.append(module.UsageError)
+        if hasattr(module, "Abort"):  # typer's copy has none (typer.Abort stands for it)
+            abort.append(module.Abort)
     return tuple(usage), tuple(abort)
 
 
