@@ -55,12 +55,24 @@ def _texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
     out = {}
     for col in columns:
         arr = frame[col].astype(object).where(frame[col].notna(), "").to_numpy(dtype=object)
-        arr = np.array([v if v.__class__ is str else str(v) for v in arr], dtype=object)
-        risky = np.fromiter((v[:1] in _RISKY_FIRST for v in arr), dtype=bool, count=len(arr))
-        if risky.any():
-            arr[risky] = np.array([csv_safe(v) for v in arr[risky]], dtype=object)
-        out[col] = arr
+        if len(arr) and pd.api.types.infer_dtype(arr, skipna=False) == "string":
+            # All text (the usual case): a column holds few distinct strings (unit and
+            # project names, rules, readings), so each is made safe once. Only then:
+            # factorize would merge 1, 1.0 and True, whose texts differ.
+            codes, uniques = pd.factorize(arr)
+            out[col] = _safe_texts(np.asarray(uniques, dtype=object))[codes]
+        else:
+            out[col] = _safe_texts(arr)
     return pd.DataFrame(out, index=frame.index)
+
+
+def _safe_texts(arr: np.ndarray) -> np.ndarray:
+    """Each value as text, formula-like cells made safe."""
+    arr = np.array([v if v.__class__ is str else str(v) for v in arr], dtype=object)
+    risky = np.fromiter((v[:1] in _RISKY_FIRST for v in arr), dtype=bool, count=len(arr))
+    if risky.any():
+        arr[risky] = np.array([csv_safe(v) for v in arr[risky]], dtype=object)
+    return arr
 
 
 def department_goal_rows(ev: Evaluation) -> pd.DataFrame:
