@@ -10,7 +10,6 @@ load → save is a byte-identical round trip.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field

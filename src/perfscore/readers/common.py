@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
@@ -212,3 +214,17 @@ def construct_unchecked(cls: type[BaseModel], values: dict) -> BaseModel:
 
 
 _FAST: bool | None = None
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while millions of small acyclic objects (rows,
+    model copies) are made: its repeated full scans otherwise cost more than the work
+    itself (measured: read 3.5×, join 2× slower on 10^5 rows)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
