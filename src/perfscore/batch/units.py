@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,23 +30,11 @@ import pandas as pd
 from perfscore.errors import DataError, PerfscoreError
 from perfscore.model import Finding, Targets, Unit
 from perfscore.readers import longtable as LT
+from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
 from perfscore.scoring.engine import evaluate
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.profile import Profile
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while millions of small acyclic objects (model
-    rows) are made; its repeated scans otherwise cost more than the work (as the readers do)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass

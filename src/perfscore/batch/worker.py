@@ -49,7 +49,8 @@ class BlockJob:
 
 def run_block(opt: Options, job: BlockJob) -> list[tuple]:
     """Read, join, score and write the block's units; [(UnitResult, outcome, rows)]."""
-    from perfscore.batch.units import gc_paused, read_units, score_units
+    from perfscore.batch.units import read_units, score_units
+    from perfscore.readers.common import gc_paused
 
     with gc_paused():
         works = read_units(job.frame, job.start, job.spans, job.layout)
