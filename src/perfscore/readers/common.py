@@ -101,36 +101,34 @@ def split_lines(text: str) -> list[str]:
     return out
 
 
-def parse_amount(text: str, factor: Decimal, *, where: Location) -> float | None:
-    """A printed amount (in the table's money unit) → 元, exact to the cent; empty → None."""
-    cleaned = norm_label(text).replace(",", "")
+def _decimal(cleaned: str, *, where: Location, not_number: tuple[str, str],
+             not_finite: tuple[str, str | None]) -> Decimal | None:
+    """``cleaned`` as an exact Decimal; empty marks → None; (message, hint) pairs for errors."""
     if cleaned in EMPTY_MARKS:
         return None
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise DataError(
-            "金额不是数字", location=where, hint="请填写数字金额（如 56.25），不要带单位或文字。"
-        ) from None
+        raise DataError(not_number[0], location=where, hint=not_number[1]) from None
     if not value.is_finite():
-        raise DataError("金额不是有限数字", location=where, hint="请填写数字金额（如 56.25）。")
-    return float(round(value * factor, 2))
+        raise DataError(not_finite[0], location=where, hint=not_finite[1])
+    return value
+
+
+def parse_amount(text: str, factor: Decimal, *, where: Location) -> float | None:
+    """A printed amount (in the table's money unit) → 元, exact to the cent; empty → None."""
+    value = _decimal(norm_label(text).replace(",", ""), where=where,
+                     not_number=("金额不是数字", "请填写数字金额（如 56.25），不要带单位或文字。"),
+                     not_finite=("金额不是有限数字", "请填写数字金额（如 56.25）。"))
+    return None if value is None else float(round(value * factor, 2))
 
 
 def parse_share(text: str, *, where: Location) -> float | None:
     """A spending-plan share ``25%`` / ``25`` → 25.0; empty → None."""
-    cleaned = norm_label(text).rstrip("%")
-    if cleaned in EMPTY_MARKS:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise DataError(
-            "资金支出计划的比例不是百分数", location=where, hint="请填写如 25% 的累计支出比例。"
-        ) from None
-    if not value.is_finite():
-        raise DataError("资金支出计划的比例不是有限数字", location=where)
-    return float(value)
+    value = _decimal(norm_label(text).rstrip("%"), where=where,
+                     not_number=("资金支出计划的比例不是百分数", "请填写如 25% 的累计支出比例。"),
+                     not_finite=("资金支出计划的比例不是有限数字", None))
+    return None if value is None else float(value)
 
 
 def parse_weight(text: str, *, where: Location) -> float | None:
