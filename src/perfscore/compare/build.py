@@ -109,20 +109,31 @@ def _build(years: list[YearView]) -> Comparison:
         alive = [pt for pt in tracks if pt.members[k - 1] is not None]
         new_projects = list(years[k].projects)
         pairs = match_projects([pt.members[k - 1] for pt in alive], new_projects)
-        links: dict[int, Link] = {}
-        for i, j, link in pairs:
-            alive[i].members[k] = new_projects[j]
-            links[id(alive[i])] = link
-        matched_new = {j for _, j, _ in pairs}
-        for j, p in enumerate(new_projects):
-            if j not in matched_new:
-                # a project first seen in year k: no step before k-1 → k
-                pt = ProjectTrack([None] * n, steps=[None] * (k - 1))
-                pt.members[k] = p
-                tracks.append(pt)
+        # a project first seen in year k: no step before k-1 → k
+        links, fresh = _place(alive, new_projects, pairs, k,
+                              lambda: ProjectTrack([None] * n, steps=[None] * (k - 1)))
+        tracks += fresh
         for pt in tracks:
             _advance(pt, k, links.get(id(pt)), years)
     return Comparison(years=years, projects=tracks)
+
+
+def _place(alive: list, new_items: list, pairs, k: int, new_track) -> tuple[dict[int, Link], list]:
+    """Put year k's matched items into their tracks (alive[i] ← new_items[j]) and start a
+    track, made by ``new_track()``, for each item no track matched. Returns the links by
+    track id and the new tracks, in the order of ``new_items``."""
+    links: dict[int, Link] = {}
+    for i, j, link in pairs:
+        alive[i].members[k] = new_items[j]
+        links[id(alive[i])] = link
+    matched = {j for _, j, _ in pairs}
+    fresh = []
+    for j, item in enumerate(new_items):
+        if j not in matched:
+            track = new_track()
+            track.members[k] = item
+            fresh.append(track)
+    return links, fresh
 
 
 def _advance(pt: ProjectTrack, k: int, link: Link | None, years: list[YearView]) -> None:
@@ -140,16 +151,9 @@ def _advance(pt: ProjectTrack, k: int, link: Link | None, years: list[YearView])
     alive = [it for it in pt.indicators if it.members[k - 1] is not None] if before else []
     new_inds = list(after.indicators) if after else []
     pairs = match_indicators([it.members[k - 1] for it in alive], new_inds) if (before and after) else []
-    ilinks: dict[int, Link] = {}
-    for i, j, ilink in pairs:
-        alive[i].members[k] = new_inds[j]
-        ilinks[id(alive[i])] = ilink
-    matched_new = {j for _, j, _ in pairs}
-    for j, ind in enumerate(new_inds):
-        if j not in matched_new:
-            it = IndicatorTrack([None] * len(pt.members), [None] * (k - 1))
-            it.members[k] = ind
-            pt.indicators.append(it)
+    ilinks, fresh = _place(alive, new_inds, pairs, k,
+                           lambda: IndicatorTrack([None] * len(pt.members), [None] * (k - 1)))
+    pt.indicators += fresh
     steps = []
     for it in pt.indicators:
         b, a = it.members[k - 1], it.members[k]
