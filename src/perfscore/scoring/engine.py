@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +36,7 @@ from perfscore.scoring.evaluation import (
     NOT_APPLICABLE,
     SCORED,
 )
+from perfscore.scoring.frame import flatten, indicator_frame  # noqa: F401  (flatten: re-exported)
 from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
 from perfscore.scoring.parsing import Readings, dense_key, read_values
 from perfscore.scoring.profile import TIER_NAMES, Profile
@@ -69,59 +69,6 @@ def resolve_as_of(as_of: str | _dt.date | None, year: int | None) -> _dt.date:
     if year:
         return _dt.date(int(year), 12, 31)
     raise UsageError("无法确定评价日期：目标没有预算年度", hint="请用 --as-of YYYY-MM-DD 指定评价日期。")
-
-
-def flatten(targets: Targets) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per indicator (input order) and one row per project."""
-    projects = targets.projects
-    unit_code = targets.unit.code or ""
-    unit_name = targets.unit.name or ""
-    pframe = pd.DataFrame({
-        "p_idx": np.arange(len(projects)),
-        "unit_code": [p.unit_code or unit_code for p in projects],
-        "unit_name": [p.unit_name or unit_name for p in projects],
-        "project_code": [p.code for p in projects],
-        "project_name": [p.name for p in projects],
-        "funds_total": [np.nan if p.funds.total is None else p.funds.total for p in projects],
-        "budget_full_year": [np.nan if p.budget_full_year is None else p.budget_full_year for p in projects],
-        "executed": [np.nan if p.executed is None else p.executed for p in projects],
-        "exec_reason": [p.exec_reason or "" for p in projects],
-    })
-    # No per-indicator tuples: with 10^6 live indicator objects every allocation
-    # burst triggers a full garbage collection pass over them.
-    counts = np.array([len(p.indicators) for p in projects], dtype=np.int64)
-    p_idx = np.repeat(np.arange(len(projects), dtype=np.int64), counts)
-    inds = list(chain.from_iterable(p.indicators for p in projects))
-    frame = indicator_frame(
-        p_idx, inds,
-        p_unit_code=pframe["unit_code"].tolist(), p_unit_name=pframe["unit_name"].tolist(),
-        p_code=pframe["project_code"].tolist(), p_name=pframe["project_name"].tolist())
-    return frame, pframe
-
-
-def indicator_frame(p_idx: np.ndarray, inds: list, *, p_unit_code, p_unit_name, p_code, p_name) -> pd.DataFrame:
-    """The indicator frame: ``inds`` with the index of their project in ``p_idx``."""
-    p_idx = np.asarray(p_idx, dtype=np.int64)
-    take = lambda col: np.array(col, dtype=object)[p_idx] if len(p_idx) else np.array([], dtype=object)  # noqa: E731
-    return pd.DataFrame({
-        "p_idx": p_idx,
-        "unit_code": take(p_unit_code),
-        "unit_name": take(p_unit_name),
-        "project_code": take(p_code),
-        "project_name": take(p_name),
-        "indicator_id": [x.id for x in inds],
-        "level1": [x.level1 for x in inds],
-        "level2": [x.level2 for x in inds],
-        "level3": [x.level3 for x in inds],
-        "target": [x.target for x in inds],
-        "actual": [x.actual for x in inds],
-        "score_text": [x.score for x in inds],
-        "reason": [x.reason or "" for x in inds],
-        "evidence": [x.evidence or "" for x in inds],
-        "weight_table": np.array([np.nan if x.weight is None else x.weight for x in inds], dtype=float),
-        "block_weight_table": np.array(
-            [np.nan if x.block_weight is None else x.block_weight for x in inds], dtype=float),
-    })
 
 
 # --- row scoring ---------------------------------------------------------------------------
@@ -574,7 +521,8 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
 
 def evaluate(targets: Targets, profile: Profile | str | None = None, *,
              as_of: str | _dt.date | None = None, checks: bool = True,
-             previous: "Evaluation | None" = None) -> "Evaluation":
+             previous: "Evaluation | None" = None,
+             frames: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> "Evaluation":
     """Score a year: every indicator of every project, the projects and the department.
 
     ``targets`` carries the actuals (Indicator.actual / score / reason / evidence and
@@ -583,6 +531,8 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     ``checks=False`` skips ``perfscore.checks`` (target and result checks), e.g. to
     time the scoring alone. ``previous`` (last year's Evaluation) lets the result
     checks compare targets with last year's actuals (指标值设置偏低).
+    ``frames``: what :func:`~perfscore.scoring.frame.flatten` gives for ``targets``, when
+    the caller already has it (the batch builds it from the long table's columns).
     """
     from perfscore import __version__
     from perfscore.scoring import weights as W_
@@ -604,7 +554,7 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
         # the engine's own weights-gap (below) reports what weights-sum would
         findings += checker.check_targets(targets, prof, exclude={"weights-sum"})
 
-    frame, pframe = flatten(targets)
+    frame, pframe = frames if frames is not None else flatten(targets)
     codes = pframe["project_code"].tolist()
     weights = W_.assign(frame, prof, project_codes=codes)
     rd = read_values(frame, targets.year)
