@@ -52,7 +52,10 @@ def _check_title(cid: str) -> str:
         return ""
 
 
-def render_summary(summary, units: pd.DataFrame, projects: pd.DataFrame, meta: dict) -> str:
+def render_summary(summary, units: pd.DataFrame, projects: pd.DataFrame, meta: dict, *,
+                   projects_total: int | None = None) -> str:
+    """The page. ``projects``: the ranked projects; with ``projects_total`` (how many there
+    are in all) it may hold only the last rows, as many as the page lists."""
     totals = summary.totals()
     grades = summary.grades
     unit_rows = []
@@ -66,7 +69,7 @@ def render_summary(summary, units: pd.DataFrame, projects: pd.DataFrame, meta: d
             "grades": [d.get(f"grade:{g}", 0) for g in grades],
             "needs_review": d["needs_review"], "errors": d["errors"], "warnings": d["warnings"],
         })
-    n = len(projects)
+    n = len(projects) if projects_total is None else projects_total
     limited = n > summary_limit()
     shown = projects.iloc[-summary_limit():] if limited else projects
     project_rows = [{

@@ -14,11 +14,15 @@ Files (UTF-8 with BOM, formula-safe, numbers with fixed decimals, like results.c
   too many to list, the full list being the CSV).
 
 Only counts and per-project rows are kept while units stream by, so the summary's memory
-grows with the number of projects, not with the indicators.
+grows with the number of projects, not with the indicators. Each project's row of
+summary_projects.csv is formatted where its unit is scored (:func:`outcome`, in the worker
+processes, while other blocks are still being scored); what is left for the end, when the
+workers have nothing to do, is the ranking and putting the rank in front of each line.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import sys
 from collections import Counter
@@ -31,7 +35,7 @@ import pandas as pd
 from perfscore.io import atomic_write_bytes, atomic_write_text, write_csv
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.numeric import format_fixed
-from perfscore.writers.xlsx_safe import csv_safe_frame
+from perfscore.writers.xlsx_safe import csv_safe, csv_safe_frame
 
 SUMMARY_CSV = "summary.csv"
 PROJECTS_CSV = "summary_projects.csv"
@@ -103,7 +107,44 @@ def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
         "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int32),
         "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int32),
     }
+    u.projects["line"] = project_lines(u.projects)
     return u
+
+
+class _Lines(list):
+    """A file for ``csv.writer`` that keeps each row's text apart (the writer calls
+    ``write`` once per row)."""
+
+    write = list.append
+
+
+def _cells_text(values: np.ndarray) -> list[str]:
+    # As _csv_frame's text branch: missing → '', else str()
+    na = pd.isna(values)
+    return ["" if m else str(v) for v, m in zip(values.tolist(), na.tolist())]
+
+
+def _cells_fixed(values: np.ndarray, digits: int) -> list[str]:
+    # As format_fixed: NaN → '', else exactly ``digits`` decimals
+    return ["" if x != x else f"{x:.{digits}f}" for x in values.astype(float).tolist()]
+
+
+def project_lines(cols: dict) -> np.ndarray:
+    """Each project's row of summary_projects.csv without its rank (which needs every unit):
+    the cells :func:`_csv_frame` gives, guarded by ``csv_safe``, written by ``csv.writer``
+    (UTF-8 bytes, ``\\n`` included). The rank and a comma in front make the file's line."""
+    columns = [
+        _cells_text(cols["unit_code"]), _cells_text(cols["unit_name"]),
+        _cells_text(cols["project_code"]), _cells_text(cols["project_name"]),
+        _cells_fixed(cols["budget"], 2), _cells_fixed(cols["exec_rate"], 4), _cells_fixed(cols["total"], 2),
+        _cells_text(cols["grade"]),
+        *[[str(int(x)) for x in cols[c].tolist()] for c in ("indicators", "missed", "needs_review")],
+        ["true" if b else "false" for b in cols["incomplete"].astype(bool).tolist()],
+        *[[str(int(x)) for x in cols[c].tolist()] for c in ("errors", "warnings")],
+    ]
+    lines = _Lines()
+    csv.writer(lines, lineterminator="\n").writerows(zip(*[[csv_safe(v) for v in col] for col in columns]))
+    return np.array([line.encode("utf-8") for line in lines], dtype=object)
 
 
 def failure(ordinal: int, folder: str, unit_code: str, unit_name: str, message: str) -> UnitOutcome:
@@ -156,15 +197,14 @@ class Summary:
 
     def project_frame(self) -> pd.DataFrame:
         if not self._projects:
-            return pd.DataFrame(columns=PROJECT_COLUMNS)
+            return projects_frame_empty()
         return _ranked(pd.DataFrame({c: pd.Series(np.concatenate(v), dtype=v[0].dtype)
-                                     for c, v in self._projects.items()}))
+                                     for c, v in self._projects.items() if c != "line"}))
 
     # --- files ---------------------------------------------------------------------------
 
     def write(self, out_dir: Path, meta: dict) -> list[Path]:
         units = self.unit_frame()
-        projects = self.project_frame()
         grade_cols = [f"grade:{g}" for g in self.grades]
         u_out = units.reindex(columns=UNIT_COLUMNS[:12] + grade_cols + UNIT_COLUMNS[12:])
         u_csv = _csv_frame(u_out, money=("budget", "executed"), rate=("exec_rate",), score=("total",))
@@ -174,18 +214,48 @@ class Summary:
         # A province has 10⁵-10⁶ projects: their cells are formatted a slice at a time.
         from perfscore.batch.tables import BOM, csv_bytes
 
-        table = projects.reindex(columns=PROJECT_COLUMNS)
-        parts = [csv_bytes(_csv_frame(table.iloc[i: i + _SLICE], money=("budget",), rate=("exec_rate",),
-                                      score=("total",), flags=("incomplete",)), header=i == 0)
-                 for i in range(0, max(len(table), 1), _SLICE)]
+        order, rank = self._project_order()
+        # The lines were formatted per unit (project_lines); here each gets its rank.
+        lines = self._column("line")
+        ranks = [b"" if math.isnan(x) else str(int(x)).encode() for x in rank.tolist()]
+        parts = [csv_bytes(pd.DataFrame(columns=PROJECT_COLUMNS), header=True)]
+        for i in range(0, len(order), _SLICE):
+            parts.append(b"".join([r + b"," + line for r, line in
+                                   zip(ranks[i: i + _SLICE], lines[order[i: i + _SLICE]].tolist())]))
         atomic_write_bytes(paths[1], BOM + b"".join(parts))
-        atomic_write_text(paths[2], self.render_html(units, projects, meta))
+        from perfscore.batch.html import summary_limit
+
+        shown = self._project_rows(order[-summary_limit():], rank[-summary_limit():]) if len(order) else projects_frame_empty()
+        atomic_write_text(paths[2], self.render_html(units, shown, meta, projects_total=len(order)))
         return paths
 
-    def render_html(self, units: pd.DataFrame, projects: pd.DataFrame, meta: dict) -> str:
+    def render_html(self, units: pd.DataFrame, projects: pd.DataFrame, meta: dict, *,
+                    projects_total: int | None = None) -> str:
+        """``projects``: ranked project rows, all of them or (with ``projects_total``) the
+        page's last rows only."""
         from perfscore.batch.html import render_summary
 
-        return render_summary(self, units, projects, meta)
+        return render_summary(self, units, projects, meta, projects_total=projects_total)
+
+    def _column(self, col: str) -> np.ndarray:
+        parts = self._projects.get(col, [])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+
+    def _project_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the projects best first, their ranks): :func:`_ranked`'s order."""
+        n = self.projects
+        if not n:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        total, ordinal = self._column("total").astype(float), self._column("ordinal")
+        order = np.lexsort((np.arange(n), ordinal, np.where(np.isnan(total), np.inf, -total)))
+        return order, _competition_rank(total[order])
+
+    def _project_rows(self, positions: np.ndarray, rank: np.ndarray) -> pd.DataFrame:
+        """The projects at ``positions`` as :meth:`project_frame` has them (rank first)."""
+        out = pd.DataFrame({c: pd.Series(self._column(c)[positions], dtype=v[0].dtype)
+                            for c, v in self._projects.items() if c != "line"})
+        out.insert(0, "rank", rank)
+        return out
 
     # --- totals for the page and the command line ------------------------------------------
 
@@ -221,15 +291,22 @@ def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
     key = np.where(np.isnan(total), np.inf, -total)
     order = np.lexsort((np.arange(len(frame)), frame["ordinal"].to_numpy(), key))
     out = frame.iloc[order].reset_index(drop=True)
-    t = out["total"].to_numpy(dtype=float)
-    rank = np.full(len(out), np.nan)
+    out.insert(0, "rank", _competition_rank(out["total"].to_numpy(dtype=float)))
+    return out
+
+
+def _competition_rank(t: np.ndarray) -> np.ndarray:
+    """Ranks of totals in ranked order: 1 + the number of strictly better totals; NaN → NaN."""
+    rank = np.full(len(t), np.nan)
     has = ~np.isnan(t)
     if has.any():
         vals = -t[has]
-        # competition ranking: 1 + number of strictly better totals
         rank[has] = np.searchsorted(np.sort(vals), vals, side="left") + 1
-    out.insert(0, "rank", rank)
-    return out
+    return rank
+
+
+def projects_frame_empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=PROJECT_COLUMNS)
 
 
 def _csv_frame(frame: pd.DataFrame, *, money=(), rate=(), score=(), flags=()) -> pd.DataFrame:
