@@ -25,10 +25,13 @@ def ladders_of(word: str) -> list[tuple[str, ...]]:
     return [ladder for ladder in LADDERS if word in ladder]
 
 
+_LADDER_WORDS = frozenset(word for ladder in LADDERS for word in ladder)
+
+
 def grade_word(text: str) -> str | None:
     """The ladder rung a word names (after aliases), or None."""
     word = GRADE_ALIASES.get(text, text)
-    return word if ladders_of(word) else None
+    return word if word in _LADDER_WORDS else None
 
 
 # Qualitative tiers of an actual (财预〔2020〕10号), with the words that name them.
