@@ -38,7 +38,7 @@ from perfscore.scoring.evaluation import (
 )
 from perfscore.scoring.frame import flatten, indicator_frame  # noqa: F401  (flatten: re-exported)
 from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
-from perfscore.scoring.parsing import Readings, dense_key, read_values
+from perfscore.scoring.parsing import Labels, Readings, read_values
 from perfscore.scoring.profile import TIER_NAMES, Profile
 from perfscore.scoring.survey import proportion_ci
 
@@ -90,9 +90,20 @@ class Scored:
     findings: list[Finding]
 
 
-def _fam(dim: np.ndarray) -> np.ndarray:
+def _fam(dim: str) -> str:
     # % and ‰ are one family (ratio); the grammar converts between them.
-    return np.where(np.isin(dim, ["percent", "permille"]), "ratio", dim)
+    return "ratio" if dim in ("percent", "permille") else dim
+
+
+def _pairwise(x: np.ndarray, y: np.ndarray, test) -> np.ndarray:
+    """``test(x[i], y[i])`` per row, called once per distinct (x, y) pair (units, dimensions:
+    a handful of pairs over many rows)."""
+    xc, xu = pd.factorize(x, use_na_sentinel=False)
+    yc, yu = pd.factorize(y, use_na_sentinel=False)
+    pair, first = np.unique(xc * len(yu) + yc, return_index=True) if len(xc) else (np.zeros(0, int), [])
+    table = np.zeros(len(xu) * len(yu), dtype=bool)
+    table[pair] = [bool(test(xu[xc[i]], yu[yc[i]])) for i in first]
+    return table[xc * len(yu) + yc]
 
 
 def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile: Profile,
@@ -103,9 +114,9 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     ``block_known`` False marks rows whose 一级 the profile has no weight for."""
     n = len(frame)
     digits = profile.rounding.digits
-    kind = rd["t_kind"]
-    ak = rd["a_kind"]
-    op = rd["t_op"]
+    kind = Labels(rd["t_kind"])
+    ak = Labels(rd["a_kind"])
+    op = Labels(rd["t_op"])
     actual_txt = frame["actual"].fillna("").astype(str).to_numpy(dtype=object)
     level1 = frame["level1"].to_numpy(dtype=object)
     T = np.where(kind == "frequency",
@@ -124,15 +135,15 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
         m = mask & ~decided
         if m.any():
             status[m] = NEEDS_REVIEW
-            why[m] = T_.cat(*[p[m] if isinstance(p, np.ndarray) else p for p in parts]) \
+            why[m] = T_.join_rows(*[p[m] if isinstance(p, np.ndarray) else p for p in parts]) \
                 if len(parts) > 1 else parts[0]
             decided[m] = True
 
     # The rule each row falls under (also shown for rows that end up needing review).
     rule = np.full(n, "", dtype=object)
     comp = kind == "comparison"
-    rule[comp & np.isin(op, [">=", ">"])] = "ge"
-    rule[comp & np.isin(op, ["<=", "<"])] = f"le-{profile.rules.le}"
+    rule[comp & op.isin([">=", ">"])] = "ge"
+    rule[comp & op.isin(["<=", "<"])] = f"le-{profile.rules.le}"
     rule[comp & (op == "=")] = "eq-deviation" if profile.rules.eq == "deviation" else "eq-ge"
     rule[kind == "range"] = "range"
     rule[kind == "frequency"] = "frequency"
@@ -156,13 +167,13 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     review(ak == "unreadable", "实际完成值无法识别：", rd["a_reason"])
 
     # 2. Does the actual fit the kind of target?
-    quant = np.isin(kind, ["comparison", "range", "frequency"])
-    review(quant & ~np.isin(ak, ["number", "survey"]),
+    quant = kind.isin(["comparison", "range", "frequency"])
+    review(quant & ~ak.isin(["number", "survey"]),
            "定量指标的实际完成值「", actual_txt, "」不是数值，请填写实际完成的数量或比例")
     t_dim, a_dim = rd["t_dim"], rd["a_dim"]
-    review(quant & (t_dim != "") & (a_dim != "") & (_fam(t_dim) != _fam(a_dim)),
+    review(quant & _pairwise(t_dim, a_dim, lambda t, a: t != "" and a != "" and _fam(t) != _fam(a)),
            "实际完成值的单位（", rd["a_unit"], "）与指标值的单位（", rd["t_unit"], "）不可比")
-    review(quant & (rd["a_per"] != "") & (rd["t_per"] != "") & (rd["a_per"] != rd["t_per"]),
+    review(quant & _pairwise(rd["a_per"], rd["t_per"], lambda a, t: a != "" and t != "" and a != t),
            "实际完成值按「/", rd["a_per"], "」计，指标值按「/", rd["t_per"], "」计，不可比")
     review(quant & np.isnan(A), "实际完成值没有可比较的数值")
     review(comp & (op == ""), "指标值没有比较方向（≥、≤、=）")
@@ -170,33 +181,34 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     review((kind == "frequency") & np.isnan(T), "指标值没有次数")
     review((kind == "range") & (np.isnan(low) | np.isnan(high)), "指标值的区间不完整")
 
+    rule_l = Labels(rule)  # final from here on
     # Proportional credit (A/T, T/A, the straight line) needs a positive base: a missed
     # target of 0 or below (≥-5 with -8, ≤-2 with -1) has no meaningful ratio. Never guess.
     with np.errstate(invalid="ignore"):
-        ge_like = np.isin(rule, ["ge", "eq-ge", "frequency"])
-        le_like = np.isin(rule, ["le-ratio", "le-linear"])
+        ge_like = rule_l.isin(["ge", "eq-ge", "frequency"])
+        le_like = rule_l.isin(["le-ratio", "le-linear"])
         no_base = ge_like & (T <= 0) & (A < T) & ~((op == ">") & (T == 0))
         no_base |= le_like & (A > T) & ((A <= 0) if profile.rules.le == "ratio" else (T <= 0))
-        no_base |= (rule == "range") & (((A < low) & (low <= 0)) | ((A > high) & (A <= 0)))
+        no_base |= (rule_l == "range") & (((A < low) & (low <= 0)) | ((A > high) & (A <= 0)))
     review(no_base, "指标值为0或负数，未达到时无法按比例计分，请人工评定得分")
 
     dl = kind == "deadline"
-    review(dl & ~np.isin(ak, ["date", "completion", "tier"]),
+    review(dl & ~ak.isin(["date", "completion", "tier"]),
            "时效指标的实际完成值应为完成日期或完成情况（如 按时完成、延期完成、未完成）")
     t_dead = rd["t_deadline"]
     a_date = rd["a_date"]
     review(dl & (ak == "date") & np.isnat(t_dead),
            "指标值没有具体截止日期，无法与完成日期比较；请填写完成情况（按时完成、延期完成或未完成）")
     gr = kind == "grade"
-    review(gr & ~np.isin(ak, ["grade", "tier"]), "等级指标的实际完成值应为等级（如 优、良、中、差）或达成情况")
+    review(gr & ~ak.isin(["grade", "tier"]), "等级指标的实际完成值应为等级（如 优、良、中、差）或达成情况")
     review(gr & (ak == "grade") & ~(rd["a_grade_idx"] >= 0),
            "实际等级「", rd["a_grade"], "」不在指标值的等级序列（", rd["t_ladder"], "）中")
     review(gr & (ak == "grade") & np.isnan(rd["t_grade_idx"]), "指标值的等级无法定位")
     ach = kind == "achievement"
-    review(ach & ~np.isin(ak, ["tier", "completion"]),
+    review(ach & ~ak.isin(["tier", "completion"]),
            "定性指标的实际完成值应为达成情况（达成、部分达成、未达成）或完成情况")
-    review(~np.isin(kind, ["comparison", "range", "frequency", "deadline", "grade", "achievement",
-                           "not_applicable", "unreadable"]), "指标值的类型无法计分")
+    review(~kind.isin(["comparison", "range", "frequency", "deadline", "grade", "achievement",
+                         "not_applicable", "unreadable"]), "指标值的类型无法计分")
     as_of64 = np.datetime64(as_of.isoformat(), "D")
     completion = (dl | ach) & (ak == "completion")
     undated = completion & (rd["a_completed"] == 1) & np.isnan(rd["a_on_time"])
@@ -208,13 +220,13 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     flags: dict[str, np.ndarray] = {}
 
     # 3. Quantitative rules.
-    ge_rows = live & np.isin(rule, ["ge", "eq-ge", "frequency"])
-    share[ge_rows] = R_.ge_share(A[ge_rows], T[ge_rows], strict=(op[ge_rows] == ">"))
-    le_rows = live & np.isin(rule, ["le-ratio", "le-linear"])
+    ge_rows = live & ge_like
+    share[ge_rows] = R_.ge_share(A[ge_rows], T[ge_rows], strict=(op == ">")[ge_rows])
+    le_rows = live & le_like
     share[le_rows] = R_.le_share(A[le_rows], T[le_rows], method=profile.rules.le)
-    eq_rows = live & (rule == "eq-deviation")
+    eq_rows = live & (rule_l == "eq-deviation")
     share[eq_rows] = R_.eq_share(A[eq_rows], T[eq_rows])
-    rng_rows = live & (rule == "range")
+    rng_rows = live & (rule_l == "range")
     share[rng_rows] = R_.range_share(A[rng_rows], low[rng_rows], high[rng_rows])
     quant_live = ge_rows | le_rows | eq_rows | rng_rows
     met = np.zeros(n, dtype=bool)
@@ -260,7 +272,7 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     tier[by_grade] = R_.ladder_tier(steps[by_grade], tier_of[profile.grade_ladder.one_below],
                                     tier_of[profile.grade_ladder.further])
     how[by_grade] = "grade"
-    by_tier = live & np.isin(kind, ["deadline", "grade", "achievement"]) & (ak == "tier")
+    by_tier = live & kind.isin(["deadline", "grade", "achievement"]) & (ak == "tier")
     tier[by_tier] = rd["a_tier"][by_tier].astype(np.int64)
     how[by_tier] = "tier"
     tier_rows = by_date | by_completion | by_grade | by_tier
@@ -284,22 +296,29 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
         self_share = np.where(w > 0, self_val / w, np.nan)
     st = self_tier & ~bad_number
     in_tier[st] = R_.share_in_tier(self_share[st], tier[st], lows, highs)
-    tier_lo_q = to_quanta(w * lows[np.clip(tier, 0, 2)], digits)
-    tier_hi_q = to_quanta(w * highs[np.clip(tier, 0, 2)], digits)
+    # The tier's score range, shown only where a unit's own 得分 is checked against it.
+    lo_txt = np.full(n, "", dtype=object)
+    hi_txt = np.full(n, "", dtype=object)
+    if st.any():
+        t_st = np.clip(tier[st], 0, 2)
+        lo_txt[st] = format_fixed(from_quanta(to_quanta(w[st] * lows[t_st], digits), digits), digits)
+        hi_txt[st] = format_fixed(from_quanta(to_quanta(w[st] * highs[t_st], digits), digits), digits)
     tier_name = T_.tier_name_array(tier)
-    lo_txt = format_fixed(from_quanta(tier_lo_q, digits), digits)
-    hi_txt = format_fixed(from_quanta(tier_hi_q, digits), digits)
-    for i in np.flatnonzero(bad_number):
-        findings.append(Finding(check="score-unreadable", severity="error",
-                                project_code=frame["project_code"].iat[i], indicator_id=frame["indicator_id"].iat[i],
-                                message=f"填报得分「{score_obj[i]}」不是数字"))
     outside = st & ~in_tier
-    for i in np.flatnonzero(outside):
-        findings.append(Finding(
-            check="score-outside-tier", severity="error",
-            project_code=frame["project_code"].iat[i], indicator_id=frame["indicator_id"].iat[i],
-            message=(f"「{frame['level3'].iat[i]}」填报得分 {score_obj[i]} 不在「{tier_name[i]}」档"
-                     f"（{lo_txt[i]}–{hi_txt[i]} 分）内，未采用，需复核")))
+    if bad_number.any() or outside.any():
+        # Columns read once: a cell lookup per finding through the frame costs more than the finding.
+        f_code = frame["project_code"].to_numpy(dtype=object)
+        f_id = frame["indicator_id"].to_numpy(dtype=object)
+        f_l3 = frame["level3"].to_numpy(dtype=object)
+        for i in np.flatnonzero(bad_number):
+            findings.append(Finding(check="score-unreadable", severity="error",
+                                    project_code=f_code[i], indicator_id=f_id[i],
+                                    message=f"填报得分「{score_obj[i]}」不是数字"))
+        for i in np.flatnonzero(outside):
+            findings.append(Finding(
+                check="score-outside-tier", severity="error", project_code=f_code[i], indicator_id=f_id[i],
+                message=(f"「{f_l3[i]}」填报得分 {score_obj[i]} 不在「{tier_name[i]}」档"
+                         f"（{lo_txt[i]}–{hi_txt[i]} 分）内，未采用，需复核")))
     review(bad_number, "填报得分「", score_obj, "」不是数字")
     review(outside, "填报得分 ", score_obj, " 不在「", tier_name, "」档（", lo_txt, "–", hi_txt, " 分）内，未采用")
     self_used = st & in_tier & (status == SCORED)
@@ -324,15 +343,15 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
                                     method=profile.survey.method)
     has_ci = ~np.isnan(ci_low)
     with np.errstate(invalid="ignore"):
-        flags["survey_ci_below_target"] = has_ci & scored & np.isin(rule, ["ge", "eq-ge"]) & (ci_low < T)
+        flags["survey_ci_below_target"] = has_ci & scored & rule_l.isin(["ge", "eq-ge"]) & (ci_low < T)
 
     flag_text = _join_flags(flags, n)
-    arith = _arithmetic(frame, rd, dict(
+    arith = _arithmetic(rd, dict(
         rule=rule, status=status, scored=scored, met=met, weight_q=weight_q, score_q=score_q,
-        A=A, T=T, low=low, high=high, tier=tier, tier_name=tier_name, points=points, how=how,
-        late_days=late_days, steps=steps, self_used=self_used, lo_txt=lo_txt, hi_txt=hi_txt,
+        A=A, T=T, low=low, high=high, tier=tier, how=how,
+        late_days=late_days, steps=steps, self_used=self_used, tier_lo=lo_txt, tier_hi=hi_txt,
         ratio=ratio, deduction=deduction * w, deducted=deducted, ci_low=ci_low, ci_high=ci_high,
-        has_ci=has_ci, actual_txt=actual_txt, grace=dlp.grace_days), profile)
+        has_ci=has_ci, actual=actual_txt), profile, points, dlp.grace_days)
     return Scored(status=status, rule=rule, score_q=score_q, weight_q=weight_q, flags=flag_text,
                   review_reason=why, arithmetic=arith, ci_low=np.round(ci_low, 2), ci_high=np.round(ci_high, 2),
                   findings=findings)
@@ -350,63 +369,55 @@ def _read_self_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _join_flags(flags: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """The ';'-joined names of each row's flags (in ``flags`` order): each row's set of flags
+    as a bit mask, and the text made once per distinct mask."""
+    names = [name for name, mask in flags.items() if mask.any()]
+    bits = np.zeros(n, dtype=np.int64)
+    for b, name in enumerate(names):
+        bits |= flags[name].astype(np.int64) << b
+    codes, uniq = pd.factorize(bits)
+    texts = np.array([";".join(name for b, name in enumerate(names) if u >> b & 1) for u in uniq] + [""],
+                     dtype=object)
+    return texts[codes]
+
+
+# The reading columns the arithmetic text shows.
+_ARITH_READINGS = ("t_unit", "t_dim", "t_per", "a_n", "a_date", "t_deadline", "a_grade", "t_grade")
+
+
+def _arithmetic(rd: Readings, c: dict, profile: Profile, points: np.ndarray, grace: int) -> np.ndarray:
+    """The arithmetic text of every row that shows one (scored, not applicable, or a
+    deduction); built once per distinct (target, actual, weight, score, status, self score
+    used) among them and spread. Rows needing review show none. ``c`` holds per-row arrays;
+    ``points`` the share of each tier (达成, 部分达成, 未达成)."""
+    n = len(c["rule"])
     out = np.full(n, "", dtype=object)
-    for name, mask in flags.items():
-        if mask.any():
-            out[mask] = out[mask] + name + ";"
-    has = out != ""
-    out[has] = np.array([s[:-1] for s in out[has]], dtype=object)
+    rows = np.flatnonzero(c["scored"] | (c["status"] == NOT_APPLICABLE) | (c["rule"] == "na-full")
+                          | c["deducted"])
+    if not len(rows):
+        return out
+    key, first = _distinct(rows, rd["t_code"], rd["a_code"], c["weight_q"], c["score_q"],
+                           c["status"] == SCORED, c["status"] == NOT_APPLICABLE, c["self_used"])
+    pick = rows[first]
+    sub = {k: v[pick] for k, v in c.items()}
+    sub.update({k: rd[k][pick] for k in _ARITH_READINGS})
+    texts = T_.build(sub, profile.rounding.digits, f"{profile.survey.confidence * 100:g}%", points, grace)
+    out[rows] = texts[key]
     return out
 
 
-def _arithmetic(frame: pd.DataFrame, rd: Readings, c: dict, profile: Profile) -> np.ndarray:
-    """The arithmetic text; built once per distinct (target, actual, weight, score) and spread."""
-    key_frame = pd.DataFrame({"t": rd["t_code"], "a": rd["a_code"], "w": c["weight_q"], "s": c["score_q"],
-                              "st": c["status"], "u": c["self_used"]})
-    key, first = dense_key(key_frame, list(key_frame.columns))
-    sub = lambda x: x[first] if isinstance(x, np.ndarray) and x.shape == key.shape else x  # noqa: E731
-    c = {k: sub(v) for k, v in c.items()}
-    rd = Readings({k: sub(v) for k, v in rd.cols.items()})
-    return _arithmetic_rows(len(first), rd, c, profile)[key]
-
-
-def _arithmetic_rows(n: int, rd: Readings, c: dict, profile: Profile) -> np.ndarray:
-    digits = profile.rounding.digits
-    rule = c["rule"]
-    T, A = c["T"], c["A"]
-    is_money = rd["t_dim"] == "money"
-    ref = np.where(np.isnan(T), c["low"], T)
-    scale = T_.money_scale(ref, is_money)
-    unit = T_.unit_text(rd["t_unit"], rd["t_per"], scale)
-    freq = rule == "frequency"
-    # Survey shares (88/95 = 92.6315…%) are shown to 2 decimals; other numbers as read.
-    a_num = T_.num_text(np.where(~np.isnan(rd["a_n"]), np.round(A, 2), A) / scale)
-    t_num = T_.num_text(T / scale)
-    l_num = T_.num_text(c["low"] / scale)
-    h_num = T_.num_text(c["high"] / scale)
-    A_txt = np.where(freq, "全年" + a_num + rd["t_unit"], a_num + unit)
-    T_txt = np.where(freq, t_num + rd["t_unit"] + "/年", t_num + unit)
-    ctx = {
-        "rule": rule, "status": c["status"], "scored": c["scored"], "met": c["met"],
-        "w": format_fixed(from_quanta(c["weight_q"], digits), digits),
-        "s": format_fixed(from_quanta(c["score_q"], digits), digits),
-        "A": A_txt.astype(object), "T": T_txt.astype(object), "a": a_num, "t": t_num,
-        "t_zero": T == 0,
-        "L": (l_num + unit).astype(object), "H": (h_num + unit).astype(object), "l": l_num, "h": h_num,
-        "below": A < c["low"],
-        "tier_name": c["tier_name"], "point": T_.percent_text(c["points"][np.clip(c["tier"], 0, 2)]),
-        "self_used": c["self_used"], "tier_lo": c["lo_txt"], "tier_hi": c["hi_txt"],
-        "how": c["how"], "late_days": c["late_days"], "late_txt": T_.num_text(c["late_days"]),
-        "grace": c["grace"], "grace_txt": str(c["grace"]),
-        "a_date": T_.date_text(rd["a_date"]), "t_date": T_.date_text(rd["t_deadline"]),
-        "steps": c["steps"], "steps_txt": T_.num_text(c["steps"]),
-        "a_grade": rd["a_grade"], "t_grade": rd["t_grade"], "actual": c["actual_txt"],
-        "deducted": c["deducted"], "ratio_txt": T_.num_text(np.round(c["ratio"], 2)),
-        "deduction_txt": format_fixed(c["deduction"], digits),
-        "has_ci": c["has_ci"], "ci_level": f"{profile.survey.confidence * 100:g}%",
-        "ci_lo": format_fixed(c["ci_low"], 1), "ci_hi": format_fixed(c["ci_high"], 1),
-    }
-    return T_.build(ctx, np.arange(n))
+def _distinct(rows: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes 0..k-1 of the distinct combinations of ``columns`` over ``rows`` (in order of
+    first appearance) and the position in ``rows`` where each first appears."""
+    key = np.zeros(len(rows), dtype=np.int64)
+    for col in columns:
+        # One column at a time, re-factorized, so the combined integer stays small.
+        codes, uniq = pd.factorize(col[rows], use_na_sentinel=False)
+        key, _ = pd.factorize(key * (len(uniq) + 1) + codes)
+    key = np.asarray(key, dtype=np.int64)
+    # Codes are numbered in order of first appearance: the first rows come in code order.
+    first = np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
+    return key, first
 
 
 # --- the indicator table -------------------------------------------------------------------

@@ -30,6 +30,29 @@ class Readings:
         return self.cols[key]
 
 
+class Labels:
+    """A column of a few distinct strings (kinds, operators, rules) compared through integer
+    codes: numpy compares an object array one Python string at a time (~2 ms per 10^5 rows
+    and comparison), integer codes in a few microseconds. ``labels == "range"`` and
+    ``labels.isin([...])`` give what the same operations give on the strings."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, values: np.ndarray):
+        codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        self.codes = np.asarray(codes)
+        self._code = {u: i for i, u in enumerate(uniq)}
+
+    def __eq__(self, label) -> np.ndarray:  # type: ignore[override]
+        return self.codes == self._code.get(label, -1)
+
+    def __ne__(self, label) -> np.ndarray:  # type: ignore[override]
+        return self.codes != self._code.get(label, -1)
+
+    def isin(self, labels) -> np.ndarray:
+        return np.isin(self.codes, [self._code[x] for x in labels if x in self._code])
+
+
 def dense_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Per-row codes 0..k-1 of the distinct value combinations of ``columns`` (numbered in
     order of first appearance), and the row index where each combination first appears."""
