@@ -187,12 +187,13 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     ap = Path(actuals) if actuals is not None else None
     notes: list[str] = []
 
-    plan = _stream_plan(tp, ap, notes) if not tp.is_dir() else None
+    jobs = default_jobs() if jobs is None else jobs
+    plan = _stream_plan(tp, ap, notes, parallel=jobs > 1) if not tp.is_dir() else None
     if plan is not None:
         index, stream = plan
         with Progress(len(index.units), enabled=progress) as bar:
             run.progress = bar
-            _run_stream(run, index, stream, tp, ap, block_rows, default_jobs() if jobs is None else jobs)
+            _run_stream(run, index, stream, tp, ap, block_rows, jobs)
         source = index.layout.name
     else:
         inputs = _folder_inputs(tp, ap) if tp.is_dir() else [(tp, None)]
@@ -215,8 +216,18 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
 # --- a CSV long table, streamed ----------------------------------------------------------------
 
 
-def _stream_plan(tp: Path, ap: Path | None, notes: list[str]):
-    """(index, actuals stream) when the targets are a CSV long table that can be streamed."""
+# Pass 1 reads the actuals sheet in a process of its own, at the same time as the long
+# table is indexed, when there is more than one CPU to use and the sheet is this large.
+PARALLEL_PASS1_BYTES = 1 << 20
+
+
+def _stream_plan(tp: Path, ap: Path | None, notes: list[str], *, parallel: bool = False):
+    """(index, actuals stream) when the targets are a CSV long table that can be streamed.
+
+    ``parallel``: the actuals sheet's pass 1 (its reading, which does not depend on the
+    long table) runs in a forked process while this one indexes the long table; the
+    routing then takes its result. Nothing changes but the wall time: when the child fails
+    for any reason the sheet is read here, as without it, and raises what it raises."""
     if tp.suffix.lower() != ".csv":
         return None
     from perfscore.batch.actuals import ActualsStream
@@ -225,20 +236,82 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str]):
     layout = layout_of(tp)
     if layout is None:
         return None
+    keys = None
+    if parallel and ap is not None and _forkable(ap):
+        keys = _Child(_actuals_keys, ap)
     try:
-        index = index_long_table(layout)
-    except (pd.errors.ParserError, UnicodeDecodeError):
-        return None  # the ordinary reader names the row or byte
-    if not index.contiguous:
-        notes.append(f"{layout.name} 中同一单位的行不连续，已整体读入后再按单位评分"
-                     "（按单位编码排序后可逐单位读取，占用内存更少）。")
-        return None
-    stream = None
-    if ap is not None:
-        stream = ActualsStream(ap)
-        stream.route(index.code_unit, index.name_unit)
+        try:
+            index = index_long_table(layout)
+        except (pd.errors.ParserError, UnicodeDecodeError):
+            return None  # the ordinary reader names the row or byte
+        if not index.contiguous:
+            notes.append(f"{layout.name} 中同一单位的行不连续，已整体读入后再按单位评分"
+                         "（按单位编码排序后可逐单位读取，占用内存更少）。")
+            return None
+        stream = None
+        if ap is not None:
+            stream = ActualsStream(ap)
+            read = keys.result() if keys is not None else None
+            stream.route(index.code_unit, index.name_unit, keys=read if stream.layout is not None else None)
+    finally:
+        if keys is not None:
+            keys.close()
     index.code_unit, index.name_unit = {}, {}  # only pass 1 of the actuals needs them (10⁶ projects' worth)
     return index, stream
+
+
+def _forkable(ap: Path) -> bool:
+    import multiprocessing as mp
+
+    try:
+        big = ap.suffix.lower() == ".csv" and ap.stat().st_size >= PARALLEL_PASS1_BYTES
+    except OSError:
+        return False  # the reader says what is wrong with the path
+    return big and "fork" in mp.get_all_start_methods()
+
+
+def _actuals_keys(ap: Path):
+    """In the child: the actuals sheet's pass-1 reading (None when it is not a CSV read in chunks)."""
+    from perfscore.batch.actuals import ActualsStream
+
+    stream = ActualsStream(ap)
+    return stream.read_keys() if stream.layout is not None else None
+
+
+class _Child:
+    """``fn(*args)`` running in a forked process; :meth:`result` waits for what it returns
+    (None when it raised or died: the caller then does the work itself)."""
+
+    def __init__(self, fn, *args):
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_child_main, args=(send, fn, args), daemon=True)
+        self._proc.start()
+        send.close()
+
+    def result(self):
+        try:
+            return self._recv.recv()
+        except (EOFError, OSError):
+            return None
+
+    def close(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        self._recv.close()
+
+
+def _child_main(send, fn, args) -> None:
+    try:
+        out = fn(*args)
+    except BaseException:  # noqa: BLE001 - the parent reads the sheet itself and reports the error
+        out = None
+    send.send(out)
+    send.close()
+
 
 
 def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int, jobs: int) -> None:

@@ -4,7 +4,9 @@ One sheet may cover every unit of a long table; its rows name projects, not unit
 Pass 1 (:meth:`ActualsStream.route`) reads the sheet once and gives every row the unit
 that holds its project (by 项目编码, else by a 项目名称 found in one unit only); a row
 no unit holds would fail in any evaluation, so all such rows are reported at once
-before anything is scored. Pass 2 (:meth:`ActualsStream.rows_for`) reads it again and
+before anything is scored. Its reading (:meth:`ActualsStream.read_keys`: each row's
+project pair) does not need the long table, so the batch may run it in another process
+while the long table is indexed, and give its result to ``route``. Pass 2 (:meth:`ActualsStream.rows_for`) reads it again and
 hands out each unit's rows when that unit is scored; rows of later units wait in memory,
 so memory stays small when the sheet lists units in the table's order (as
 ``perfscore template`` writes it).
@@ -49,6 +51,19 @@ _HEADER_SCAN_ROWS = 20  # as the actuals reader
 _MAX_LISTED = 20
 BLANK = -2      # a blank row: skipped, as the reader skips it
 NO_UNIT = -1    # a row no unit of the table holds
+
+
+@dataclass
+class RowKeys:
+    """Pass 1's reading of the sheet, before the long table says which unit holds what."""
+
+    pair_of_row: np.ndarray               # int32: index into ``pairs``, BLANK_PAIR for a blank row
+    pairs: list[tuple[str, str]]          # distinct (项目编码, 项目名称), '' for a blank cell
+    row0: int                             # Excel row of the first row …
+    rows: np.ndarray | None = None        # … or each row's, when they do not follow one another
+
+
+BLANK_PAIR = -1
 
 
 @dataclass
@@ -179,40 +194,63 @@ class ActualsStream:
 
     # --- pass 1 ------------------------------------------------------------------------
 
-    def route(self, code_unit: dict[str, int], name_unit: dict[str, int]) -> None:
-        """Give every row its unit; raise one DataError listing every row no unit holds."""
-        try:
-            self._route(code_unit, name_unit)
-        except (pd.errors.ParserError, UnicodeDecodeError):
-            self._fallback_whole()
-            self._route(code_unit, name_unit)
+    def route(self, code_unit: dict[str, int], name_unit: dict[str, int], keys: RowKeys | None = None) -> None:
+        """Give every row its unit; raise one DataError listing every row no unit holds.
+        ``keys``: :meth:`read_keys` done beforehand (e.g. in another process), else read here."""
+        if keys is None:
+            try:
+                keys = self.read_keys()
+            except (pd.errors.ParserError, UnicodeDecodeError):
+                self._fallback_whole()
+                keys = self.read_keys()
+        self._resolve(keys, code_unit, name_unit)
 
-    def _route(self, code_unit: dict[str, int], name_unit: dict[str, int]) -> None:
-        units: list[np.ndarray] = []
-        problems: list[str] = []
-        total = 0
-        table = self.table
+    def read_keys(self) -> RowKeys:
+        """Each row's (项目编码, 项目名称), as ids of its distinct pairs (one dict entry per
+        distinct pair, not per row); blank rows apart."""
+        ids: dict[tuple[str, str], int] = {}
+        parts: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
         for frame in self._frames(("project_code", "project_name")):
-            pairs = frame[["project_code", "project_name"]].astype(object).where(frame[["project_code", "project_name"]].notna(), "")
-            keys = pairs.drop_duplicates()
-            found = {}
-            for code, name in zip(keys["project_code"].tolist(), keys["project_name"].tolist()):
-                found[(code, name)] = _unit_of(code, name, code_unit, name_unit)
-            u = np.array([found[k] for k in zip(pairs["project_code"].tolist(), pairs["project_name"].tolist())],
-                         dtype=np.int32) if len(frame) else np.zeros(0, dtype=np.int32)
-            u[frame["blank"].to_numpy()] = BLANK
-            bad = np.flatnonzero(u == NO_UNIT)
-            total += len(bad)
-            for i in bad[: max(0, _MAX_LISTED - len(problems))]:
-                code, name = pairs["project_code"].iat[i], pairs["project_name"].iat[i]
-                column, value = ("project_code", code) if code else ("project_name", name or None)
-                loc = Location(file=table.file, row=int(frame["row"].iat[i]), column=table.header(column), value=value)
-                why = (f"项目编码在长表的多个单位中出现，且项目名称「{name}」不能确定是哪个单位" if code and code_unit.get(join_key(code)) == -1
-                       else "长表中没有这个项目（按项目编码，或只出现在一个单位中的项目名称）" if code or name
-                       else "项目编码和项目名称都为空，无法对应到项目")
-                problems.append(f"{loc}：{why}")
-            units.append(u)
-        self.unit_of_row = np.concatenate(units) if units else np.zeros(0, dtype=np.int32)  # 4 bytes a row
+            rows.append(frame["row"].to_numpy())
+            if not len(frame):
+                parts.append(np.zeros(0, dtype=np.int32))
+                continue
+            cols = frame[["project_code", "project_name"]].astype(object)
+            cols = cols.where(cols.notna(), "")
+            ci, cu = pd.factorize(cols["project_code"].to_numpy(dtype=object))
+            ni, nu = pd.factorize(cols["project_name"].to_numpy(dtype=object))
+            local, combined = pd.factorize(ci.astype(np.int64) * len(nu) + ni)
+            to_global = np.array([ids.setdefault((cu[k // len(nu)], nu[k % len(nu)]), len(ids))
+                                  for k in combined.tolist()], dtype=np.int32)
+            pid = to_global[local]
+            pid[frame["blank"].to_numpy()] = BLANK_PAIR
+            parts.append(pid)
+        pair_of_row = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        row0 = int(row[0]) if len(row) else 0
+        follow = bool(np.array_equal(row, np.arange(row0, row0 + len(row))))
+        return RowKeys(pair_of_row=pair_of_row, pairs=list(ids), row0=row0, rows=None if follow else row)
+
+    def _resolve(self, keys: RowKeys, code_unit: dict[str, int], name_unit: dict[str, int]) -> None:
+        table = self.table
+        # Each distinct pair is looked up once; the last entry is a blank row's (BLANK_PAIR = -1).
+        unit_of_pair = np.array([_unit_of(code, name, code_unit, name_unit) for code, name in keys.pairs] + [BLANK],
+                                dtype=np.int32)
+        u = unit_of_pair[keys.pair_of_row]                       # 4 bytes a row
+        bad = np.flatnonzero(u == NO_UNIT)
+        total = len(bad)
+        problems: list[str] = []
+        for i in bad[:_MAX_LISTED].tolist():
+            code, name = keys.pairs[keys.pair_of_row[i]]
+            row = keys.row0 + i if keys.rows is None else int(keys.rows[i])
+            column, value = ("project_code", code) if code else ("project_name", name or None)
+            loc = Location(file=table.file, row=row, column=table.header(column), value=value)
+            why = (f"项目编码在长表的多个单位中出现，且项目名称「{name}」不能确定是哪个单位" if code and code_unit.get(join_key(code)) == -1
+                   else "长表中没有这个项目（按项目编码，或只出现在一个单位中的项目名称）" if code or name
+                   else "项目编码和项目名称都为空，无法对应到项目")
+            problems.append(f"{loc}：{why}")
+        self.unit_of_row = u
         if total:
             more = [f"……共 {total} 行，仅列出前 {_MAX_LISTED} 行"] if total > len(problems) else []
             raise DataError(f"实际完成值表有{total}行对应不到长表中任何单位的项目", location=Location(file=table.file),
