@@ -4,8 +4,9 @@
 ``attach_actuals`` joins row by row and copies the Targets first, which a batch of a
 million rows feels (measured: ~40 % of a batch run at 10⁵ rows). Here the rows of a block
 of units are matched with pandas on the same keys and by the same rules, and the values
-are written into the block's own Targets (made by the batch for this block alone, so
-nothing is shared with a caller):
+are written into the block's indicator columns (:class:`~perfscore.scoring.frame.IndicatorColumns`:
+the batch makes no Indicator object per row) and, for the fund rows, into the block's own
+projects (made by the batch for this block alone, so nothing is shared with a caller):
 
 - a row names its project by 项目编码, else by a 项目名称 unique *within its unit* (the
   unit's evaluation only sees its own projects);
@@ -30,6 +31,7 @@ import pandas as pd
 from perfscore.model import Project, Targets
 from perfscore.readers.actuals import _fund_field, _read_score, parse_money  # the join's own rules
 from perfscore.readers.actuals import _key as join_key
+from perfscore.scoring.frame import IndicatorColumns
 
 
 def _distinct_map(values: np.ndarray, fn) -> np.ndarray:
@@ -42,8 +44,9 @@ def _distinct_map(values: np.ndarray, fn) -> np.ndarray:
     return out[codes]
 
 
-def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame) -> bool:
-    """Fill ``targets`` (a block's own Targets) from ``rows`` in place; False (and nothing
+def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame, columns: IndicatorColumns) -> bool:
+    """Fill ``targets`` (a block's own Targets, its projects without Indicator objects) and
+    ``columns`` (its projects' indicators) from ``rows`` in place; False (and nothing
     changed) when any row needs the exact join. ``project_unit``: the unit of each project;
     ``rows``: cleaned cells with column ``unit`` (see :mod:`perfscore.batch.actuals`)."""
     if targets.department_goals is not None:
@@ -98,15 +101,10 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame) 
 
     ind_rows = np.flatnonzero(~is_fund)
     slot = np.full(n, -1, dtype=np.int64)
-    indicators = []
     if len(ind_rows):
-        ip, ik = [], []
-        for g in np.unique(group[ind_rows]).tolist():
-            for ind in projects[g].indicators:
-                indicators.append(ind)
-                ip.append(g)
-                ik.append(ind.level3)
-        ik = _distinct_map(np.array(ik, dtype=object), join_key)
+        # Every indicator of the block (project, 三级 key), numbered like the rows.
+        ip = np.repeat(np.arange(len(projects), dtype=np.int64), columns.counts)
+        ik = _distinct_map(columns.data["level3"], join_key)
         # One integer per (project, 三级 key, occurrence) on both sides.
         k_codes, _ = pd.factorize(np.concatenate([ik, key3[ind_rows]]))
         k_have, k_want = k_codes[: len(ik)], k_codes[len(ik):]
@@ -114,7 +112,7 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame) 
         o_want = occurrence[ind_rows]
         span_k = int(k_codes.max()) + 1
         span_o = int(max(o_have.max(initial=0), o_want.max(initial=0))) + 1
-        have = (np.asarray(ip, dtype=np.int64) * span_k + k_have) * span_o + o_have
+        have = (ip * span_k + k_have) * span_o + o_have
         want = (group[ind_rows] * span_k + k_want) * span_o + o_want
         found = pd.Index(have).get_indexer(want)
         if (found < 0).any():  # an unknown 三级指标, or a row beyond the last of its name
@@ -124,42 +122,49 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame) 
     # 3. Values: 得分 and fund figures must read, else the exact join reports them.
     score = rows["score"].to_numpy(dtype=object)
     score_read = _distinct_map(score, _read_score)
-    if any(s is not None and r is None for s, r in zip(score, score_read)):
+    if (np.not_equal(score, None) & np.equal(score_read, None)).any():  # a 得分 that does not read
         return False
     actual = rows["actual"].to_numpy(dtype=object)
-    amounts: dict[int, float | None] = {}
-    for i in np.flatnonzero(is_fund).tolist():
-        if actual[i] is None:
-            amounts[i] = None
-            continue
-        try:
-            amounts[i] = parse_money(actual[i], money_unit)
-        except ValueError:
-            return False
+    fund_rows = np.flatnonzero(is_fund)
 
-    # 4. Write. Indicator fields go straight into the model's __dict__ (what pydantic's
-    # __setattr__ does without validation, ~10× cheaper on a million rows).
+    def money(text: str):
+        try:
+            return parse_money(text, money_unit)
+        except ValueError:
+            return _UNREADABLE
+
+    amounts = np.empty(n, dtype=object)
+    amounts[fund_rows] = _distinct_map(actual[fund_rows], money)  # a blank cell: None
+    if any(a is _UNREADABLE for a in amounts[fund_rows].tolist()):
+        return False
+
+    # 4. Write: the indicator columns (new arrays, the caller's views stay as they were read),
+    # and the fund figures into the projects.
     reason = rows["reason"].to_numpy(dtype=object)
     evidence = rows["evidence"].to_numpy(dtype=object)
-    for i in ind_rows.tolist():
-        d = indicators[slot[i]].__dict__
-        d["actual"] = actual[i]
-        d["reason"] = reason[i]
-        d["evidence"] = evidence[i]
-        d["score"] = score_read[i]
-    for i in np.flatnonzero(is_fund).tolist():
+    at = slot[ind_rows]
+    for field, values in (("actual", actual), ("reason", reason), ("evidence", evidence), ("score", score_read)):
+        column = columns.data[field].copy()
+        column[at] = values[ind_rows]
+        columns.data[field] = column
+    for i in fund_rows.tolist():
         _fill_fund(projects[group[i]], fund[i], amounts[i], reason[i])
     return True
 
 
+_UNREADABLE = object()  # a fund figure parse_money refuses
+
+
 def _fill_fund(project: Project, fund: str, amount: float | None, reason: str | None) -> None:
-    """As ``attach_actuals`` fills a fund row (already read)."""
+    """As ``attach_actuals`` fills a fund row (already read). Into the model's __dict__: what
+    pydantic's __setattr__ does here (no validation on assignment), without its bookkeeping."""
+    d = project.__dict__
     if fund == "budget":
-        project.budget_full_year = amount
+        d["budget_full_year"] = amount
     elif fund == "executed":
-        project.executed = amount
-        project.exec_reason = reason
+        d["executed"] = amount
+        d["exec_reason"] = reason
     elif amount is None:
-        project.spent.pop(fund, None)
+        d["spent"].pop(fund, None)
     else:
-        project.spent[fund] = amount
+        d["spent"][fund] = amount

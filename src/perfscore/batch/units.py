@@ -2,7 +2,9 @@
 gives for that unit's own files.
 
 The work is done once per block (reading, the actuals join, the scoring engine), and
-the block's results are then cut per unit. What a whole-block computation could get
+the block's results are then cut per unit. The block's indicators stay columns from the
+reader to the engine (no Indicator object per row, see ``UnitWork.columns``); the objects
+are made only where they are read: the checks, the reports and the single-unit route. What a whole-block computation could get
 differently from a unit alone is done per unit:
 
 - the unit's Targets (its 单位编码/名称, year and money unit as the reader sets them for
@@ -34,6 +36,7 @@ from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
 from perfscore.scoring.engine import evaluate
 from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.frame import IndicatorColumns, columns_frames
 from perfscore.scoring.profile import Profile
 
 
@@ -51,6 +54,20 @@ class UnitWork:
     evaluation: Evaluation | None = None
     project_unit: list[int] = field(default_factory=list)
     tables: object | None = None  # batch.tables.UnitTables when cut from the block
+    # The unit's indicators as columns (read with its block, actuals joined column-wise):
+    # the engine's frames are made from them. Until ``materialize``, its projects hold no
+    # Indicator objects (``objects`` False); the checks, the reports and the single-unit
+    # route need the objects. None: the objects alone hold the indicators.
+    columns: IndicatorColumns | None = None
+    objects: bool = True
+
+
+def materialize(w: UnitWork) -> None:
+    """Give the unit's projects their Indicator objects, made from its columns as they are
+    now (actuals joined); the columns stay and describe the same indicators."""
+    if not w.objects and w.targets is not None:
+        LT.attach_indicators(w.targets.projects, w.columns)
+        w.objects = True
 
 
 def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]:
@@ -74,8 +91,8 @@ def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]
             alone(w, s)
         return works
     try:
-        with gc_paused():
-            block = LT._targets(frame, fields, money, where, header_row + start, None)
+        with gc_paused():  # no Indicator object per row: the block's indicators as columns
+            block, columns = LT.read_columns(frame, fields, money, where, header_row + start, None)
     except DataError:
         block = None
     groups = _split_projects(block, fields, spans) if block is not None else None
@@ -84,7 +101,9 @@ def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]
             alone(w, s)
         return works
     no_year = _units_without_year(frame, start, spans, fields) if block.year is not None else set()
+    p1 = 0
     for w, s, projects in zip(works, spans, groups):
+        p0, p1 = p1, p1 + len(projects)  # the unit's projects are p0 … p1-1 of the block
         if s.ordinal in no_year:
             alone(w, s)
             continue
@@ -93,6 +112,7 @@ def read_units(frame: pd.DataFrame, start: int, spans, layout) -> list[UnitWork]
         w.targets = block.model_copy(update={
             "unit": Unit(code=code, name=name, money_unit=block.unit.money_unit), "projects": projects})
         w.project_unit = [s.ordinal] * len(projects)
+        w.columns, w.objects = columns.part(p0, p1), False
     return works
 
 
@@ -117,7 +137,8 @@ def _units_without_year(frame: pd.DataFrame, start: int, spans, fields: dict) ->
     """Units whose rows hold no 年度 cell: alone, the reader gives them no year."""
     if "year" not in fields:
         return set()
-    filled = (frame[fields["year"]].astype(str).str.strip() != "").to_numpy()
+    codes, uniques = pd.factorize(frame[fields["year"]], use_na_sentinel=False)  # each distinct cell once
+    filled = np.array([str(u).strip() != "" for u in uniques], dtype=bool)[codes]
     return {s.ordinal for s in spans if not filled[s.start - start: s.stop - start].any()}
 
 
@@ -132,6 +153,8 @@ def score_units(works: list[UnitWork], profile: Profile, as_of, checks: bool) ->
     live = [w for w in works if w.error is None]
     for w in live:
         w.targets = w.targets.model_copy(update={"findings": []})
+        if checks:  # the checks (and the reports after them) read Indicator objects
+            materialize(w)
     shared = [w for w in live if not w.exact and w.targets.department_goals is None]
     if len(shared) > 1:
         try:
@@ -143,6 +166,7 @@ def score_units(works: list[UnitWork], profile: Profile, as_of, checks: bool) ->
         shared[0].exact = True
     for w in live:
         if w.evaluation is None:
+            materialize(w)
             try:
                 w.evaluation = evaluate(w.targets, profile, as_of=as_of, checks=checks)
             except PerfscoreError as exc:
@@ -161,7 +185,8 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         raise _NeedsExact  # findings name projects by code only
     view = first.model_copy(update={"projects": projects, "findings": [], "source": {},
                                     "unit": Unit(money_unit=first.unit.money_unit)})
-    ev = evaluate(view, profile, as_of=as_of, checks=False)
+    frames, ind_counts = block_frames(view, works)
+    ev = evaluate(view, profile, as_of=as_of, checks=False, frames=frames)
     if any(f.project_code is None for f in ev.findings):
         raise _NeedsExact  # e.g. block-unknown: one finding naming many projects
     checker = None
@@ -177,7 +202,6 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     by_project: dict[str, list] = {}
     for i, f in enumerate(ev.findings):
         by_project.setdefault(f.project_code, []).append((i, f))
-    ind_counts = np.array([len(p.indicators) for p in projects], dtype=np.int64)
     cuts = []
     p0 = r0 = 0
     for w in works:
@@ -203,6 +227,19 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
             unit_ev.findings = _target_findings(w.targets, profile, checker) + unit_ev.findings
             unit_ev.findings = unit_ev.findings + list(checker.check_results(unit_ev, profile))
         w.evaluation = unit_ev
+
+
+def block_frames(view: Targets, works: list[UnitWork]) -> tuple[tuple | None, np.ndarray]:
+    """The engine's frames for ``view`` (the units' projects one after the other) made from
+    the units' indicator columns, and the indicators of each project. (None, counts) when a
+    unit holds its indicators as objects only (joined by ``attach_actuals``): the engine
+    flattens the objects then."""
+    if all(w.columns is not None for w in works):
+        columns = IndicatorColumns.concat([w.columns for w in works])
+        return columns_frames(view, columns), np.asarray(columns.counts, dtype=np.int64)
+    for w in works:
+        materialize(w)
+    return None, np.array([len(p.indicators) for p in view.projects], dtype=np.int64)
 
 
 def _target_findings(targets: Targets, profile: Profile, checker) -> list[Finding]:

@@ -69,17 +69,27 @@ def _join(works, rows: pd.DataFrame, sheet) -> None:
     a row is a problem) unit by unit with ``attach_actuals``, which names the rows."""
     from perfscore.batch.actuals import actuals_table
     from perfscore.batch.join import fast_attach
+    from perfscore.batch.units import materialize
     from perfscore.readers.actuals import attach_actuals
+    from perfscore.scoring.frame import IndicatorColumns
 
-    shared = [w for w in works if w.error is None and not w.exact]
+    shared = [w for w in works if w.error is None and not w.exact]  # read with the block: columns
     joined = False
     if shared:
         view = shared[0].targets.model_copy(update={"projects": [p for w in shared for p in w.targets.projects]})
         project_unit = np.array([u for w in shared for u in w.project_unit], dtype=np.int64)
-        joined = fast_attach(view, project_unit, rows[rows["unit"].isin({w.ordinal for w in shared})])
+        columns = IndicatorColumns.concat([w.columns for w in shared])
+        joined = fast_attach(view, project_unit, rows[rows["unit"].isin({w.ordinal for w in shared})], columns)
+        if joined:  # each unit's part of the joined columns
+            p1 = 0
+            for w in shared:
+                p0, p1 = p1, p1 + len(w.targets.projects)
+                w.columns = columns.part(p0, p1)
     for w in works:
         if w.error is not None or (joined and not w.exact):
             continue
+        materialize(w)  # attach_actuals joins Indicator objects
+        w.columns = None  # from here on the objects alone hold the indicators
         try:
             w.targets = attach_actuals(w.targets, actuals_table(sheet, rows[rows["unit"] == w.ordinal]))
         except PerfscoreError as exc:

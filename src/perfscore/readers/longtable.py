@@ -23,7 +23,9 @@ Reading rules (docs/extract.md has the worked examples):
 
 Speed: a million rows are read with column operations (pandas); the model objects are
 made without per-row validation (``construct_unchecked``, a leaner ``model_construct``)
-after the columns have been validated as columns.
+after the columns have been validated as columns. A caller that only scores (the batch)
+takes the indicators as columns (:func:`read_columns`) and makes no object per row;
+:func:`attach_indicators` makes the objects from those columns when they are wanted.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import io
 import re
 import zipfile
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -55,6 +58,9 @@ from perfscore.readers.common import (
     total_row_error,
 )
 from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
+
+if TYPE_CHECKING:
+    from perfscore.scoring.frame import IndicatorColumns
 
 # Column header (normalised: NFKC, no spaces, English lower-cased) → field.
 HEADERS: dict[str, str] = {
@@ -460,6 +466,35 @@ def _refuse_total_rows(col: dict[str, _Col], where: str, header_row: int, row_nu
 
 def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str], where: str,
              header_row: int, year: int | None) -> Targets:
+    """The rows of ``frame`` as Targets, an Indicator object per row."""
+    targets, columns = read_columns(frame, fields, units, where, header_row, year)
+    attach_indicators(targets.projects, columns)
+    return targets
+
+
+def attach_indicators(projects: list[Project], columns: IndicatorColumns) -> None:
+    """Give ``projects`` (which hold none yet) their Indicator objects made from ``columns``."""
+    from perfscore.scoring.frame import INDICATOR_FIELDS
+
+    make = construct_unchecked
+    names = INDICATOR_FIELDS
+    indicators = [make(Indicator, dict(zip(names, r))) for r in columns.rows()]
+    at = columns.offsets.tolist()
+    for p, a, b in zip(projects, at, at[1:]):
+        # Straight into the model's __dict__, as the reader fills every field (no validation
+        # to run; pydantic's __setattr__ would only add bookkeeping).
+        p.__dict__["indicators"] = indicators[a:b]
+
+
+def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str], where: str,
+                 header_row: int, year: int | None) -> tuple[Targets, IndicatorColumns]:
+    """The rows of ``frame`` as Targets whose projects hold no Indicator objects yet, and
+    their indicators as columns (what :func:`attach_indicators` makes the objects from).
+
+    Every check of the table is made here, so the two ways of reading raise the same errors."""
+    # Imported here: reading a table (perfscore extract) need not load the scoring package.
+    from perfscore.scoring.frame import IndicatorColumns
+
     col = {k: _Col.of(frame[c]) for k, c in fields.items()}
     n = len(frame)
 
@@ -491,9 +526,11 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
             problems.rows(col[key].mapped(is_scientific).astype(bool), key, col[key].values(),
                           f"Excel 把编码当成了数字，显示为科学计数法，后面的位数已经丢失；请{TEXT_COLUMN_HINT}")
     # A row repeating the header (two exports pasted one under the other) is not an indicator.
-    again = (code.mapped(lambda v: header_key(v.lstrip("\ufeff"))[0] == "project_code").astype(bool)
-             & col["level3"].mapped(lambda v: header_key(v)[0] == "level3").astype(bool))
-    problems.rows(again, "project_code", code.values(), "这一行重复了表头（可能是两个表格上下拼接在一起），请删除这一行")
+    # (三级 first: it has far fewer distinct values than 项目编码, and rarely reads as a header.)
+    again = col["level3"].mapped(lambda v: header_key(v)[0] == "level3").astype(bool)
+    if again.any():
+        again &= code.mapped(lambda v: header_key(v.lstrip("\ufeff"))[0] == "project_code").astype(bool)
+        problems.rows(again, "project_code", code.values(), "这一行重复了表头（可能是两个表格上下拼接在一起），请删除这一行")
     # A project is (单位编码, 项目编码); numbered 0, 1, … in order of first appearance.
     pair = col["unit_code"].codes * (len(code.uniques) + 1) + code.codes
     pcodes, pfirst = pd.factorize(pair, sort=False)
@@ -510,11 +547,14 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
     problems.rows(col["level3"].blank, "level3", col["level3"].values(), "三级指标为空")
 
     target = _compose_target(col, problems)
-    weight = col["weight"].mapped(_parse_weight)
-    problems.rows(np.array([w is False for w in weight]), "weight", col["weight"].values(), "分值不是非负数字")
-    split = col["level1"].mapped(split_block_weight)
-    level1 = [s[0] for s in split]
-    block_weight = [s[1] for s in split]
+    # 分值 and the 一级 block weight: read once per distinct cell, floats with NaN for none.
+    weights = [_parse_weight(u) for u in col["weight"].uniques]
+    problems.rows(np.array([w is False for w in weights])[col["weight"].codes], "weight", col["weight"].values(),
+                  "分值不是非负数字")
+    weight = np.array([np.nan if w is None or w is False else w for w in weights], dtype=float)[col["weight"].codes]
+    splits = [split_block_weight(u) for u in col["level1"].uniques]
+    level1 = np.array([s[0] for s in splits], dtype=object)[col["level1"].codes]
+    block_weight = np.array([np.nan if s[1] is None else s[1] for s in splits], dtype=float)[col["level1"].codes]
 
     # Project-level columns: one value per project (on one row or on all), never two.
     per_project: dict[str, list[str]] = {}
@@ -564,37 +604,40 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
             year = found[0]
     problems.raise_if_any()
 
-    # Indicator ids: '<project code>-<nn>', numbered in table order within the project.
+    # The indicators as columns, project after project (table order within each).
     order = np.argsort(pcodes, kind="stable")
     sizes = np.bincount(pcodes, minlength=n_projects)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    ordinal = np.empty(n, dtype=np.int64)
-    ordinal[order] = np.arange(n) - np.repeat(starts, sizes) + 1
-    ids = [f"{c}-{o:02d}" for c, o in zip(code.values().tolist(), ordinal.tolist())]
+    # Indicator ids: '<project code>-<nn>', numbered in table order within the project.
+    within = np.arange(n) - np.repeat(starts, sizes) + 1
+    suffix = np.array([f"-{o:02d}" for o in range(int(within.max(initial=0)) + 1)], dtype=object)
+    ids = code.values()[order] + suffix[within]  # object arrays: str + str per element
 
-    def optional(key: str) -> list[str | None]:
+    def ordered(key: str) -> np.ndarray:
         c = col[key]
-        return np.where(c.blank, None, c.values()).tolist()
+        return c.uniques[c.codes[order]]
 
-    columns = {
+    def optional(key: str) -> np.ndarray:
+        codes = col[key].codes[order]
+        return np.where(codes == 0, None, col[key].uniques[codes])  # "" is code 0: a blank cell is None
+
+    columns = IndicatorColumns(sizes.astype(np.int64), {
         "id": ids,
-        "level1": level1,
-        "level2": col["level2"].values().tolist(),
-        "level3": col["level3"].values().tolist(),
-        "description": col["description"].values().tolist(),
-        "target": target,
-        "basis": col["basis"].values().tolist(),
-        "weight": weight.tolist(),
-        "block_weight": block_weight,
+        "level1": level1[order],
+        "level2": ordered("level2"),
+        "level3": ordered("level3"),
+        "description": ordered("description"),
+        "target": target[order],
+        "basis": ordered("basis"),
+        "weight": weight[order],
+        "block_weight": block_weight[order],
         "actual": optional("actual"),
         "score": optional("score"),
         "reason": optional("reason"),
         "evidence": optional("evidence"),
-    }
-    names = list(columns)
-    make = construct_unchecked
-    indicators = [make(Indicator, dict(zip(names, r))) for r in zip(*columns.values())]
+    })
 
+    make = construct_unchecked
     static, factories = _defaults(Project, _FILLED_PROJECT_FIELDS)
     empty_text = [""] * n_projects
     unit_codes = col["unit_code"].uniques[col["unit_code"].codes[first_row]].tolist()
@@ -602,7 +645,6 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
     names_ = per_project.get("project_name", empty_text)
     uses = per_project.get("use", empty_text)
     goals = per_project.get("goals", empty_text)
-    members = np.split(order, np.cumsum(sizes)[:-1])
     projects: list[Project] = []
     for p in range(n_projects):
         funds = make(Funds, {"total": amounts["budget"][p], "fiscal": amounts["fiscal"][p],
@@ -616,7 +658,7 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
             "use": uses[p],
             "spending_plan": {},
             "goals": split_lines(goals[p]) if goals[p] else [],
-            "indicators": [indicators[i] for i in members[p].tolist()],
+            "indicators": [],  # see attach_indicators
             "budget_full_year": amounts["budget_full_year"][p],
             "executed": amounts["executed"][p],
             "spent": {},
@@ -629,7 +671,7 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
     distinct_units = list(dict.fromkeys((p.unit_code, p.unit_name) for p in projects))
     u_code, u_name = distinct_units[0] if len(distinct_units) == 1 else (None, None)
     money_unit = units.get("budget") or (money[0] if money else "万元")
-    return Targets(year=year, unit=Unit(code=u_code, name=u_name, money_unit=money_unit), projects=projects)
+    return Targets(year=year, unit=Unit(code=u_code, name=u_name, money_unit=money_unit), projects=projects), columns
 
 
 def _defaults(cls, filled: frozenset[str]) -> tuple[dict, dict]:
@@ -651,7 +693,7 @@ _FILLED_PROJECT_FIELDS = frozenset({
 })
 
 
-def _compose_target(col: dict[str, _Col], problems: _Problems) -> list[str]:
+def _compose_target(col: dict[str, _Col], problems: _Problems) -> np.ndarray:
     """The printed target: 年度指标值 as is, or 指标性质 + 指标值 + 度量单位 joined.
 
     ``≥`` + ``95`` + ``%`` → ``≥95%``; 正向 → ≥, 反向 → ≤; 定性 → the value alone; a value
@@ -676,7 +718,7 @@ def _compose_target(col: dict[str, _Col], problems: _Problems) -> list[str]:
         k, u = divmod(k, len(unit.uniques))
         nat, v = divmod(k, len(value.uniques))
         texts.append(_join_target(norm_label(nature.uniques[nat]), value.uniques[v], unit.uniques[u], split=split))
-    return np.array(texts, dtype=object)[inverse.ravel()].tolist()
+    return np.array(texts, dtype=object)[inverse.ravel()]
 
 
 def _join_target(nature: str, value: str, unit: str, *, split: bool) -> str:
