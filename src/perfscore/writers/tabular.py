@@ -34,36 +34,81 @@ PROJECTS_CSV = "projects.csv"
 # FORMULA_PREFIXES are single characters: a set makes the first-character test cheap.
 _RISKY_FIRST = frozenset(FORMULA_PREFIXES)
 assert all(len(p) == 1 for p in FORMULA_PREFIXES)
+# The dtype pandas gives a column of text (str from pandas 3 on, object before): a text
+# column of the Evaluation that needs no change is passed on as it is only when it has it.
+_TEXT_DTYPE = pd.DataFrame({"t": np.array(["t"], dtype=object)})["t"].dtype
+# From pandas 3 on, frames copy on write: the cell frame can share those columns with the
+# Evaluation (neither sees the other's later edits). Before, it gets its own copy.
+_COPY = int(pd.__version__.split(".")[0]) < 3
 
 
-def _bools(series: pd.Series) -> np.ndarray:
-    return np.where(series.fillna(False).astype(bool).to_numpy(), "true", "false").astype(object)
+def _cells(texts: np.ndarray, codes: np.ndarray):
+    """``texts[codes]``, a column of text from its distinct texts: as pandas' text array when
+    pandas has one, made from the few texts and then taken (pandas checks every cell of a
+    plain object array it is given)."""
+    if isinstance(_TEXT_DTYPE, pd.StringDtype) and len(codes):
+        return pd.array(texts, dtype=_TEXT_DTYPE).take(codes)
+    return texts[codes]  # (pandas gives no rows of cells the dtype object, not str)
 
 
-def _ints(series: pd.Series) -> np.ndarray:
-    values = pd.to_numeric(series, errors="coerce")
-    out = np.full(len(values), "", dtype=object)
-    ok = values.notna().to_numpy()
-    out[ok] = values[ok].astype("int64").astype(str).to_numpy(dtype=object)
-    return out
+def _bools(series: pd.Series):
+    flags = series.fillna(False).astype(bool).to_numpy()
+    return _cells(np.array(["false", "true"], dtype=object), flags.astype(np.intp))
 
 
-def _texts(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    """Text columns, blanks for missing values, formula-like cells made safe. Same rule as
-    :func:`perfscore.writers.xlsx_safe.csv_safe`, applied column-wise (a per-cell map costs
-    seconds per 10^5 rows)."""
-    out = {}
-    for col in columns:
-        arr = frame[col].astype(object).where(frame[col].notna(), "").to_numpy(dtype=object)
-        if len(arr) and pd.api.types.infer_dtype(arr, skipna=False) == "string":
-            # All text (the usual case): a column holds few distinct strings (unit and
-            # project names, rules, readings), so each is made safe once. Only then:
-            # factorize would merge 1, 1.0 and True, whose texts differ.
-            codes, uniques = pd.factorize(arr)
-            out[col] = _safe_texts(np.asarray(uniques, dtype=object))[codes]
-        else:
-            out[col] = _safe_texts(arr)
-    return pd.DataFrame(out, index=frame.index)
+def _ints(series: pd.Series):
+    values = pd.to_numeric(series, errors="coerce").to_numpy()
+    codes, uniques = pd.factorize(values)  # missing -> code -1 -> the '' appended last
+    texts = np.append(pd.Series(uniques).astype("int64").astype(str).to_numpy(dtype=object), "")
+    return _cells(texts, codes)
+
+
+def _fixed(series: pd.Series, digits: int):
+    """Numbers with ``digits`` decimals, '' when missing: ``format_fixed``'s texts, formatting
+    each distinct value once (a hash of the column instead of format_fixed's sort)."""
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    if (np.signbit(values) & (values == 0)).any():
+        # -0.0 and 0.0 are one value to both, but format differently ("-0.00"): which one
+        # a cell shows is format_fixed's choice, so let it choose.
+        return format_fixed(values, digits)
+    codes, uniques = pd.factorize(values)  # NaN -> code -1 -> the '' appended last
+    return _cells(np.append(format_fixed(uniques, digits), "").astype(object), codes)
+
+
+def _text(series: pd.Series):
+    """A text column's cells: blanks for missing values, formula-like cells made safe (same
+    rule as :func:`perfscore.writers.xlsx_safe.csv_safe`, applied column-wise: a per-cell
+    map costs seconds per 10^6 rows). Returns the column itself when nothing changes."""
+    arr = series.to_numpy(dtype=object)
+    if not len(arr):
+        return np.array([], dtype=object)  # as the cells of no rows always were: dtype object
+    try:
+        # One C join tells whether every cell is text (it refuses anything else) and whether
+        # any starts like a formula (then it follows a NUL or starts the text).
+        joined = "\x00".join(arr.tolist())
+    except TypeError:
+        joined = None
+    if joined is not None:
+        if not _any_formula_like(joined):
+            return series if series.dtype == _TEXT_DTYPE else arr
+        # All text, some of it formula-like (a target "=100%"): a column holds few distinct
+        # strings (unit and project names, rules, readings), so each is made safe once.
+        codes, uniques = pd.factorize(arr)
+        return _cells(_safe_texts(np.asarray(uniques, dtype=object)), codes)
+    arr = series.astype(object).where(series.notna(), "").to_numpy(dtype=object)
+    if len(arr) and pd.api.types.infer_dtype(arr, skipna=False) == "string":
+        # Text once the blanks are in: factorized as above. Only then: factorize would
+        # merge 1, 1.0 and True, whose texts differ.
+        codes, uniques = pd.factorize(arr)
+        return _cells(_safe_texts(np.asarray(uniques, dtype=object)), codes)
+    return _safe_texts(arr)
+
+
+def _any_formula_like(joined: str) -> bool:
+    """Whether a cell of a column, its cells joined with NUL between them, starts like a
+    formula. A prefix character absent from the whole text is ruled out by a fast one-
+    character search; only a present one is looked up after each NUL (a slower search)."""
+    return any(p in joined and (joined.startswith(p) or "\x00" + p in joined) for p in FORMULA_PREFIXES)
 
 
 def _safe_texts(arr: np.ndarray) -> np.ndarray:
@@ -73,6 +118,14 @@ def _safe_texts(arr: np.ndarray) -> np.ndarray:
     if risky.any():
         arr[risky] = np.array([csv_safe(v) for v in arr[risky]], dtype=object)
     return arr
+
+
+def _cell_frame(frame: pd.DataFrame, cells: dict) -> pd.DataFrame:
+    """The frame of cells, columns in the frame's order, index 0..n-1 (a column passed on
+    from ``frame`` keeps its values, not its labels)."""
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0 or frame.index.step != 1:
+        cells = {c: v.reset_index(drop=True) if isinstance(v, pd.Series) else v for c, v in cells.items()}
+    return pd.DataFrame(cells, columns=list(frame.columns), copy=_COPY)
 
 
 def department_goal_rows(ev: Evaluation) -> pd.DataFrame:
@@ -102,16 +155,14 @@ def indicators_csv_frame(ev: Evaluation) -> pd.DataFrame:
             ind["inferred"] = ind["inferred"].fillna(False).astype(bool)
     numeric = {"weight": digits, "score": digits, "ci_low": 2, "ci_high": 2}
     out = {}
-    text_cols = [c for c in ind.columns if c not in numeric and c != "inferred"]
-    texts = _texts(ind, text_cols)
     for col in ind.columns:
         if col in numeric:
-            out[col] = format_fixed(pd.to_numeric(ind[col], errors="coerce").to_numpy(dtype=float), numeric[col])
+            out[col] = _fixed(ind[col], numeric[col])
         elif col == "inferred":
             out[col] = _bools(ind[col])
         else:
-            out[col] = texts[col].to_numpy(dtype=object)
-    return pd.DataFrame(out, columns=list(ind.columns))
+            out[col] = _text(ind[col])
+    return _cell_frame(ind, out)
 
 
 def projects_csv_frame(ev: Evaluation) -> pd.DataFrame:
@@ -122,19 +173,17 @@ def projects_csv_frame(ev: Evaluation) -> pd.DataFrame:
     fixed.update({b: digits for b in ev.blocks})
     ints = ("indicators", "missed", "needs_review", "not_applicable")
     bools = ("incomplete",)
-    text_cols = [c for c in proj.columns if c not in fixed and c not in ints and c not in bools]
-    texts = _texts(proj, text_cols)
     out = {}
     for col in proj.columns:
         if col in fixed:
-            out[col] = format_fixed(pd.to_numeric(proj[col], errors="coerce").to_numpy(dtype=float), fixed[col])
+            out[col] = _fixed(proj[col], fixed[col])
         elif col in ints:
             out[col] = _ints(proj[col])
         elif col in bools:
             out[col] = _bools(proj[col])
         else:
-            out[col] = texts[col].to_numpy(dtype=object)
-    return pd.DataFrame(out, columns=list(proj.columns))
+            out[col] = _text(proj[col])
+    return _cell_frame(proj, out)
 
 
 def write_results(evaluation: Evaluation, out_dir: str | os.PathLike) -> dict[str, Path]:
