@@ -1,23 +1,36 @@
-"""Benchmark: parse a column of 1,000,000 target strings (指标值) with their context.
+"""Benchmark: parse a column of 1,000,000 target strings (指标值) with their context,
+and the actuals (实际完成值) of a generated bureau against their targets.
 
-The strings are drawn (fixed seed) from a realistic vocabulary of a few thousand
+Targets: the strings are drawn (fixed seed) from a realistic vocabulary of a few thousand
 distinct targets — the seed document's forms with varied numbers and units, bare
 numbers whose direction depends on the indicator, deadlines relative to the year,
 frequencies, grades and qualitative wording — each paired with 一级/二级/三级 names
-the way a province-wide table pairs them. Prints the median of 5 runs (wall clock,
-and the process's CPU time, which is steadier on a shared machine).
+the way a province-wide table pairs them.
 
-    python benchmarks/bench_parse.py [--rows 1000000] [--runs 5]
+Actuals: a bureau of ``--actual-rows`` rows from ``generate.py`` (seed 1, written to a
+temporary folder); each actual is joined to its row's parsed target, and the distinct
+(actual, target) pairs — what the engine reads — go through ``parse_actuals``, through
+the reference path without the shortcuts (``actual._parse_actual_reference``) for
+comparison, and their readings through ``describe_actual``.
+
+Prints medians of ``--runs`` runs (wall clock, and the process's CPU time, which is
+steadier on a shared machine).
+
+    python benchmarks/bench_parse.py [--rows 1000000] [--actual-rows 100000] [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import gc
 import random
 import statistics
+import tempfile
 import time
 
-from perfscore.values import parse_targets
+from perfscore.values import describe_actual, parse_actuals, parse_targets
+from perfscore.values.actual import _parse_actual_reference
 
 CONTEXTS = [
     ("产出指标", "数量指标", "宣传品数量"), ("产出指标", "数量指标", "社区数量"), ("产出指标", "数量指标", "培训人次"),
@@ -74,11 +87,65 @@ def column(rows: int, seed: int = 20231231):
     return vocab, texts, [c[0] for c in contexts], [c[1] for c in contexts], [c[2] for c in contexts]
 
 
+def actual_pairs(rows: int) -> tuple[list, list]:
+    """The distinct (actual, target) pairs of a generated bureau, targets parsed with context."""
+    from generate import generate     # benchmarks/generate.py, next to this script
+
+    with tempfile.TemporaryDirectory() as folder:
+        targets_csv, actuals_csv = generate(rows, 1, folder)
+        with open(targets_csv, encoding="utf-8-sig", newline="") as f:
+            long_rows = list(csv.DictReader(f))
+        with open(actuals_csv, encoding="utf-8-sig", newline="") as f:
+            actual_rows = list(csv.DictReader(f))
+    project = ""
+    for row in long_rows:                 # merged cells: the project code on its first row only
+        project = row["项目编码"] = row["项目编码"] or project
+    parsed = parse_targets([r["年度指标值"] for r in long_rows], [r["一级指标"] for r in long_rows],
+                           [r["二级指标"] for r in long_rows], [r["三级指标"] for r in long_rows], 2023)
+    target_of = {(r["项目编码"], r["三级指标"]): t for r, t in zip(long_rows, parsed)}
+    pairs = dict.fromkeys((r["实际完成值"], target_of.get((r["项目编码"], r["三级指标"])))
+                          for r in actual_rows if r["实际完成值"].strip())
+    return [a for a, _ in pairs], [t for _, t in pairs]
+
+
+def _medians(fn, runs: int) -> tuple[float, float, object]:
+    """Median wall and CPU seconds of ``runs`` calls (the collector paused, as in a batch worker)."""
+    times, cpu = [], []
+    for _ in range(runs):
+        gc.disable()
+        try:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            result = fn()
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        finally:
+            gc.enable()
+    return statistics.median(times), statistics.median(cpu), result
+
+
+def bench_actuals(rows: int, runs: int) -> None:
+    texts, targets = actual_pairs(rows)
+    n = len(texts)
+    print(f"actuals: bureau of {rows} rows, {n} distinct (actual, target) pairs")
+    wall, cpu, readings = _medians(lambda: parse_actuals(texts, targets), runs)
+    print(f"  parse_actuals:        {wall:.3f} s wall, cpu {cpu:.3f} s = {cpu / n * 1e6:.2f} µs per pair")
+    wall, cpu, _ = _medians(lambda: [_parse_actual_reference(a, t) for a, t in zip(texts, targets)], runs)
+    print(f"  reference path:       {wall:.3f} s wall, cpu {cpu:.3f} s = {cpu / n * 1e6:.2f} µs per pair")
+    wall, cpu, _ = _medians(lambda: [describe_actual(a) for a in readings], runs)
+    print(f"  describe_actual:      {wall:.3f} s wall, cpu {cpu:.3f} s = {cpu / n * 1e6:.2f} µs per reading")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--actual-rows", type=int, default=100_000,
+                    help="rows of the generated bureau whose actuals are read (0: skip)")
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
+    if args.actual_rows:
+        bench_actuals(args.actual_rows, args.runs)
+    if not args.rows:
+        return
     vocab, texts, l1, l2, l3 = column(args.rows)
     times, cpu = [], []
     for _ in range(args.runs):

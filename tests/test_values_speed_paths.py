@@ -32,7 +32,7 @@ from perfscore.values.actual import (
     _quick_reading,
     parse_actual,
 )
-from perfscore.values.batch import parse_targets
+from perfscore.values.batch import parse_actuals, parse_targets
 from perfscore.values.quantity import NotAQuantity, quick_quantity, read_quantity
 from perfscore.values.target import parse_target
 from perfscore.values.text import normalize
@@ -325,3 +325,65 @@ def test_slot_init_builds_the_dataclass_target():
     assert repr(Target(**kwargs)) == repr(_built_by_dataclass(Target, **kwargs))
     assert hash(Target(**kwargs)) == hash(_built_by_dataclass(Target, **kwargs))
     assert UNITS["%"].name == "%"
+
+
+# --- parse_actuals numbers its targets instead of hashing them per row ----------------------
+
+
+def test_parse_actuals_is_parse_actual_per_row():
+    targets = [parse_target(t) for t in ("≥95%", "≤8500元/月/社区", "2023年12月31日前完成", "优", "≥95%")]
+    texts = ["96%", "0.96", "8039.87元/月/社区", "2023-11-30", "良", None, "96%", 96, 96.0, "见附件"]
+    rows_t = [targets[i % len(targets)] for i in range(len(texts) * 3)]
+    rows_a = [texts[i % len(texts)] for i in range(len(texts) * 3)]
+    got = parse_actuals(rows_a, rows_t)
+    want = [parse_actual(a, t) for a, t in zip(rows_a, rows_t)]
+    assert [(repr(a), a.extra) for a in got] == [(repr(a), a.extra) for a in want]
+
+
+def test_parse_actuals_shares_one_reading_between_equal_pairs():
+    first, equal = parse_target("≥95%"), parse_target("≥95%")
+    assert first is not equal and first == equal
+    got = parse_actuals(["96%", "96%", "97%"], [first, equal, equal])
+    assert got[0] is got[1] and got[2] is not got[0]
+
+
+def test_parse_actuals_takes_unhashable_targets_and_cells():
+    odd = Target(text="≥95%", kind="comparison", op=">=", value=95.0, unit="%", per=["月"])   # a list: unhashable
+    got = parse_actuals(["96%", ["96%"]], [odd, parse_target("≥95%")])
+    assert got == [parse_actual("96%", odd), parse_actual(["96%"], parse_target("≥95%"))]
+
+
+def test_parse_actuals_with_targets_built_on_each_access():
+    """A sequence that builds a new Target per access: a freed target's id is soon another's."""
+
+    class Fresh:
+        def __init__(self, texts):
+            self.texts = texts
+
+        def __len__(self):
+            return len(self.texts)
+
+        def __getitem__(self, i):
+            return parse_target(self.texts[i])
+
+    printed = ["≥95%", "≤5个", "≥3次", "≤8500元/月"] * 50
+    got = parse_actuals(["4"] * len(printed), Fresh(printed))
+    assert [(a.unit, a.value) for a in got] == [(parse_actual("4", parse_target(t)).unit, 4.0) for t in printed]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.decimals(places=4, min_value=-10**8, max_value=10**8,
+                                                                     allow_nan=False).map(float))
+def test_format_number_without_decimal_is_the_decimal_form(value):
+    """format_number returns repr for positional non-integers: what the Decimal route gives."""
+    from decimal import Decimal
+
+    from perfscore.values.numerals import format_number
+
+    if value == int(value) and abs(value) < 1e16:
+        want = str(int(value))
+    else:
+        want = format(Decimal(repr(value)), "f")
+        if "." in want:
+            want = want.rstrip("0").rstrip(".")
+    assert format_number(value) == want

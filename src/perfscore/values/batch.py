@@ -154,17 +154,28 @@ def parse_actuals(texts: Sequence[str | None], targets: Sequence[Target | None] 
     n = len(texts)
     target_of = (lambda i, t=targets: t) if targets is None or isinstance(targets, Target) \
         else _cell(targets, n)
+    # Hashing a Target hashes its 17 fields (twice per new pair: look-up and store), so each
+    # target object gets a small number once: equal targets the same number, as equal keys
+    # of a dict would. ``seen`` holds the objects, so that no id is reused during the call.
+    number_of_id: dict[int, int] = {}
+    number_of_target: dict[Target | None, int] = {}
+    seen: list[Target | None] = []
     cache: dict[tuple, Actual] = {}
     out: list[Actual] = []
     append = out.append
     for i, text in enumerate(texts):
-        key = (text, target_of(i))
+        target = target_of(i)
+        number = number_of_id.get(id(target))
         try:
-            found = cache.get(key)
+            if number is None:
+                number = number_of_target.setdefault(target, len(number_of_target))
+                number_of_id[id(target)] = number
+                seen.append(target)
+            found = cache.get((text, number))
         except TypeError:              # an unhashable cell (a list from a spreadsheet reader)
-            append(parse_actual(*key))
+            append(parse_actual(text, target))
             continue
         if found is None:
-            found = cache[key] = parse_actual(*key)
+            found = cache[text, number] = parse_actual(text, target)
         append(found)
     return out

@@ -98,7 +98,10 @@ def format_number(value: float) -> str:
         return str(value)
     if value == int(value) and abs(value) < 1e16:
         return str(int(value))
-    text = format(Decimal(repr(value)), "f")
+    text = repr(value)
+    if "e" not in text:
+        return text            # repr is already the shortest positional form (96.5, 0.001)
+    text = format(Decimal(text), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
