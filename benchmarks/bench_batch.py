@@ -6,6 +6,7 @@
     python benchmarks/bench_batch.py --stream 10000000 --runs 1    # the streamed 10^7 run
     python benchmarks/bench_batch.py --reports 1000                # 1,000 unit reports
     python benchmarks/bench_batch.py --sizes --stages 1000000      # where the time goes (one process)
+    python benchmarks/bench_batch.py --sizes --main 1000000        # the main process with its workers
 
 Inputs come from ``benchmarks/generate.py`` (seed 1), cached in ``benchmarks/out/``.
 Every measurement is a fresh process. Memory is reported twice: the peak resident set of
@@ -93,6 +94,53 @@ for owner, name, label in [
 t = time.perf_counter()
 B.evaluate_batch(sys.argv[1], sys.argv[2], sys.argv[3], tables_only=True, progress=False, jobs=1)
 print(json.dumps({"total": time.perf_counter() - t, "cpu": time.process_time(), "stages": spent.most_common()}))
+"""
+# The main process of a batch run as the command runs it (worker processes, default jobs):
+# what it spends its time on while the workers score, and how long the workers wait for it
+# (wall time of each stage in the main process; "waiting for the workers" is the main
+# process idle, everything else is time the workers may wait on it).
+MAIN = """
+import time
+T0 = time.perf_counter()
+import collections, json, os, resource, sys
+import multiprocessing.pool as MP
+import perfscore.batch as B, perfscore.batch.actuals as A, perfscore.batch.stream as S, perfscore.batch.summary as SM
+spent = collections.Counter()
+marks = {"imports done": time.perf_counter() - T0}
+MAIN_PID = os.getpid()
+def wrap(owner, name, label):
+    real = getattr(owner, name)
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return real(*a, **k)
+        finally:
+            if os.getpid() == MAIN_PID:
+                spent[label] += time.perf_counter() - t
+    setattr(owner, name, timed)
+for owner, name, label in [
+        (B, "_stream_plan", "pass 1: index + actuals routing (wall)"), (S, "index_long_table", "  pass 1: index the long table"),
+        (A.ActualsStream, "route", "  pass 1: route the actuals (here)"), (A.UnitRows, "rows_for", "pass 2: actuals rows of a block"),
+        (SM.Summary, "write", "summary: rank and write"), (MP.ApplyResult, "get", "waiting for the workers")]:
+    wrap(owner, name, label)
+real_iter = S.iter_blocks
+def iter_blocks(*a, **k):
+    blocks = real_iter(*a, **k)
+    while True:
+        t = time.perf_counter()
+        try:
+            block = next(blocks)
+        except StopIteration:
+            return
+        finally:
+            spent["pass 2: read a block of the long table"] += time.perf_counter() - t
+        marks.setdefault("first block read", time.perf_counter() - T0)
+        yield block
+S.iter_blocks = iter_blocks
+B.evaluate_batch(sys.argv[1], sys.argv[2], sys.argv[3], tables_only=True, progress=False)
+me, ch = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"total": time.perf_counter() - T0, "main_cpu": me.ru_utime + me.ru_stime,
+                  "children_cpu": ch.ru_utime + ch.ru_stime, "stages": spent.most_common(), "marks": marks}))
 """
 BATCH = "import sys\nfrom perfscore.cli import main\nsys.exit(main(sys.argv[1:]))\n"
 REPORTS = """
@@ -225,6 +273,7 @@ def main() -> None:
     ap.add_argument("--stream", type=int, nargs="*", default=[], help="sizes run once each, tables only (e.g. 10000000)")
     ap.add_argument("--reports", type=int, default=0, help="number of units for the report benchmark")
     ap.add_argument("--stages", type=int, default=0, help="rows: time the stages of one run in one process")
+    ap.add_argument("--main", type=int, default=0, help="rows: the main process of one run with its workers")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
@@ -257,6 +306,22 @@ def main() -> None:
               f" load {load:.1f}")
         for label, sec in sorted(r["stages"], key=lambda kv: -kv[1]):
             print(f"  {label:<46} {sec:7.2f} s")
+    if args.main:
+        t, a = inputs(args.main)
+        work = Path(tempfile.mkdtemp(prefix="bench_main_", dir=OUT))
+        try:
+            load = os.getloadavg()[0]
+            r = json.loads(run_child(MAIN, str(t), str(a), str(work / "out"))[3])
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        results.append(r)
+        print(f"main process of one {args.main:,}-row run (worker processes as the command starts them):"
+              f" {r['total']:.1f} s wall from its start; CPU: main {r['main_cpu']:.1f} s, workers and"
+              f" children {r['children_cpu']:.1f} s; load {load:.1f}")
+        for label, sec in r["stages"]:
+            print(f"  {label:<46} {sec:7.2f} s")
+        for label, sec in r["marks"].items():
+            print(f"  {'at ' + f'{sec:.2f} s':<12} {label}")
     (OUT / "bench_batch.json").write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import perfscore.batch as B
 from perfscore.batch.actuals import BLANK, ActualsStream, _unit_of
@@ -123,3 +125,40 @@ def test_a_batch_with_pass1_in_a_child_writes_the_same_files(bureau, tmp_path, m
     for rel in files:
         assert (tmp_path / "1" / rel).read_bytes() == (tmp_path / "2" / rel).read_bytes(), rel
     assert runs[1].totals == runs[2].totals
+
+
+# --- blank rows: the reader's rule, looked at only where it can apply ---------------------------
+
+_cell = st.sampled_from(["", " ", "\t", "\u200b", "\ufeff ", "'=1+1", "a", " P1 ", "全年预算数", "12个"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_cell, min_size=8, max_size=8), min_size=1, max_size=12))
+def test_chunked_rows_are_the_rows_the_reader_keeps(rows, tmp_path_factory):
+    """Which rows are blank (skipped) and what their cells hold, against read_actuals; the
+    eighth column is one the reader ignores (a row with only it filled is not blank)."""
+    from perfscore.readers.actuals import _ROW_FIELDS, read_actuals
+
+    path = tmp_path_factory.mktemp("blank") / "actuals.csv"
+    _write(path, [["项目编码", "项目名称", "三级指标", "实际完成值", "得分", "偏差原因分析及改进措施", "佐证材料", "备注"],
+                  *rows])
+    try:
+        want = read_actuals(path).rows
+    except DataError:
+        return  # rows the reader refuses: the batch hands such a sheet to it whole
+    stream = ActualsStream(path)
+    got = []
+    for frame in stream._frames():
+        keep = ~frame["blank"].to_numpy()
+        got += [(int(r), *cells) for r, *cells in zip(frame["row"][keep], *[frame[f][keep] for f in _ROW_FIELDS])]
+    assert got == [(r.row, *[getattr(r, f) for f in _ROW_FIELDS]) for r in want]
+    keys = stream.read_keys()
+    assert (keys.pair_of_row != -1).tolist() == [any(str(c).strip() for c in row) for row in rows]
+
+
+def test_a_cleaned_cell_means_the_row_is_not_blank():
+    """What lets _blank look at candidate rows only: cleaning never makes a blank cell non-blank."""
+    from perfscore.readers.actuals import _clean
+
+    for text in ["", " ", "\t", "\u200b", "\ufeff", " \u2060 ", "'", "'=", "a", "\u3000"]:
+        assert _clean(text) is None or text.strip()

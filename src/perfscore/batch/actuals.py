@@ -131,13 +131,23 @@ def _cleaned(values: np.ndarray) -> np.ndarray:
     return out[codes]
 
 
-def _blank(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is blank (the reader skips them)."""
-    blank = np.ones(len(frame), dtype=bool)
-    for c in frame.columns:
-        codes, uniques = pd.factorize(frame[c], use_na_sentinel=True)
+def _blank(frame: pd.DataFrame, candidates: np.ndarray | None = None) -> np.ndarray:
+    """Rows whose every cell is blank (the reader skips them). ``candidates``: the only rows
+    that may be (a row with a cleaned cell is not blank: cleaning only takes characters
+    away), so the other columns are looked at for those rows alone, usually none."""
+    if candidates is None:
+        candidates = np.ones(len(frame), dtype=bool)
+    at = np.flatnonzero(candidates)
+    blank = np.zeros(len(frame), dtype=bool)
+    if not len(at):
+        return blank
+    sub = frame.iloc[at] if len(at) < len(frame) else frame
+    found = np.ones(len(at), dtype=bool)
+    for c in sub.columns:
+        codes, uniques = pd.factorize(sub[c], use_na_sentinel=True)
         empty = np.array([not str(u).strip() for u in uniques] + [True])
-        blank &= empty[codes]
+        found &= empty[codes]
+    blank[at] = found
     return blank
 
 
@@ -179,11 +189,14 @@ class ActualsStream:
         start = lay.first_row
         for chunk in reader:
             n = len(chunk)
-            data = {"row": np.arange(start, start + n, dtype=np.int64), "blank": _blank(chunk)}
+            data = {"row": np.arange(start, start + n, dtype=np.int64), "blank": None}
+            some = np.zeros(n, dtype=bool)   # a cell of ``fields`` not blank once cleaned
             for f in fields:
                 pos = lay.positions.get(f)
                 data[f] = (_cleaned(chunk[pos].to_numpy(dtype=object)) if pos is not None and pos in chunk
                            else np.full(n, None, dtype=object))
+                some |= pd.notna(data[f])
+            data["blank"] = _blank(chunk, ~some)
             start += n
             yield _frame(data)
 
