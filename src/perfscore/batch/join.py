@@ -44,6 +44,28 @@ def _distinct_map(values: np.ndarray, fn) -> np.ndarray:
     return out[codes]
 
 
+def _key_ids(names: np.ndarray, key_id: dict[str, int]) -> np.ndarray:
+    """The join key of every name (none missing) as an integer id: ``key_id`` maps each key
+    to its id, and new keys are added to it in order of first appearance."""
+    codes, uniques = pd.factorize(pd.Series(names, dtype=object), sort=False)
+    ids = np.array([key_id.setdefault(join_key(u), len(key_id)) for u in uniques], dtype=np.int64)
+    return ids[codes]
+
+
+def _cumcount(keys: np.ndarray) -> np.ndarray:
+    """For each element, how many elements before it have the same key (pandas' groupby
+    cumcount, on integers)."""
+    n = len(keys)
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    start = np.ones(n, dtype=bool)
+    start[1:] = ranked[1:] != ranked[:-1]
+    at = np.arange(n)
+    out = np.empty(n, dtype=np.int64)
+    out[order] = at - np.maximum.accumulate(np.where(start, at, 0))
+    return out
+
+
 def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame, columns: IndicatorColumns) -> bool:
     """Fill ``targets`` (a block's own Targets, its projects without Indicator objects) and
     ``columns`` (its projects' indicators) from ``rows`` in place; False (and nothing
@@ -85,14 +107,16 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame, 
                 return False
             group[i] = matches[0]
 
-    # 2. The indicator (or fund field) of each row.
-    level3 = rows["level3"].to_numpy(dtype=object)
+    # 2. The indicator (or fund field) of each row. 三级 names are keyed once per distinct
+    # cell, on both sides, and compared as integers: (project, key, occurrence).
     if pd.isna(rows["level3"]).any():
         return False
-    key3 = _distinct_map(level3, join_key)
-    fund = _distinct_map(key3, _fund_field)
-    is_fund = pd.notna(pd.Series(fund, dtype=object)).to_numpy()
-    occurrence = pd.DataFrame({"g": group, "k": key3}).groupby(["g", "k"], sort=False).cumcount().to_numpy()
+    key_id: dict[str, int] = {}
+    r_kid = _key_ids(rows["level3"].to_numpy(dtype=object), key_id)
+    fund_of = [_fund_field(k) for k in key_id]  # by key id (the dict keeps the ids' order)
+    fund = np.array(fund_of, dtype=object)[r_kid]
+    is_fund = np.array([f is not None for f in fund_of], dtype=bool)[r_kid]
+    occurrence = _cumcount(group * len(key_id) + r_kid)
     if (occurrence[is_fund] > 0).any():
         return False
     for f in set(fund[is_fund].tolist()):
@@ -102,18 +126,15 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame, 
     ind_rows = np.flatnonzero(~is_fund)
     slot = np.full(n, -1, dtype=np.int64)
     if len(ind_rows):
-        # Every indicator of the block (project, 三级 key), numbered like the rows.
+        # Every indicator of the block: its project and key id, numbered like the rows.
         ip = np.repeat(np.arange(len(projects), dtype=np.int64), columns.counts)
-        ik = _distinct_map(columns.data["level3"], join_key)
-        # One integer per (project, 三级 key, occurrence) on both sides.
-        k_codes, _ = pd.factorize(np.concatenate([ik, key3[ind_rows]]))
-        k_have, k_want = k_codes[: len(ik)], k_codes[len(ik):]
-        o_have = pd.DataFrame({"g": ip, "k": k_have}).groupby(["g", "k"], sort=False).cumcount().to_numpy()
+        c_kid = _key_ids(columns.data["level3"], key_id)
+        span_k = len(key_id)
+        o_have = _cumcount(ip * span_k + c_kid)
         o_want = occurrence[ind_rows]
-        span_k = int(k_codes.max()) + 1
         span_o = int(max(o_have.max(initial=0), o_want.max(initial=0))) + 1
-        have = (ip * span_k + k_have) * span_o + o_have
-        want = (group[ind_rows] * span_k + k_want) * span_o + o_want
+        have = (ip * span_k + c_kid) * span_o + o_have
+        want = (group[ind_rows] * span_k + r_kid[ind_rows]) * span_o + o_want
         found = pd.Index(have).get_indexer(want)
         if (found < 0).any():  # an unknown 三级指标, or a row beyond the last of its name
             return False
@@ -121,8 +142,10 @@ def fast_attach(targets: Targets, project_unit: np.ndarray, rows: pd.DataFrame, 
 
     # 3. Values: 得分 and fund figures must read, else the exact join reports them.
     score = rows["score"].to_numpy(dtype=object)
-    score_read = _distinct_map(score, _read_score)
-    if (np.not_equal(score, None) & np.equal(score_read, None)).any():  # a 得分 that does not read
+    given = np.not_equal(score, None)  # most rows give no 得分: only the others are read
+    score_read = np.full(n, None, dtype=object)
+    score_read[given] = _distinct_map(score[given], _read_score)
+    if (given & np.equal(score_read, None)).any():  # a 得分 that does not read
         return False
     actual = rows["actual"].to_numpy(dtype=object)
     fund_rows = np.flatnonzero(is_fund)

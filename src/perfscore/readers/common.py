@@ -25,7 +25,6 @@ MONEY_FACTORS: dict[str, Decimal] = {
 # Cell contents that mean "nothing written" in an amount or share cell.
 EMPTY_MARKS = frozenset({"", "-", "—", "－", "–", "/", "无", "——"})
 
-_SPACES = re.compile(r"\s+")
 _ENUMERATOR = re.compile(r"^\s*(?:\d+\s*[.．、]|[（(]\s*\d+\s*[)）]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)\s*")
 _BLOCK_WEIGHT = re.compile(r"^(?P<label>.*?)\s*[（(]\s*(?P<w>\d+(?:\.\d+)?)\s*分?\s*[)）]\s*$")
 
@@ -35,7 +34,10 @@ def norm_label(text: str) -> str:
 
     ``其中：财政    资金`` → ``其中:财政资金``; ``资金支出计划（%）`` → ``资金支出计划(%)``.
     """
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    if not text.isascii():  # NFKC leaves ASCII as it is (codes, amounts: the common case)
+        text = unicodedata.normalize("NFKC", text)
+    # str.split() splits at exactly the characters r"\s" matches (str.isspace, every code point).
+    return "".join(text.split())
 
 
 # What a 合计/小计/总计 row (a sum row added by hand or by the export) says in a key cell:
@@ -46,10 +48,17 @@ _TOTAL_LABELS = frozenset({
 })
 
 
+_PAREN_TAIL = re.compile(r"[(（].*[)）]$")
+
+
 def is_total_label(text: str) -> bool:
     """True for ``合计``, ``合 计``, ``小计：``, ``总计（分）``, ``Total`` …"""
-    t = norm_label(str(text)).lower().rstrip(":：").strip("()（）")
-    t = re.sub(r"[(（].*[)）]$", "", t).rstrip(":：")
+    t = norm_label(str(text)).lower()
+    if "计" not in t and "total" not in t:
+        # Every label has one of the two, and the steps below only cut t's ends: no label.
+        return False
+    t = t.rstrip(":：").strip("()（）")
+    t = _PAREN_TAIL.sub("", t).rstrip(":：")
     return t in _TOTAL_LABELS
 
 

@@ -305,6 +305,16 @@ class _Col:
     def of(cls, raw: pd.Series) -> "_Col":
         codes, uniques = pd.factorize(raw, sort=False, use_na_sentinel=True)
         stripped = [""] + ["" if u is None else str(u).strip() for u in uniques]
+        if stripped[1:] == uniques.tolist():
+            # No value changed by stripping (the common case): what the general case below
+            # gives, without factorizing the distinct values again. At most one is "".
+            recodes = np.arange(len(stripped))
+            if "" in stripped[1:]:
+                j = stripped.index("", 1)
+                recodes[j] = 0
+                recodes[j + 1:] -= 1
+                del stripped[j]
+            return cls(recodes[codes + 1], np.array(stripped, dtype=object))
         # Values equal after stripping share one code; "" stays first.
         recodes, distinct = pd.factorize(np.array(stripped, dtype=object), sort=False)
         return cls(recodes[codes + 1], np.asarray(distinct, dtype=object))
@@ -330,13 +340,15 @@ class _Col:
             out[i] = fn(u)  # element-wise: fn may return tuples, which numpy must not unpack
         return out[self.codes]
 
-    def ffill(self, blank: np.ndarray, groups: np.ndarray | None = None) -> "_Col":
-        """Blank rows take the code of the nearest row above (within the same group)."""
+    def ffill(self, blank: np.ndarray, groups: np.ndarray | None = None, order: np.ndarray | None = None) -> "_Col":
+        """Blank rows take the code of the nearest row above (within the same group).
+        ``order``: ``np.argsort(groups, kind="stable")`` when the caller has it already."""
         n = len(self.codes)
         if groups is None:
             idx = np.where(~blank, np.arange(n), 0)
             return _Col(self.codes[np.maximum.accumulate(idx)], self.uniques)
-        order = np.argsort(groups, kind="stable")
+        if order is None:
+            order = np.argsort(groups, kind="stable")
         g = groups[order]
         start = np.ones(n, dtype=bool)
         start[1:] = g[1:] != g[:-1]
@@ -444,6 +456,7 @@ def _year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_UNREAD = object()  # not in a cache yet
 _KEY_FIELDS = ("unit_code", "unit_name", "project_code", "project_name", "level1", "level2", "level3")
 
 
@@ -540,8 +553,9 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
 
     # 一级 continues within the project; 二级 too, when its 一级 cell was blank as well.
     blank1 = col["level1"].blank
-    col["level1"] = col["level1"].ffill(blank1, pcodes)
-    col["level2"] = col["level2"].ffill(col["level2"].blank & blank1, pcodes)
+    order = np.argsort(pcodes, kind="stable")  # the rows project after project, in table order
+    col["level1"] = col["level1"].ffill(blank1, pcodes, order)
+    col["level2"] = col["level2"].ffill(col["level2"].blank & blank1, pcodes, order)
     problems.rows(col["level1"].blank, "level1", col["level1"].values(),
                   "一级指标为空（且同一项目上方没有可沿用的一级指标）")
     problems.rows(col["level3"].blank, "level3", col["level3"].values(), "三级指标为空")
@@ -563,7 +577,8 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
             continue
         c = col[key]
         present = ~c.blank
-        distinct = np.unique(pcodes[present].astype(np.int64) * len(c.uniques) + c.codes[present])
+        # Sorted distinct (project, value) pairs (np.unique's result; hashing first is faster).
+        distinct = np.sort(pd.unique(pcodes[present].astype(np.int64) * len(c.uniques) + c.codes[present]))
         owners = distinct // len(c.uniques)
         for p in np.unique(owners[1:][owners[1:] == owners[:-1]]):  # owners of 2+ values
             shown = "、".join(f"「{c.uniques[v % len(c.uniques)]}」" for v in distinct[owners == p][:5])
@@ -573,7 +588,8 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
         per_project[key] = c.uniques[chosen].tolist()
 
     # Amounts → 元, in the header's money unit, else the 金额单位 column's, else 万元.
-    money = [norm_label(m) or "万元" for m in per_project.get("money_unit", ["万元"] * n_projects)]
+    money_of = {m: norm_label(m) or "万元" for m in set(per_project.get("money_unit", ["万元"]))}
+    money = [money_of[m] for m in per_project.get("money_unit", ["万元"] * n_projects)]
     for m in set(money):
         if m not in MONEY_FACTORS:
             problems.add(f"列「{fields['money_unit']}」的值「{m}」不是金额单位（元、万元、亿元）")
@@ -583,14 +599,20 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
             amounts[key] = [None] * n_projects
             continue
         out: list[float | None] = []
+        in_yuan: dict[tuple[str, str], float | None | bool] = {}  # each distinct (text, unit) read once
         for p, text in enumerate(per_project[key]):
-            value = _parse_amount(text)
-            if value is False:
+            unit = units.get(key) or money[p]
+            amount = in_yuan.get((text, unit), _UNREAD)
+            if amount is _UNREAD:
+                value = _parse_amount(text)
+                factor = MONEY_FACTORS.get(unit, MONEY_FACTORS["万元"])
+                amount = in_yuan[(text, unit)] = (
+                    value if value is None or value is False else float(round(value * factor, 2)))
+            if amount is False:
                 problems.add(f"项目 {code.uniques[code.codes[first_row[p]]]} 的列「{fields[key]}」"
                              f"值「{text}」不是数字金额")
-                value = None
-            factor = MONEY_FACTORS.get(units.get(key) or money[p], MONEY_FACTORS["万元"])
-            out.append(None if value is None else float(round(value * factor, 2)))
+                amount = None
+            out.append(amount)
         amounts[key] = out
     if "year" in fields and year is None:
         years = {y: _year_of(y) for y in set(per_project["year"]) if y}
@@ -605,7 +627,6 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     problems.raise_if_any()
 
     # The indicators as columns, project after project (table order within each).
-    order = np.argsort(pcodes, kind="stable")
     sizes = np.bincount(pcodes, minlength=n_projects)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     # Indicator ids: '<project code>-<nn>', numbered in table order within the project.
@@ -712,7 +733,7 @@ def _compose_target(col: dict[str, _Col], problems: _Problems) -> np.ndarray:
     unit = col["measure_unit"]
     # One composition per distinct (nature, value, unit) triple.
     key = (nature.codes * len(value.uniques) + value.codes) * len(unit.uniques) + unit.codes
-    combos, inverse = np.unique(key, return_inverse=True)
+    inverse, combos = pd.factorize(key, sort=False)
     texts = []
     for k in combos.tolist():
         k, u = divmod(k, len(unit.uniques))
