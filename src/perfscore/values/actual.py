@@ -178,10 +178,13 @@ def _number(text: str, s: str, target: Target | None, q: Quantity | None = None)
             return _unreadable(text, f"无法识别：{exc.args[0]}")
     if q.desc and any(m in q.desc for m in words.CHANGE_MARKERS):
         return _unreadable(text, f"「{q.desc}」是变化量，不是实际完成值")
-    bound = _bound(q, s)
-    if isinstance(bound, Actual):
-        return Actual(text=text, kind="unreadable", reason=bound.reason)
-    approx, note = bound
+    if q.op or q.suffix_op:
+        bound = _bound(q, s)
+        if isinstance(bound, Actual):
+            return Actual(text=text, kind="unreadable", reason=bound.reason)
+        approx, note = bound
+    else:
+        approx, note = q.approx or q.more, None         # what _bound gives without an operator
     notes = [note] if note else []
     if q.near:
         # 近600人 is just under 600: kept as 600 with approx, and said so (see docs/values.md)
@@ -219,7 +222,7 @@ def _number(text: str, s: str, target: Target | None, q: Quantity | None = None)
                 return _unreadable(text, f"指标值「{target.text}」未写单位，像是百分数，而实际值「{s}」像是小数，"
                                          "含义不明确，无法比较；请写明「%」")
     elif t_unit is not None:
-        if not comparable(unit, t_unit):
+        if unit is not t_unit and not comparable(unit, t_unit):
             return _unreadable(
                 text, f"实际值单位「{unit.name}」与指标值单位「{t_unit.name}」不可比较")
         if unit.name != t_unit.name:

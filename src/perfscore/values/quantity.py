@@ -250,9 +250,12 @@ def quick_quantity(pre_text: str, digits: str, post_text: str) -> Quantity | Non
     if len(digits) > 100 and not math.isfinite(float(value)):
         return None
     # A frozen dataclass is built field by field through object.__setattr__ (≈ 1.5 µs);
-    # filling the instance dict directly gives the same object at a fifth of the cost.
+    # giving the instance a copy of the words' dict gives the same object at a fifth of the cost.
     q = object.__new__(Quantity)
-    q.__dict__.update(fields, value=value, written=number)
+    state = fields.copy()
+    state["value"] = value
+    state["written"] = number
+    object.__setattr__(q, "__dict__", state)
     return q
 
 
