@@ -588,9 +588,10 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
         per_project[key] = c.uniques[chosen].tolist()
 
     # Amounts → 元, in the header's money unit, else the 金额单位 column's, else 万元.
-    money_of = {m: norm_label(m) or "万元" for m in set(per_project.get("money_unit", ["万元"]))}
+    # dict.fromkeys, not set: the problems are listed in table order, whatever the hash seed
+    money_of = {m: norm_label(m) or "万元" for m in dict.fromkeys(per_project.get("money_unit", ["万元"]))}
     money = [money_of[m] for m in per_project.get("money_unit", ["万元"] * n_projects)]
-    for m in set(money):
+    for m in dict.fromkeys(money):
         if m not in MONEY_FACTORS:
             problems.add(f"列「{fields['money_unit']}」的值「{m}」不是金额单位（元、万元、亿元）")
     amounts: dict[str, list[float | None]] = {}
@@ -615,7 +616,7 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
             out.append(amount)
         amounts[key] = out
     if "year" in fields and year is None:
-        years = {y: _year_of(y) for y in set(per_project["year"]) if y}
+        years = {y: _year_of(y) for y in dict.fromkeys(per_project["year"]) if y}
         for text, y in years.items():
             if y is None:
                 problems.add(f"列「{fields['year']}」的值「{text}」不是年份")
