@@ -104,7 +104,7 @@ def test_rows_no_unit_holds_are_reported_alike(bureau, tmp_path, monkeypatch):
 
 
 def test_a_child_that_fails_changes_nothing(bureau, monkeypatch):
-    def broken(ap):
+    def broken(*args):
         raise RuntimeError("the child fails")
 
     serial_index, serial = _plan(bureau, "actuals.csv", False, monkeypatch)
@@ -112,6 +112,7 @@ def test_a_child_that_fails_changes_nothing(bureau, monkeypatch):
     index, stream = _plan(bureau, "actuals.csv", True, monkeypatch)
     assert np.array_equal(stream.unit_of_row, serial.unit_of_row)
     assert [u.ordinal for u in index.units] == [u.ordinal for u in serial_index.units]
+    assert index.sha256 == serial_index.sha256 and len(index.sha256) == 64
 
 
 def test_a_batch_with_pass1_in_a_child_writes_the_same_files(bureau, tmp_path, monkeypatch):

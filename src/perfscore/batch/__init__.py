@@ -225,37 +225,40 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str], *, parallel: bool 
     """(index, actuals stream) when the targets are a CSV long table that can be streamed.
 
     ``parallel``: the actuals sheet's pass 1 (its reading, which does not depend on the
-    long table) runs in a forked process while this one indexes the long table; the
-    routing then takes its result. Nothing changes but the wall time: when the child fails
-    for any reason the sheet is read here, as without it, and raises what it raises."""
+    long table) and the long table's SHA-256 run in a forked process while this one indexes
+    the long table; the routing then takes their result. Nothing changes but the wall time:
+    when the child fails for any reason the sheet is read (and the file hashed) here, as
+    without it, and raises what it raises."""
     if tp.suffix.lower() != ".csv":
         return None
     from perfscore.batch.actuals import ActualsStream
-    from perfscore.batch.stream import index_long_table, layout_of
+    from perfscore.batch.stream import _sha256, index_long_table, layout_of
 
     layout = layout_of(tp)
     if layout is None:
         return None
-    keys = None
+    child = None
     if parallel and ap is not None and _forkable(ap):
-        keys = _Child(_actuals_keys, ap)
+        child = _Child(_actuals_keys, ap, layout.path)
     try:
         try:
-            index = index_long_table(layout)
+            index = index_long_table(layout, sha256=child is None)
         except (pd.errors.ParserError, UnicodeDecodeError):
             return None  # the ordinary reader names the row or byte
         if not index.contiguous:
             notes.append(f"{layout.name} 中同一单位的行不连续，已整体读入后再按单位评分"
                          "（按单位编码排序后可逐单位读取，占用内存更少）。")
             return None
+        read, sha = (child.result() or (None, None)) if child is not None else (None, None)
+        if child is not None:
+            index.sha256 = sha or _sha256(layout.path)
         stream = None
         if ap is not None:
             stream = ActualsStream(ap)
-            read = keys.result() if keys is not None else None
             stream.route(index.code_unit, index.name_unit, keys=read if stream.layout is not None else None)
     finally:
-        if keys is not None:
-            keys.close()
+        if child is not None:
+            child.close()
     index.code_unit, index.name_unit = {}, {}  # only pass 1 of the actuals needs them (10⁶ projects' worth)
     return index, stream
 
@@ -270,12 +273,14 @@ def _forkable(ap: Path) -> bool:
     return big and "fork" in mp.get_all_start_methods()
 
 
-def _actuals_keys(ap: Path):
-    """In the child: the actuals sheet's pass-1 reading (None when it is not a CSV read in chunks)."""
+def _actuals_keys(ap: Path, tp: Path):
+    """In the child: the actuals sheet's pass-1 reading (None when it is not a CSV read in
+    chunks) and the long table's SHA-256 (which balances the two processes' work)."""
     from perfscore.batch.actuals import ActualsStream
+    from perfscore.batch.stream import _sha256
 
     stream = ActualsStream(ap)
-    return stream.read_keys() if stream.layout is not None else None
+    return (stream.read_keys() if stream.layout is not None else None), _sha256(tp)
 
 
 class _Child:

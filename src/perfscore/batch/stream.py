@@ -167,13 +167,14 @@ def _chunks(layout: CsvLayout, usecols=None) -> Iterator[pd.DataFrame]:
     return iter(pd.read_csv(layout.path, usecols=usecols, chunksize=CHUNK_ROWS, **layout.read_kwargs()))
 
 
-def index_long_table(layout: CsvLayout) -> LongTableIndex:
+def index_long_table(layout: CsvLayout, *, sha256: bool = True) -> LongTableIndex:
     """Pass 1: the units, their row ranges and the projects each holds.
 
     A unit is keyed by its 单位编码 (continued down blank cells, as the reader does), or by
     its 单位名称 when the table has no code column; without either the file is one unit.
     Raises UnicodeDecodeError / pandas ParserError for the caller to hand the file to the
-    ordinary reader, whose message names the offending row.
+    ordinary reader, whose message names the offending row. ``sha256=False``: the caller
+    hashes the file (in another process) and fills in :attr:`LongTableIndex.sha256`.
     """
     f = layout.fields
     unit_col = f.get("unit_code") or f.get("unit_name")
@@ -220,7 +221,7 @@ def index_long_table(layout: CsvLayout) -> LongTableIndex:
                 table[jk] = u if prev is None or prev == u else -1
         pos += n
     units = _merge_units(spans) if not contiguous else spans
-    return LongTableIndex(layout=layout, units=units, contiguous=contiguous, rows=pos, sha256=_sha256(layout.path),
+    return LongTableIndex(layout=layout, units=units, contiguous=contiguous, rows=pos, sha256=_sha256(layout.path) if sha256 else "",
                           code_unit=code_unit, name_unit=name_unit)
 
 
