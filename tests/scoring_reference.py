@@ -612,7 +612,9 @@ def _arithmetic(frame: pd.DataFrame, rd: Readings, c: dict, profile: Profile) ->
                               "st": c["status"], "u": c["self_used"]})
     key, first = dense_key(key_frame, list(key_frame.columns))
     sub = lambda x: x[first] if isinstance(x, np.ndarray) and x.shape == key.shape else x  # noqa: E731
-    c = {k: sub(v) for k, v in c.items()}
+    # The one change to the old code: it also cut the 3 tier points when the table had exactly
+    # 3 rows (IndexError, or the wrong percentage in a tier row's text); the engine no longer does.
+    c = {k: v if k == "points" else sub(v) for k, v in c.items()}
     rd = Readings({k: sub(v) for k, v in rd.cols.items()})
     return _arithmetic_rows(len(first), rd, c, profile)[key]
 

@@ -115,6 +115,20 @@ def test_sample_unit_scores_as_the_reference():
         assert_same_scoring(targets, profile)
 
 
+def test_a_table_of_three_rows_shows_its_tier_points():
+    # The engine before the fast paths cut the 3 tier points like a per-row column when the
+    # table had exactly 3 rows: 部分达成 was shown as 0% (or an IndexError was raised).
+    rows = [(("产出指标", "数量指标", "宣传品数量"), "2023年底前完成", None, None)] * 2
+    rows.append((("产出指标", "数量指标", "宣传品数量"), "2023年底前完成", "部分达成", None))
+    frame, pframe = flatten(_targets(rows, 3))
+    profile = PROFILES["mof-2020"]
+    w = W_.assign(frame, profile, project_codes=pframe["project_code"].tolist())
+    sc = score_rows(frame, read_values(frame, 2023), w.quanta, profile, AS_OF)
+    point = PROFILES["mof-2020"].tiers["部分达成"].point
+    assert point not in (0.0, 1.0)
+    assert sc.arithmetic[2].startswith("「部分达成」 → 部分达成 ") and f"×{point * 100:g}% = " in sc.arithmetic[2]
+
+
 # --- random rows -------------------------------------------------------------------------
 
 LEVELS = [("产出指标", "数量指标", "宣传品数量"), ("产出指标", "质量指标", "验收合格率"),

@@ -56,19 +56,26 @@ class Labels:
 def dense_key(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Per-row codes 0..k-1 of the distinct value combinations of ``columns`` (numbered in
     order of first appearance), and the row index where each combination first appears."""
-    key = np.zeros(len(frame), dtype=np.int64)
+    return combined_codes([frame[col] for col in columns], len(frame))
+
+
+def combined_codes(columns: list, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``dense_key`` over arrays (or Series) of length ``n``."""
+    key = np.zeros(n, dtype=np.int64)
     for col in columns:
         # Combine one column at a time and re-factorize, so the integer key stays small.
-        codes, uniq = pd.factorize(frame[col], use_na_sentinel=False)
+        codes, uniq = pd.factorize(col, use_na_sentinel=False)
         key, _ = pd.factorize(key * (len(uniq) + 1) + codes)
     key = np.asarray(key, dtype=np.int64)
-    return key, np.unique(key, return_index=True)[1]
+    # Codes are numbered in order of first appearance, so the first rows come in code order
+    # (a hash pass instead of sorting the key).
+    return key, np.flatnonzero(~pd.Series(key).duplicated().to_numpy())
 
 
 def distinct_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """Per-row codes and the distinct rows (first-seen order)."""
     key, first = dense_key(frame, columns)
-    return key, frame.iloc[first][columns].reset_index(drop=True)
+    return key, frame[columns].iloc[first].reset_index(drop=True)
 
 
 def parse_distinct_targets(distinct: pd.DataFrame, year: int | None) -> list[Target]:
@@ -84,12 +91,6 @@ def parse_distinct_actuals(texts: list[str], targets: list[Target]) -> list[Actu
     return parse_actuals(texts, targets)
 
 
-def describe(actual: Actual) -> str:
-    from perfscore.values import describe_actual
-
-    return describe_actual(actual)
-
-
 def canonical(target: Target) -> str:
     try:
         return target.canonical
@@ -97,9 +98,13 @@ def canonical(target: Target) -> str:
         return target.text
 
 
-def _date64(values: list[str | None]) -> np.ndarray:
-    return np.array([np.datetime64(v, "D") if v else np.datetime64("NaT", "D") for v in values],
-                    dtype="datetime64[D]")
+def _date64(values) -> np.ndarray:
+    """ISO dates (None → NaT); only the dates are converted one by one."""
+    out = np.full(len(values), np.datetime64("NaT", "D"), dtype="datetime64[D]")
+    at = [i for i, v in enumerate(values) if v]
+    if at:
+        out[at] = [np.datetime64(values[i], "D") for i in at]
+    return out
 
 
 def _flt(values) -> np.ndarray:
@@ -111,56 +116,100 @@ def _bool3(values) -> np.ndarray:
     return np.array([np.nan if v is None else float(bool(v)) for v in values], dtype=float)
 
 
-def target_columns(ts: list[Target]) -> dict[str, np.ndarray]:
-    obj = lambda xs: np.array(xs, dtype=object)  # noqa: E731
-    return {
-        "t_kind": obj([t.kind for t in ts]),
-        "t_op": obj([t.op or "" for t in ts]),
-        "t_value": _flt([t.value for t in ts]),
-        "t_low": _flt([t.low for t in ts]),
-        "t_high": _flt([t.high for t in ts]),
-        "t_unit": obj([t.unit or "" for t in ts]),
-        "t_dim": obj([t.dimension or "" for t in ts]),
-        "t_per": obj(["/".join(t.per) for t in ts]),
-        "t_deadline": _date64([t.deadline for t in ts]),
-        "t_count": _flt([t.count_per_year for t in ts]),
-        "t_grade": obj([t.grade or "" for t in ts]),
-        "t_grade_idx": _flt([t.ladder.index(t.grade) if t.grade in t.ladder else None for t in ts]),
-        "t_ladder": obj(["、".join(t.ladder) for t in ts]),
-        "t_inferred": np.array([bool(t.inferred) for t in ts], dtype=bool),
-        "t_reason": obj([t.reason or "" for t in ts]),
-        "t_canonical": obj([canonical(t) for t in ts]),
+def _obj(values, *, blank: bool = True) -> np.ndarray:
+    """An object array of ``values`` (with ``blank``, None or '' → '')."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [v or "" for v in values] if blank else list(values)
+    return out
+
+
+def _by_identity(objs: list) -> tuple[np.ndarray, list]:
+    """Codes of ``objs`` by object identity (first-seen order) and the distinct objects.
+
+    The value grammar returns the same object for equal inputs (its caches), and the same
+    object reads the same: taking it apart once per object is exact. Identity, not
+    equality: hashing a reading hashes all its fields."""
+    codes, _ = pd.factorize(np.fromiter(map(id, objs), dtype=np.int64, count=len(objs)))
+    first = np.flatnonzero(~pd.Series(codes).duplicated().to_numpy())
+    return np.asarray(codes), [objs[i] for i in first.tolist()]
+
+
+_T_FIELDS = ("kind", "op", "value", "low", "high", "unit", "dimension", "per", "deadline", "count_per_year",
+             "grade", "ladder", "inferred", "reason")
+
+
+def target_columns(targets: list[Target]) -> dict[str, np.ndarray]:
+    """Reading columns of ``targets``, each distinct object taken apart once (see _by_identity)."""
+    codes, ts = _by_identity(targets)
+    kind, op, value, low, high, unit, dim, per, deadline, count, grade, ladder, inferred, reason = (
+        [getattr(t, name) for t in ts] for name in _T_FIELDS)
+    cols = {
+        "t_kind": _obj(kind, blank=False),
+        "t_op": _obj(op),
+        "t_value": _flt(value),
+        "t_low": _flt(low),
+        "t_high": _flt(high),
+        "t_unit": _obj(unit),
+        "t_dim": _obj(dim),
+        "t_per": _obj(["/".join(p) for p in per]),
+        "t_deadline": _date64(deadline),
+        "t_count": _flt(count),
+        "t_grade": _obj(grade),
+        "t_grade_idx": _flt([lad.index(g) if g in lad else None for g, lad in zip(grade, ladder)]),
+        "t_ladder": _obj(["、".join(lad) for lad in ladder]),
+        "t_inferred": np.array([bool(x) for x in inferred], dtype=bool),
+        "t_reason": _obj(reason),
+        "t_canonical": _obj([canonical(t) for t in ts], blank=False),
     }
+    return {k: v[codes] for k, v in cols.items()}
+
+
+_A_FIELDS = ("kind", "value", "unit", "dimension", "per", "date", "completed", "on_time", "grade", "tier",
+             "survey", "approx", "reason")
 
 
 def actual_columns(acts: list[Actual], tgts: list[Target]) -> dict[str, np.ndarray]:
-    obj = lambda xs: np.array(xs, dtype=object)  # noqa: E731
-    grade_idx = []
-    for a, t in zip(acts, tgts):
-        if a.kind != "grade" or a.grade is None:
-            grade_idx.append(None)
-        elif a.grade in t.ladder:
-            grade_idx.append(t.ladder.index(a.grade))
-        else:
-            grade_idx.append(-1)  # a grade, but not on the target's ladder
-    return {
-        "a_kind": obj([a.kind for a in acts]),
-        "a_value": _flt([a.value for a in acts]),
-        "a_unit": obj([a.unit or "" for a in acts]),
-        "a_dim": obj([a.dimension or "" for a in acts]),
-        "a_per": obj(["/".join(a.per) for a in acts]),
-        "a_date": _date64([a.date for a in acts]),
-        "a_completed": _bool3([a.completed for a in acts]),
-        "a_on_time": _bool3([a.on_time for a in acts]),
-        "a_grade": obj([a.grade or "" for a in acts]),
-        "a_grade_idx": _flt(grade_idx),
-        "a_tier": _flt([_TIER_CODE.get(a.tier) if a.tier else None for a in acts]),
-        "a_sat": _flt([a.survey[0] if a.survey else None for a in acts]),
-        "a_n": _flt([a.survey[1] if a.survey else None for a in acts]),
-        "a_approx": np.array([bool(a.approx) for a in acts], dtype=bool),
-        "a_reason": obj([a.reason or "" for a in acts]),
-        "a_reading": obj([describe(a) for a in acts]),
+    """Reading columns of ``acts`` (each read against the target beside it in ``tgts``).
+
+    ``parse_actuals`` hands out one object per distinct (text, equal target), and a batch
+    has about two (text, target-row) pairs per such object: each object is taken apart and
+    described once, then spread."""
+    from perfscore.values import describe_actual
+
+    codes, uniq = _by_identity(acts)
+    kind, value, unit, dim, per, date, completed, on_time, grade, tier, survey, approx, reason = (
+        [getattr(a, name) for a in uniq] for name in _A_FIELDS)
+    cols = {
+        "a_kind": _obj(kind, blank=False),
+        "a_value": _flt(value),
+        "a_unit": _obj(unit),
+        "a_dim": _obj(dim),
+        "a_per": _obj(["/".join(p) for p in per]),
+        "a_date": _date64(date),
+        "a_completed": _bool3(completed),
+        "a_on_time": _bool3(on_time),
+        "a_grade": _obj(grade),
+        "a_grade_idx": np.full(len(uniq), np.nan),
+        "a_tier": _flt([_TIER_CODE.get(x) if x else None for x in tier]),
+        "a_sat": _flt([x[0] if x else None for x in survey]),
+        "a_n": _flt([x[1] if x else None for x in survey]),
+        "a_approx": np.array([bool(x) for x in approx], dtype=bool),
+        "a_reason": _obj(reason),
+        "a_reading": _obj(list(map(describe_actual, uniq)), blank=False),
     }
+    cols = {k: v[codes] for k, v in cols.items()}
+    # A grade's place on its target's ladder: per row, as it depends on the target.
+    graded = np.flatnonzero(cols["a_kind"] == "grade")
+    idx = cols["a_grade_idx"]
+    for i in graded.tolist():
+        g, ladder = acts[i].grade, tgts[i].ladder
+        if g is not None:
+            idx[i] = ladder.index(g) if g in ladder else -1  # -1: a grade, but not on the ladder
+    return cols
+
+
+# What a row without an actual reads as (appended to the distinct readings).
+_EMPTY_READING = {"a_kind": "empty", "a_date": np.datetime64("NaT", "D")}
 
 
 def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
@@ -175,32 +224,24 @@ def read_values(frame: pd.DataFrame, year: int | None) -> Readings:
     has_actual = ~blank[np.where(raw_codes < 0, len(raw_uniq), raw_codes)]
     a_codes = np.full(n, -1, dtype=np.int64)
     idx = np.flatnonzero(has_actual)
-    if len(idx):
-        pair = pd.DataFrame({"actual": frame["actual"].to_numpy(dtype=object)[idx], "t": t_codes[idx]})
-        sub_codes, sub_distinct = distinct_rows(pair, ["actual", "t"])
-        a_codes[idx] = sub_codes
-        tgts = [targets[i] for i in sub_distinct["t"].tolist()]
-        acts = parse_distinct_actuals([str(x) for x in sub_distinct["actual"].tolist()], tgts)
-        a_cols = actual_columns(acts, tgts)
-    else:
-        a_cols = actual_columns([], [])
-    # Rows without an actual take the 'empty' reading.
-    take = np.where(a_codes >= 0, a_codes, 0)
+    # An actual is read against its target: one reading per distinct (actual, target).
+    sub_codes, first = combined_codes([raw_codes[idx], t_codes[idx]], len(idx))
+    a_codes[idx] = sub_codes
+    tgts = [targets[i] for i in t_codes[idx[first]].tolist()]
+    texts = [str(x) for x in frame["actual"].to_numpy(dtype=object)[idx[first]]]
+    a_cols = actual_columns(parse_distinct_actuals(texts, tgts) if texts else [], tgts)
+    # Rows without an actual take the 'empty' reading: one more entry after the distinct ones.
+    take = np.where(a_codes >= 0, a_codes, len(first))
     for key, arr in a_cols.items():
-        if len(arr):
-            col = arr[take].copy()
+        if arr.dtype == bool:
+            blank_value = False
+        elif arr.dtype == object:
+            blank_value = ""
+        elif arr.dtype.kind == "M":
+            blank_value = np.datetime64("NaT")
         else:
-            col = np.empty(n, dtype=arr.dtype)
-        missing = a_codes < 0
-        if col.dtype == bool:
-            col[missing] = False
-        elif col.dtype == object:
-            col[missing] = "empty" if key == "a_kind" else ""
-        elif col.dtype.kind == "M":
-            col[missing] = np.datetime64("NaT")
-        else:
-            col[missing] = np.nan
-        cols[key] = col
+            blank_value = np.nan
+        cols[key] = np.append(arr, np.array([_EMPTY_READING.get(key, blank_value)], dtype=arr.dtype))[take]
     cols["t_code"] = t_codes
     cols["a_code"] = a_codes
     return Readings(cols)
