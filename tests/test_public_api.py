@@ -35,3 +35,18 @@ def test_readme_library_example_runs(tmp_path):
     perfscore.write_results(ev, tmp_path)
     perfscore.write_report(ev, tmp_path)
     assert {p.name for p in tmp_path.iterdir()} >= {"results.json", "results.csv", "projects.csv", "report.html"}
+
+
+def test_functions_named_like_their_module_stay_functions():
+    """perfscore.extract / perfscore.compare are functions even when their submodules were
+    imported first (Python binds a submodule to the package attribute of its name)."""
+    import subprocess
+    import sys
+
+    code = ("import perfscore.extract, perfscore.compare.build\n"
+            "from perfscore import extract, compare\n"
+            "import perfscore, types\n"
+            "print(type(extract).__name__, type(compare).__name__, type(perfscore.extract).__name__,\n"
+            "      isinstance(sys.modules['perfscore.extract'], types.ModuleType))\n")
+    done = subprocess.run([sys.executable, "-c", "import sys\n" + code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["function", "function", "function", "True"]

@@ -13,6 +13,8 @@ and the command line start quickly.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 from perfscore.errors import (
     DataError,
@@ -66,6 +68,23 @@ __all__ = sorted([
     "__version__",
     *_LAZY,
 ])
+
+
+# Public functions named like the submodule that defines them (perfscore.extract.extract,
+# perfscore.compare.compare). Importing such a submodule makes Python bind the package
+# attribute to the module, so ``from perfscore import extract`` would give the module or
+# the function depending on what was imported first. The package keeps the function.
+_SHADOWED = frozenset({"extract", "compare"})
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):
