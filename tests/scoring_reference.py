@@ -15,6 +15,7 @@ from perfscore.model import Finding
 from perfscore.scoring import rules as R_
 from perfscore.scoring.engine import Scored
 from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, SCORED
+from perfscore.scoring.aggregate import _clean
 from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
 from perfscore.scoring.parsing import Readings
 from perfscore.scoring.profile import TIER_NAMES, Profile
@@ -656,3 +657,44 @@ def _arithmetic_rows(n: int, rd: Readings, c: dict, profile: Profile) -> np.ndar
         "ci_lo": format_fixed(c["ci_low"], 1), "ci_hi": format_fixed(c["ci_high"], 1),
     }
     return build(ctx, np.arange(n))
+
+
+# --- aggregate.py ------------------------------------------------------------------------
+
+
+def department_totals(projects: pd.DataFrame, ind: pd.DataFrame, profile: Profile) -> dict:
+    """部门整体: budget-weighted mean of project totals, execution and counts."""
+    digits = profile.rounding.digits
+    budget = projects["budget"].to_numpy(dtype=float)
+    executed = projects["executed"].to_numpy(dtype=float)
+    total = projects["total"].to_numpy(dtype=float)
+    has_total = ~np.isnan(total)
+    use_budget = profile.department.weighting == "budget"
+    weights = np.where(has_total & (budget > 0), budget, 0.0) if use_budget else has_total.astype(float)
+    note = ""
+    if use_budget and weights.sum() == 0 and has_total.any():
+        weights = has_total.astype(float)
+        note = "各项目均无预算数，部门总分按简单平均计算"
+    dept_total = float(np.sum(np.nan_to_num(total) * weights) / weights.sum()) if weights.sum() > 0 else float("nan")
+    dept_total = float(from_quanta(to_quanta([dept_total], digits, profile.rounding.mode), digits)[0])
+    b_sum = float(np.nansum(budget)) if (~np.isnan(budget)).any() else float("nan")
+    e_sum = float(np.nansum(executed)) if (~np.isnan(executed)).any() else float("nan")
+    rate = e_sum / b_sum if b_sum and not np.isnan(b_sum) and not np.isnan(e_sum) else float("nan")
+    status = ind["status"].to_numpy(dtype=object)
+    return {
+        "budget": _clean(b_sum),
+        "executed": _clean(e_sum),
+        "exec_rate": _clean(round(rate, 6) if not np.isnan(rate) else rate),
+        "total": _clean(dept_total),
+        "grade": profile.grade_of(dept_total),
+        "weighting": "budget" if use_budget and not note else "equal",
+        "note": note,
+        "projects": int(len(projects)),
+        "incomplete_projects": int(projects["incomplete"].sum()) if len(projects) else 0,
+        "indicators": int(len(ind)),
+        "scored": int((status == SCORED).sum()),
+        "not_applicable": int((status == NOT_APPLICABLE).sum()),
+        "needs_review": int((status == NEEDS_REVIEW).sum()),
+        "missed": int(projects["missed"].sum()) if len(projects) else 0,
+        "grades": {g: int((projects["grade"] == g).sum()) for g in profile.grades},
+    }

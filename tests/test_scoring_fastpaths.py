@@ -129,6 +129,22 @@ def test_a_table_of_three_rows_shows_its_tier_points():
     assert sc.arithmetic[2].startswith("「部分达成」 → 部分达成 ") and f"×{point * 100:g}% = " in sc.arithmetic[2]
 
 
+def test_department_totals_equal_the_reference_on_every_cut(generated):
+    from perfscore.scoring.aggregate import department_totals
+    from perfscore.scoring.engine import evaluate
+
+    for name in ("mof-2020", "fasp-linear", "na-full"):
+        ev = evaluate(generated, PROFILES[name], as_of=AS_OF, checks=False)
+        ind, proj = ev.indicators, ev.projects
+        starts = np.flatnonzero(np.r_[True, proj["unit_code"].to_numpy()[1:] != proj["unit_code"].to_numpy()[:-1]])
+        cuts = [(0, len(proj))] + [(a, b) for a, b in zip(starts, list(starts[1:]) + [len(proj)])] + [(0, 0), (3, 4)]
+        for a, b in cuts:
+            p = proj.iloc[a:b].reset_index(drop=True)
+            i = ind[ind["project_code"].isin(p["project_code"])].reset_index(drop=True)
+            got, want = department_totals(p, i, PROFILES[name]), REF.department_totals(p, i, PROFILES[name])
+            assert repr(got) == repr(want)
+
+
 # --- random rows -------------------------------------------------------------------------
 
 LEVELS = [("产出指标", "数量指标", "宣传品数量"), ("产出指标", "质量指标", "验收合格率"),
