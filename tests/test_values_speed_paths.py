@@ -6,7 +6,10 @@ number read once per spelling (``quantity.quick_quantity``), ISO days read direc
 (``dates.parse_actual_date``). Each shortcut is compared here with the full path
 (``actual._parse_actual_reference``, ``quantity.read_quantity``, the date forms) on the
 conformance corpus, on a generated bureau and on generated texts; equal means equal
-in every field, ``extra`` and the repr (so 96 and 96.0 differ) included.
+in every field, ``extra`` and the repr (so 96 and 96.0 differ) included. So are the
+smaller ones: the value types' __init__ (against the one dataclasses generates),
+``parse_actuals``'s numbering of targets (against parse_actual per row) and
+``format_number`` without Decimal (against the Decimal route).
 """
 
 from __future__ import annotations

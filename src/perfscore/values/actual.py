@@ -1,5 +1,9 @@
 """The actual grammar: a 实际完成值 read against its parsed target → ``Actual``.
 
+``parse_actual`` takes a shortcut for the commonest texts (one number with its unit,
+an ISO day: see ``_quick_reading``); ``_parse_actual_reference`` is the full path, and
+the tests hold the two equal.
+
 A number is expressed in the target's unit so that it compares directly with
 ``Target.value``: a bare number takes the target's unit, a number with a unit is
 converted inside its dimension (万元 → 元, ‰ → %, 公里 → 米), and units that cannot
@@ -325,7 +329,7 @@ def _quick_reading(text: str, target: Target | None) -> Actual | None:
         found = _date(text, s, target)
         if found is not None:
             return found
-    if digits is None or "满意" in s:
+    if digits is None or "满意" in s:      # a lone number is no survey (yet): _survey wants two
         found = _survey(text, s, target)
         if found is not None:
             return found
