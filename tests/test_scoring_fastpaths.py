@@ -145,6 +145,21 @@ def test_department_totals_equal_the_reference_on_every_cut(generated):
             assert repr(got) == repr(want)
 
 
+def test_missing_blocks_are_the_weighted_blocks_a_project_has_no_row_in(generated):
+    profile = PROFILES["mof-2020"]
+    frame, pframe = flatten(generated)
+    w = W_.assign(frame, profile, project_codes=pframe["project_code"].tolist())
+    present: dict[int, set] = {}
+    for p, b in zip(frame["p_idx"].tolist(), w.block.tolist()):
+        present.setdefault(p, set()).add(b)
+    want = {}
+    for p in range(len(pframe)):
+        gone = [name for name, b in profile.blocks.items() if b.weight and name not in present.get(p, set())]
+        if gone and p not in w.table_projects:
+            want[p] = gone
+    assert want and w.missing_blocks == want
+
+
 # --- random rows -------------------------------------------------------------------------
 
 LEVELS = [("产出指标", "数量指标", "宣传品数量"), ("产出指标", "质量指标", "验收合格率"),
