@@ -125,8 +125,8 @@ def _cells_text(values: np.ndarray) -> list[str]:
 
 
 def _cells_fixed(values: np.ndarray, digits: int) -> list[str]:
-    # As format_fixed: NaN → '', else exactly ``digits`` decimals
-    return ["" if x != x else f"{x:.{digits}f}" for x in values.astype(float).tolist()]
+    # As format_fixed: NaN → '', else exactly ``digits`` decimals, -0.0 as 0
+    return ["" if x != x else f"{x + 0.0:.{digits}f}" for x in values.astype(float).tolist()]
 
 
 def project_lines(cols: dict) -> np.ndarray:

@@ -26,7 +26,8 @@ def to_quanta(values, digits: int, mode: str = "half_up") -> np.ndarray:
     if mode == "half_even":
         return np.round(x)
     # Half away from zero (scores and weights are never negative).
-    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+    # + 0.0: a tiny negative rounds to -0.0, which would print as "-0.00"
+    return np.sign(x) * np.floor(np.abs(x) + 0.5) + 0.0
 
 
 def from_quanta(quanta, digits: int) -> np.ndarray:
@@ -72,8 +73,11 @@ def split_quanta(total: np.ndarray, position: np.ndarray, count: np.ndarray) -> 
 
 
 def format_fixed(values, digits: int) -> np.ndarray:
-    """Format numbers with exactly ``digits`` decimals ('' for NaN); each distinct value once."""
-    arr = np.asarray(values, dtype=float)
+    """Format numbers with exactly ``digits`` decimals ('' for NaN); each distinct value once.
+
+    -0.0 is written as 0: "-0.00" means nothing to a reader, and since np.unique takes
+    -0.0 and 0.0 for one value, a zero's sign would otherwise depend on its neighbours."""
+    arr = np.asarray(values, dtype=float) + 0.0
     out = np.full(arr.shape, "", dtype=object)
     ok = ~np.isnan(arr)
     if ok.any():

@@ -66,11 +66,7 @@ def _ints(series: pd.Series):
 def _fixed(series: pd.Series, digits: int):
     """Numbers with ``digits`` decimals, '' when missing: ``format_fixed``'s texts, formatting
     each distinct value once (a hash of the column instead of format_fixed's sort)."""
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    if (np.signbit(values) & (values == 0)).any():
-        # -0.0 and 0.0 are one value to both, but format differently ("-0.00"): which one
-        # a cell shows is format_fixed's choice, so let it choose.
-        return format_fixed(values, digits)
+    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float) + 0.0  # -0.0 → 0.0, as format_fixed
     codes, uniques = pd.factorize(values)  # NaN -> code -1 -> the '' appended last
     return _cells(np.append(format_fixed(uniques, digits), "").astype(object), codes)
 
