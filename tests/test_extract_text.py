@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 
@@ -256,7 +255,7 @@ def test_stdout_output_and_summary(capsys):
 
 def test_findings_are_stored_and_printed(tmp_path, capsys, monkeypatch):
     """Whatever perfscore.checks reports lands in targets.json and on stderr, in Chinese."""
-    extract_module = importlib.import_module("perfscore.extract")  # the module (perfscore.extract is the function)
+    import perfscore.extract as extract_module
     from perfscore.model import Finding
 
     finding = Finding(check="demo", severity="warn", message="示例问题", project_code="13000024P00000110001A")

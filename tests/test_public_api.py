@@ -37,16 +37,23 @@ def test_readme_library_example_runs(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} >= {"results.json", "results.csv", "projects.csv", "report.html"}
 
 
-def test_functions_named_like_their_module_stay_functions():
-    """perfscore.extract / perfscore.compare are functions even when their submodules were
-    imported first (Python binds a submodule to the package attribute of its name)."""
+def test_names_shared_by_a_module_and_its_function_work_both_ways():
+    """perfscore.extract / perfscore.compare are modules and callable as their functions,
+    whichever was imported first (Python binds a submodule to the package attribute of its
+    name): ``from perfscore import extract; extract(path)`` and ``perfscore.extract.load_targets``."""
     import subprocess
     import sys
+    from pathlib import Path
 
-    code = ("import perfscore.extract, perfscore.compare.build\n"
-            "from perfscore import extract, compare\n"
-            "import perfscore, types\n"
-            "print(type(extract).__name__, type(compare).__name__, type(perfscore.extract).__name__,\n"
-            "      isinstance(sys.modules['perfscore.extract'], types.ModuleType))\n")
-    done = subprocess.run([sys.executable, "-c", "import sys\n" + code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["function", "function", "function", "True"]
+    sample = str(Path(__file__).resolve().parents[1] / "data" / "yanshan-2023" / "targets.json")
+    check = ("import perfscore\n"
+             "t = extract(sys.argv[1])\n"
+             "print(type(t).__name__, len(t.projects), callable(compare),\n"
+             "      perfscore.extract.load_targets.__name__, perfscore.compare.load_input.__name__,\n"
+             "      perfscore.compare.comparison_table.__name__)\n")
+    orders = ["import perfscore.extract, perfscore.compare.build\nfrom perfscore import extract, compare\n",
+              "from perfscore import extract, compare\nimport perfscore.extract, perfscore.compare.build\n"]
+    for first in orders:
+        done = subprocess.run([sys.executable, "-c", "import sys\n" + first + check, sample],
+                              capture_output=True, text=True, check=True)
+        assert done.stdout.split() == ["Targets", "11", "True", "load_targets", "load_input", "comparison_table"]

@@ -13,8 +13,6 @@ and the command line start quickly.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 
 from perfscore.errors import (
     DataError,
@@ -71,27 +69,20 @@ __all__ = sorted([
 
 
 # Public functions named like the submodule that defines them (perfscore.extract.extract,
-# perfscore.compare.compare). Importing such a submodule makes Python bind the package
-# attribute to the module, so ``from perfscore import extract`` would give the module or
-# the function depending on what was imported first. The package keeps the function.
-_SHADOWED = frozenset({"extract", "compare"})
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value) -> None:
-        if name in _SHADOWED and isinstance(value, types.ModuleType):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+# perfscore.compare.compare). Python binds an imported submodule to the package attribute
+# of its name, so these names are the modules, made callable (calling one runs its
+# function): ``from perfscore import extract; extract(path)`` and
+# ``perfscore.extract.load_targets`` both work whatever was imported first.
+_CALLABLE_MODULES = frozenset({"extract", "compare"})
 
 
 def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'perfscore' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = importlib.import_module(module)
+    if name not in _CALLABLE_MODULES:
+        value = getattr(value, name)
     globals()[name] = value
     return value
 

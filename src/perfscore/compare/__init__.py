@@ -64,6 +64,12 @@ from perfscore.compare.model import (
 from perfscore.compare.table import TABLE_COLUMNS, comparison_table
 
 
+# ``from perfscore import compare`` gives this package (see perfscore.callable_module).
+from perfscore.callable_module import make_callable as _make_callable  # noqa: E402
+
+_make_callable(__name__, "compare")
+
+
 def render_comparison_section(comparison: Comparison) -> str:
     """The comparison as an HTML fragment (escaped) for the year's report."""
     return comparison.render_section()
