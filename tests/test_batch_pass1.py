@@ -163,3 +163,24 @@ def test_a_cleaned_cell_means_the_row_is_not_blank():
 
     for text in ["", " ", "\t", "\u200b", "\ufeff", " \u2060 ", "'", "'=", "a", "\u3000"]:
         assert _clean(text) is None or text.strip()
+
+
+def test_no_fork_while_other_threads_run(bureau, monkeypatch):
+    """A process running other threads (a notebook, a web service) is not forked: a lock held
+    by another thread at fork time could make the child wait forever. Pass 1 then runs here."""
+    import threading
+
+    monkeypatch.setattr(B, "PARALLEL_PASS1_BYTES", 0)
+    assert B._forkable(bureau / "actuals.csv")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not B._forkable(bureau / "actuals.csv")
+        started = []
+        monkeypatch.setattr(B, "_Child", lambda *a: started.append(a))
+        index, stream = B._stream_plan(bureau / "targets.csv", bureau / "actuals.csv", [], parallel=True)
+        assert started == [] and (stream.unit_of_row >= 0).any()
+    finally:
+        stop.set()
+        other.join()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,7 +271,9 @@ def _forkable(ap: Path) -> bool:
         big = ap.suffix.lower() == ".csv" and ap.stat().st_size >= PARALLEL_PASS1_BYTES
     except OSError:
         return False  # the reader says what is wrong with the path
-    return big and "fork" in mp.get_all_start_methods()
+    # Forking a process that runs other threads (a notebook kernel, a web service calling the
+    # library) can copy a lock some thread holds, and the child would wait on it forever.
+    return big and "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
 def _actuals_keys(ap: Path, tp: Path):
