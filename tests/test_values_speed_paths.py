@@ -390,3 +390,12 @@ def test_format_number_without_decimal_is_the_decimal_form(value):
         if "." in want:
             want = want.rstrip("0").rstrip(".")
     assert format_number(value) == want
+
+
+def test_format_number_takes_numpy_floats_as_floats():
+    import numpy as np
+
+    from perfscore.values.numerals import format_number
+
+    assert format_number(np.float64(96.5)) == format_number(96.5) == "96.5"
+    assert format_number(np.float64(250000.0)) == "250000"

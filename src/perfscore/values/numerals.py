@@ -94,6 +94,7 @@ def to_decimal(text: str) -> Decimal | None:
 
 def format_number(value: float) -> str:
     """Shortest positional text that reads back to the same float: 250000.0 → ``250000``."""
+    value = float(value)   # repr of a numpy float is "np.float64(…)"
     if not math.isfinite(value):
         return str(value)
     if value == int(value) and abs(value) < 1e16:
