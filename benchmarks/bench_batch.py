@@ -83,9 +83,11 @@ def wrap(owner, name, label):
     setattr(owner, name, timed)
 for owner, name, label in [
         (S, "index_long_table", "pass 1: index the long table"), (A.ActualsStream, "route", "pass 1: route the actuals"),
-        (A.UnitRows, "rows_for", "pass 2: actuals rows of a block"), (U, "read_units", "reader: long table → Targets"),
-        (J, "fast_attach", "join: actuals → Targets"), (U, "evaluate", "engine: evaluate (block)"),
-        (E, "flatten", "  engine: flatten"), (W, "assign", "  engine: weights"), (E, "read_values", "  engine: parse values"),
+        (A.UnitRows, "rows_for", "pass 2: actuals rows of a block"),
+        (U, "read_units", "reader: long table → indicator columns + projects"),
+        (J, "fast_attach", "join: actuals → indicator columns"), (U, "block_frames", "engine frames from the columns"),
+        (U, "evaluate", "engine: evaluate (block)"), (E, "flatten", "  engine: flatten (objects; not on this path)"),
+        (W, "assign", "  engine: weights"), (E, "read_values", "  engine: parse values"),
         (E, "score_rows", "  engine: score rows + arithmetic"), (TB, "indicators_csv_frame", "writer: results.csv cells"),
         (TB, "projects_csv_frame", "writer: projects.csv cells"), (TT.CsvBlock, "of", "batch: CSV text of a block"),
         (TT.UnitTables, "write", "batch: write unit CSV files"), (U, "_cut", "batch: cut per unit (department, monitoring)"),
