@@ -267,6 +267,18 @@ def reports(units: int) -> dict:
             "cli_pss_mb": cli_pss, **json.loads(text)}
 
 
+def one_run(code: str, rows: int, prefix: str) -> tuple[dict, float]:
+    """One instrumented run (``STAGES`` or ``MAIN``) on the ``rows`` input in a fresh process:
+    (what it prints as JSON, the load average when it started)."""
+    t, a = inputs(rows)
+    work = Path(tempfile.mkdtemp(prefix=prefix, dir=OUT))
+    try:
+        load = os.getloadavg()[0]
+        return json.loads(run_child(code, str(t), str(a), str(work / "out"))[3]), load
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
@@ -296,26 +308,14 @@ def main() -> None:
               f" (one process; the whole full batch {r['total_s']:.1f} s); the full batch from the command line"
               f" {r['cli_wall']:.1f} s, all processes {r['cli_pss_mb']:.0f} MB; load {r['load']:.1f}")
     if args.stages:
-        t, a = inputs(args.stages)
-        work = Path(tempfile.mkdtemp(prefix="bench_stages_", dir=OUT))
-        try:
-            load = os.getloadavg()[0]
-            r = json.loads(run_child(STAGES, str(t), str(a), str(work / "out"))[3])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        r, load = one_run(STAGES, args.stages, "bench_stages_")
         results.append(r)
         print(f"stages of one {args.stages:,}-row run in one process: {r['total']:.1f} s wall, {r['cpu']:.1f} s CPU,"
               f" load {load:.1f}")
         for label, sec in sorted(r["stages"], key=lambda kv: -kv[1]):
             print(f"  {label:<46} {sec:7.2f} s")
     if args.main:
-        t, a = inputs(args.main)
-        work = Path(tempfile.mkdtemp(prefix="bench_main_", dir=OUT))
-        try:
-            load = os.getloadavg()[0]
-            r = json.loads(run_child(MAIN, str(t), str(a), str(work / "out"))[3])
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        r, load = one_run(MAIN, args.main, "bench_main_")
         results.append(r)
         print(f"main process of one {args.main:,}-row run (worker processes as the command starts them):"
               f" {r['total']:.1f} s wall from its start; CPU: main {r['main_cpu']:.1f} s, workers and"
