@@ -321,12 +321,9 @@ def _child_main(send, fn, args) -> None:
     send.close()
 
 
-
 def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int, jobs: int) -> None:
     """Pass 2: blocks read here, scored and written here or by ``jobs`` worker processes
     (at most ``jobs + 1`` blocks in flight, so memory stays bounded), taken back in order."""
-    from collections import deque
-
     from perfscore.batch.stream import iter_blocks
     from perfscore.batch.worker import BlockJob, run_block
 
@@ -350,16 +347,28 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
             run.done(result, outcome, rows)
 
     n_blocks = -(-sum(s.rows for s in index.units) // max(1, block_rows))
-    if jobs <= 1 or n_blocks <= 1:
-        for job in blocks():
-            take(run_block(run.opt, job))
-        return
+    try:
+        if jobs <= 1 or n_blocks <= 1:
+            for job in blocks():
+                take(run_block(run.opt, job))
+        else:
+            _in_workers(run, blocks(), take, jobs)
+    finally:
+        if rows_of is not None:
+            rows_of.close()
+
+
+def _in_workers(run: _Run, jobs_iter, take, jobs: int) -> None:
+    """Score the blocks in ``jobs`` processes, at most ``jobs + 1`` in flight, taken back in order."""
     import multiprocessing as mp
+    from collections import deque
+
+    from perfscore.batch.worker import run_block
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(jobs) as pool:
         pending: deque = deque()
-        for job in blocks():
+        for job in jobs_iter:
             pending.append(pool.apply_async(run_block, (run.opt, job)))
             while len(pending) > jobs:
                 take(pending.popleft().get())

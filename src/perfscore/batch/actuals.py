@@ -183,9 +183,13 @@ class ActualsStream:
             yield _frame(data)
             return
         lay = self.layout
-        reader = pd.read_csv(lay.path, sep=lay.delimiter, header=None, skiprows=lay.header_index + 1, dtype=object,
-                             keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-                             encoding=lay.encoding, chunksize=CHUNK_ROWS)
+        with pd.read_csv(lay.path, sep=lay.delimiter, header=None, skiprows=lay.header_index + 1, dtype=object,
+                         keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+                         encoding=lay.encoding, chunksize=CHUNK_ROWS) as reader:  # closed with this generator
+            yield from self._cleaned_chunks(reader, fields)
+
+    def _cleaned_chunks(self, reader, fields) -> Iterator[pd.DataFrame]:
+        lay = self.layout
         start = lay.first_row
         for chunk in reader:
             n = len(chunk)
@@ -311,6 +315,10 @@ class UnitRows:
                 rest.append(frame[~mask])
         self._pending = rest
         return pd.concat(out, ignore_index=True) if out else _empty_rows()
+
+    def close(self) -> None:
+        """Close the sheet (pass 2 may end before its last rows: blank rows, no unit's)."""
+        self._frames.close()
 
 
 def _frame(data: dict) -> pd.DataFrame:

@@ -164,7 +164,9 @@ def _ffill(values: np.ndarray, carry: str) -> tuple[np.ndarray, str]:
 
 
 def _chunks(layout: CsvLayout, usecols=None) -> Iterator[pd.DataFrame]:
-    return iter(pd.read_csv(layout.path, usecols=usecols, chunksize=CHUNK_ROWS, **layout.read_kwargs()))
+    # A generator owning the reader: closing it (or reading to the end) closes the file.
+    with pd.read_csv(layout.path, usecols=usecols, chunksize=CHUNK_ROWS, **layout.read_kwargs()) as reader:
+        yield from reader
 
 
 def index_long_table(layout: CsvLayout, *, sha256: bool = True) -> LongTableIndex:
@@ -250,10 +252,17 @@ def iter_blocks(index: LongTableIndex, block_rows: int) -> Iterator[Block]:
             groups[-1].append(span)
         else:
             groups.append([span])
+    chunks = _chunks(index.layout)
+    try:
+        yield from _cut_blocks(groups, chunks)
+    finally:
+        chunks.close()  # the file, even when the caller stops before the last block
+
+
+def _cut_blocks(groups, chunks) -> Iterator[Block]:
     pending: list[pd.DataFrame] = []
     have_from = 0   # data row of pending[0]'s first row
     have_to = 0     # one past the last data row read
-    chunks = _chunks(index.layout)
     for group in groups:
         start, stop = group[0].start, group[-1].stop
         while have_to < stop:

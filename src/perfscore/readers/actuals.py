@@ -179,8 +179,9 @@ def _read_xlsx_grid(p: Path) -> list[tuple[int, list[str]]]:
     from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows, visible_sheets
 
     try:
-        # data_only: a formula cell gives the value Excel last computed.
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        # data_only: a formula cell gives the value Excel last computed. The bytes, not the
+        # path: openpyxl leaves its file open when a broken workbook makes it raise.
+        wb = openpyxl.load_workbook(_io.BytesIO(p.read_bytes()), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FormatError("不是有效的 .xlsx 文件", location=Location(file=str(p)),
                           hint=f"请用 Excel/WPS 打开后另存为 .xlsx 再试（{type(exc).__name__}）。") from None

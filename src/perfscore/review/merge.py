@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -118,7 +119,8 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
 
     check_office_file(p, kind="xlsx", shown=shown)  # type sniffing, zip bomb, XML declarations
     try:
-        wb = load_workbook(p, read_only=True, data_only=False)
+        # the bytes, not the path: openpyxl leaves its file open when a broken workbook raises
+        wb = load_workbook(io.BytesIO(p.read_bytes()), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a non-xlsx file
         raise FormatError(f"无法作为 .xlsx 工作簿打开（{type(exc).__name__}）", location=Location(file=shown),
                           hint="请提交由 perfscore review 生成并填写后的 .xlsx 文件。") from None
