@@ -246,6 +246,8 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str], *, parallel: bool 
             index = index_long_table(layout, sha256=child is None)
         except (pd.errors.ParserError, UnicodeDecodeError):
             return None  # the ordinary reader names the row or byte
+        if not index.units:
+            return None  # no data rows: the ordinary reader says so
         if not index.contiguous:
             notes.append(f"{layout.name} 中同一单位的行不连续，已整体读入后再按单位评分"
                          "（按单位编码排序后可逐单位读取，占用内存更少）。")

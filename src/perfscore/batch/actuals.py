@@ -183,9 +183,13 @@ class ActualsStream:
             yield _frame(data)
             return
         lay = self.layout
-        with pd.read_csv(lay.path, sep=lay.delimiter, header=None, skiprows=lay.header_index + 1, dtype=object,
-                         keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-                         encoding=lay.encoding, chunksize=CHUNK_ROWS) as reader:  # closed with this generator
+        try:
+            reader = pd.read_csv(lay.path, sep=lay.delimiter, header=None, skiprows=lay.header_index + 1,
+                                 dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                                 engine="c", encoding=lay.encoding, chunksize=CHUNK_ROWS)
+        except pd.errors.EmptyDataError:
+            return  # a header and nothing under it: no rows
+        with reader:  # closed with this generator
             yield from self._cleaned_chunks(reader, fields)
 
     def _cleaned_chunks(self, reader, fields) -> Iterator[pd.DataFrame]:

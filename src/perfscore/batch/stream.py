@@ -191,6 +191,8 @@ def index_long_table(layout: CsvLayout, *, sha256: bool = True) -> LongTableInde
     pos = 0
     for chunk in _chunks(layout, usecols):
         n = len(chunk)
+        if n == 0:
+            continue  # a header without rows (pandas gives one empty chunk)
         filled = {}
         for c in usecols:
             filled[c], carry[c] = _ffill(_stripped(chunk[c].to_numpy(dtype=object)), carry[c])
