@@ -227,3 +227,15 @@ def test_fast_construction_equals_validation():
     assert fast == checked and fast.model_dump() == checked.model_dump()
     fast.actual = "2个"  # assignment still works and does not leak into other instances
     assert construct_unchecked(Indicator, dict(values)).actual is None
+
+
+@pytest.mark.parametrize("label", ["合计(万元)", "总计（分）", "（合计）"])
+def test_a_total_row_with_a_bracketed_tail_is_refused(tmp_path, label):
+    """合计(万元) is a total row like 合计: read on, it would become an indicator."""
+    rows = [list(r) for r in ROWS[:4]]
+    rows.append(["", "", "", "", "", "", "", label, "", "", "", "90"])
+    path = write_csv(tmp_path / "t.csv", HEADER_CN, rows)
+    with pytest.raises(DataError) as info:
+        extract(path, checks=False)
+    text = info.value.render()
+    assert "合计行" in text and label in text and "第6行" in text, text   # header row 1, four rows, then this one

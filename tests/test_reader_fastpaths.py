@@ -33,7 +33,10 @@ _REF_TOTALS = frozenset({"合计", "小计", "总计", "总合计", "合计数",
 
 
 def ref_is_total_label(text: str) -> bool:
-    t = ref_norm_label(str(text)).lower().rstrip(":：").strip("()（）")
+    # the whole reading, without the shortcut for labels with neither 计 nor total
+    t = ref_norm_label(str(text)).lower().rstrip(":：")
+    if t[:1] in ("(", "（") and t[-1:] in (")", "）"):
+        t = t[1:-1]
     t = re.sub(r"[(（].*[)）]$", "", t).rstrip(":：")
     return t in _REF_TOTALS
 
@@ -46,7 +49,8 @@ def test_norm_label_and_total_labels_as_the_reference(text):
 
 
 def test_total_labels_still_found():
-    for text in ("合计", "合 计", "小计：", "本页合计", "Total", "ＳＵＢＴＯＴＡＬ", "grand total", "（合计）"):
+    for text in ("合计", "合 计", "小计：", "本页合计", "Total", "ＳＵＢＴＯＴＡＬ", "grand total", "（合计）",
+                 "合计(万元)", "总计（分）", "合计（万元）：", "(小计)"):
         assert is_total_label(text), text
     for text in ("合计划", "total score", "P001", "计划完成率"):
         assert not is_total_label(text), text

@@ -57,8 +57,10 @@ def is_total_label(text: str) -> bool:
     if "计" not in t and "total" not in t:
         # Every label has one of the two, and the steps below only cut t's ends: no label.
         return False
-    t = t.rstrip(":：").strip("()（）")
-    t = _PAREN_TAIL.sub("", t).rstrip(":：")
+    t = t.rstrip(":：")
+    if t[:1] in ("(", "（") and t[-1:] in (")", "）"):
+        t = t[1:-1]                              # （合计）
+    t = _PAREN_TAIL.sub("", t).rstrip(":：")    # 合计(万元), 总计（分）：
     return t in _TOTAL_LABELS
 
 
