@@ -151,11 +151,15 @@ def _split(text: str, start: int, end: int) -> Quantity:
         raise NotAQuantity(f"「{post['mid']}」与「{post['suffix']}」重复")
     if post["mid"] and not noun:
         raise NotAQuantity(f"数字后的文字「{text[end:]}」无法理解")
+    return Quantity(value=value, written=number, **_word_fields(pre, post, unit, per, every, noun, scale))
+
+
+def _word_fields(pre, post, unit, per, every, noun, scale) -> dict:
+    """The Quantity fields other than value and written, from the words around the number
+    once they have been checked (by ``_split``, or by ``_words_around`` for the fast reader)."""
     suffix = post["suffix"] or post["mid"] or ""
     suffix_core = re.sub(r"\(含\)|^及|^或", "", suffix)
-    return Quantity(
-        value=value,
-        written=number,
+    return dict(
         unit=unit,
         per=per,
         op=OP_OF_WORD.get(pre["op"]) if pre["op"] else None,
@@ -207,22 +211,7 @@ def _words_around(pre_text: str, post_text: str) -> tuple[Decimal | None, Decima
     every = tuple(_canonical_word(w) for w in re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
     if post["mid"] and (post["suffix"] or not noun):
         return None
-    suffix = post["suffix"] or post["mid"] or ""
-    suffix_core = re.sub(r"\(含\)|^及|^或", "", suffix)
-    fields = dict(
-        unit=unit,
-        per=per,
-        op=OP_OF_WORD.get(pre["op"]) if pre["op"] else None,
-        suffix_op=SUFFIX_OPS.get(suffix_core),
-        approx=bool(pre["approx"]) or suffix_core in APPROX_SUFFIX,
-        more=bool(post["more"] or post["more2"]),
-        near=pre["approx"] in NEAR_WORDS,
-        every=every,
-        desc=pre["desc"],
-        noun=noun,
-        scaled=bool(scale),
-    )
-    return (_SCALES[scale] if scale else None), factor, fields
+    return (_SCALES[scale] if scale else None), factor, _word_fields(pre, post, unit, per, every, noun, scale)
 
 
 _words_cached = functools.lru_cache(maxsize=4096)(_words_around)
