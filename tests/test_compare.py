@@ -1,7 +1,7 @@
 """Year comparison (perfscore.compare): matching, change classification and flags.
 
 Years are built here as small Targets / Evaluations; the seed's two 街道体制经费
-projects are typed in from ../shared/seeds/000_9a0311abce8b0d69.txt (and read from
+projects are typed in from data/yanshan-2023/000_9a0311abce8b0d69.txt (and read from
 data/yanshan-2023/targets.json when it exists).
 """
 

@@ -16,7 +16,7 @@ from perfscore.readers.docx_reader import read_docx_blocks
 from perfscore.readers.layout import Row
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seeds" / "000_9a0311abce8b0d69.txt"
+SEED = ROOT / "data" / "yanshan-2023" / "000_9a0311abce8b0d69.txt"
 SMALL = ROOT / "tests" / "fixtures" / "extract" / "small_export.txt"
 CN = "一二三四五六七八九十"
 
@@ -161,7 +161,6 @@ def _write(tmp_path, data: bytes, name="绩效文本.docx") -> Path:
     return path
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not present")
 def test_seed_rebuilt_as_docx_reads_the_same(tmp_path):
     from_text = extract(SEED, checks=False)
     path = _write(tmp_path, build_docx(from_text))

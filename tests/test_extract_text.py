@@ -15,13 +15,11 @@ from perfscore.readers.layout import Paragraph, Row
 from perfscore.readers.text_export import read_text_export
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seeds" / "000_9a0311abce8b0d69.txt"
+SEED = ROOT / "data" / "yanshan-2023" / "000_9a0311abce8b0d69.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "extract"
 SMALL = FIXTURES / "small_export.txt"
 COMMITTED = ROOT / "data" / "yanshan-2023" / "targets.json"
 
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason="../shared/seeds is not present")
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +30,6 @@ def seed():
 # --- the seed ---------------------------------------------------------------------
 
 
-@needs_seed
 def test_seed_projects_indicators_and_budgets(seed):
     assert seed.year == 2023
     assert (seed.unit.code, seed.unit.name, seed.unit.money_unit) == ("435001", "丰润区燕山路办事处本级", "万元")
@@ -45,7 +42,6 @@ def test_seed_projects_indicators_and_budgets(seed):
     assert seed.projects[0].funds.total == 562500.0  # stored in 元, exactly
 
 
-@needs_seed
 def test_seed_spending_plans_goals_and_use(seed):
     plan = {"3月底": 25.0, "6月底": 50.0, "10月底": 75.0, "12月底": 100.0}
     assert all(p.spending_plan == plan for p in seed.projects)
@@ -60,7 +56,6 @@ def test_seed_spending_plans_goals_and_use(seed):
     assert all(p.unit_code == "435001" for p in seed.projects)
 
 
-@needs_seed
 def test_seed_indicator_rows(seed):
     first = seed.projects[0]
     assert first.code == "13020823P00018410001J" and first.name == "2022年街道体制经费"
@@ -77,7 +72,6 @@ def test_seed_indicator_rows(seed):
     assert len(set(ids)) == 77
 
 
-@needs_seed
 def test_seed_department_goals(seed):
     goals = seed.department_goals
     assert goals.overall.startswith("唐山市丰润区燕山路街道办事处是丰润区人民政府的派出机关")
@@ -98,13 +92,12 @@ def test_seed_department_goals(seed):
     assert case.goal.startswith("受理信访、举报")
 
 
-@needs_seed
 def test_committed_targets_json_is_the_extract_output(tmp_path):
     out = tmp_path / "targets.json"
     assert main(["extract", str(SEED), "-o", str(out)]) == 0
     assert out.read_bytes() == COMMITTED.read_bytes(), (
         "data/yanshan-2023/targets.json is stale: regenerate it with "
-        "perfscore extract ../shared/seeds/000_9a0311abce8b0d69.txt -o data/yanshan-2023/targets.json"
+        "perfscore extract data/yanshan-2023/000_9a0311abce8b0d69.txt -o data/yanshan-2023/targets.json"
     )
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 DATA = ROOT / "data" / "yanshan-2023"
 
 # A complete 3-block project: 4 产出, 2 效益, 1 满意度 — the seed's shape.

@@ -36,7 +36,7 @@ SEVERITIES: tuple[str, ...] = ("error", "warn", "info")
 SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
 
 # Thresholds a profile may change under [checks.options]; the defaults follow
-# ../shared/docs/domain.md §4 and §6. Where the scoring profile itself holds the
+# docs/rules.md §4 and §6. Where the scoring profile itself holds the
 # setting (overshoot.threshold, execution.low_rate, execution.weight, tiers), the
 # profile's value is used unless [checks.options] names it explicitly.
 OPTION_DEFAULTS: dict[str, Any] = {

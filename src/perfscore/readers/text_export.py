@@ -1,6 +1,6 @@
 """The plain-text export of a 绩效文本 (a Word document saved as text) → layout blocks.
 
-What the export looks like (see ``../shared/seeds/000_9a0311abce8b0d69.txt``):
+What the export looks like (see ``data/yanshan-2023/000_9a0311abce8b0d69.txt``):
 
 - a table cell starts a line with a TAB; several cells of one row follow on their own
   TAB-led lines; a row ends at an empty line;
