@@ -94,3 +94,19 @@ def colours(png: Path) -> int:
     with Image.open(png) as im:
         found = im.convert("RGB").getcolors(maxcolors=4096)
     return 4096 if found is None else len(found)
+
+
+def office_to_pdf(document: Path, outdir: Path) -> Path:
+    """Render a .docx/.xlsx (or .doc/.xls) through LibreOffice in headless mode, as a
+    person opening and printing it would see it; skip with a reason when LibreOffice is
+    absent. A private profile folder keeps parallel runs apart and leaves no state behind."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice 未安装（Debian 包 libreoffice-writer-nogui / libreoffice-calc-nogui，见 .ci/run），跳过此测试")
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / "lo-profile"
+    result = run([soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
+                  "--convert-to", "pdf", "--outdir", str(outdir), str(document)])
+    pdf = outdir / (document.stem + ".pdf")
+    assert result.returncode == 0 and pdf.exists(), (result.stdout, result.stderr)
+    return pdf
