@@ -14,6 +14,7 @@ from perfscore.errors import DataError, FormatError
 from perfscore.extract import extract, load_targets
 from perfscore.model import Indicator, Targets, dump_targets
 from perfscore.readers.common import construct_unchecked
+from perfscore.readers.common import derived_project_code
 
 HEADER_CN = ["单位编码", "单位名称", "项目编码", "项目名称", "预算数", "一级指标", "二级指标", "三级指标",
              "绩效指标描述", "年度指标值", "指标值确定依据", "分值"]
@@ -239,3 +240,12 @@ def test_a_total_row_with_a_bracketed_tail_is_refused(tmp_path, label):
         extract(path, checks=False)
     text = info.value.render()
     assert "合计行" in text and label in text and "第6行" in text, text   # header row 1, four rows, then this one
+
+
+def test_derived_project_code_is_stable_and_distinct():
+    a = derived_project_code("社区综合治理经费", "abc123", 1)
+    assert a == derived_project_code("社区综合治理经费", "abc123", 1)
+    assert a.startswith("NC") and len(a) == 14
+    assert a != derived_project_code("社区综合治理经费", "abc123", 2)   # same name, other place
+    assert a != derived_project_code("社区综合治理经费", "def456", 1)   # other document
+    assert a != derived_project_code("城市管理经费", "abc123", 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import unicodedata
 from contextlib import contextmanager
@@ -175,6 +176,22 @@ def split_block_weight(level1: str) -> tuple[str, float | None]:
 def indicator_id(project_code: str, ordinal: int) -> str:
     """Stable indicator id ``<project code>-<nn>`` (01, 02, … in table order)."""
     return f"{project_code}-{ordinal:02d}"
+
+
+DERIVED_CODE_PREFIX = "NC"
+
+
+def derived_project_code(name: str, document: str, ordinal: int) -> str:
+    """A stable 项目编码 for a project printed without one (most published tables).
+
+    Built from the document's identity (its SHA-256, or its file name when no bytes are at
+    hand), the project's name and its place among the document's projects, so that the same
+    document always gives the same codes and two projects of the same name in one document
+    still differ. The ``NC`` prefix ("no code") shows in every output that perfscore made
+    the code up; the reader adds a finding saying so.
+    """
+    digest = hashlib.sha256(f"{document}\x1f{name}\x1f{ordinal}".encode("utf-8")).hexdigest()
+    return f"{DERIVED_CODE_PREFIX}{digest[:12].upper()}"
 
 
 # One "fields set" per model class, shared by every instance built here. Every field is
