@@ -19,7 +19,7 @@ from perfscore.errors import PerfscoreError
 from perfscore.safety import staged_outputs
 
 # The order of a year's work, for `perfscore --help`; commands not listed come last.
-_WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "parse", "profiles", "schema")
+_WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "serve", "parse", "profiles", "schema")
 
 
 class _WorkflowGroup(typer.core.TyperGroup):
@@ -300,6 +300,20 @@ def profiles_command(
     for item in list_profiles():
         prof = load_profile(item)
         print(f"{item}\t{prof.description}")
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址；默认只允许本机访问。监听其他地址时必须设置 --token。"),
+    port: int = typer.Option(8000, "--port", help="端口。"),
+    db: Optional[str] = typer.Option(None, "--db", help="工作区数据库：SQLite 文件路径（默认当前文件夹的 perfscore.db）或 postgresql://… 地址。"),
+    no_browser: bool = typer.Option(False, "--no-browser", help="启动后不自动打开浏览器。"),
+    token: Optional[str] = typer.Option(None, "--token", help="访问令牌（也可用环境变量 PERFSCORE_TOKEN）；设置后每个请求都须带上它。"),
+) -> None:
+    """在浏览器中完成一年的工作：上传绩效目标、填报实际完成值、评分、看报告、年度对比、财政局汇总。"""
+    from perfscore.serve.server import serve  # the web stack loads only for this command
+
+    serve(host=host, port=port, db=db, open_browser=not no_browser, token=token, announce=_err)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

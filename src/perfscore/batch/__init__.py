@@ -165,7 +165,8 @@ def default_jobs() -> int:
 def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None, out_dir: str | os.PathLike, *,
                    profile: Profile | str | None = None, as_of: str | _dt.date | None = None,
                    reports: bool = True, pdf: bool = False, tables_only: bool = False,
-                   progress: bool | None = None, block_rows: int = BLOCK_ROWS, jobs: int | None = None) -> BatchRun:
+                   progress: bool | None = None, block_rows: int = BLOCK_ROWS, jobs: int | None = None,
+                   on_progress=None) -> BatchRun:
     """Score every unit of ``targets`` (a folder, or a file holding one or more units).
 
     ``actuals``: one actuals sheet for all units (rows find their unit by 项目编码), or None.
@@ -174,6 +175,7 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     ``progress``: a progress bar on stderr; None = only when stderr is a terminal.
     ``jobs``: processes scoring blocks of a streamed table at once (None: :func:`default_jobs`;
     the files do not depend on it).
+    ``on_progress(done_units, total_units, rows)``: called after each unit is scored.
     A unit that cannot be read or scored is listed in the summary with its error and the
     others go on; an error that concerns every unit (a missing column, an actuals row no
     unit holds) stops the run before anything is written.
@@ -192,14 +194,14 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     plan = _stream_plan(tp, ap, notes, parallel=jobs > 1) if not tp.is_dir() else None
     if plan is not None:
         index, stream = plan
-        with Progress(len(index.units), enabled=progress) as bar:
+        with Progress(len(index.units), enabled=progress, callback=on_progress) as bar:
             run.progress = bar
             _run_stream(run, index, stream, tp, ap, block_rows, jobs)
         source = index.layout.name
     else:
         inputs = _folder_inputs(tp, ap) if tp.is_dir() else [(tp, None)]
         units = _load_units(inputs, ap)
-        with Progress(len(units), enabled=progress) as bar:
+        with Progress(len(units), enabled=progress, callback=on_progress) as bar:
             run.progress = bar
             for ordinal, unit in enumerate(units):
                 _score_alone(run, ordinal, unit)

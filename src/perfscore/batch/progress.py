@@ -7,12 +7,16 @@ import sys
 
 
 class Progress:
-    """``advance(rows)`` after each unit; use as a context manager."""
+    """``advance(rows)`` after each unit; use as a context manager. ``callback(done, total,
+    rows)``, when given, hears of every unit too (the web server shows it on a page)."""
 
-    def __init__(self, total_units: int, *, enabled: bool | None = None, stream=None):
+    def __init__(self, total_units: int, *, enabled: bool | None = None, stream=None, callback=None):
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.total = total_units
+        self.callback = callback
+        self.done = 0
+        self.rows = 0
         self._bar = None
         self._task = None
 
@@ -30,6 +34,10 @@ class Progress:
         return self
 
     def advance(self, rows: int) -> None:
+        self.done += 1
+        self.rows += rows
+        if self.callback is not None:
+            self.callback(self.done, self.total, self.rows)
         if self._bar is not None:
             task = self._bar.tasks[0]
             self._bar.update(self._task, advance=1, rows=task.fields["rows"] + rows)
