@@ -38,9 +38,15 @@ STATIC = Path(__file__).resolve().parents[1] / "static" / "serve"
 log = logging.getLogger("perfscore.serve")
 
 
+class NotFound(InputError):
+    """A document, run or job id the workspace does not have (HTTP 404)."""
+
+
 def _status(exc: PerfscoreError) -> int:
     if isinstance(exc, UploadTooLarge):
         return 413
+    if isinstance(exc, NotFound):
+        return 404
     return 400 if isinstance(exc, UsageError) else 422
 
 
@@ -129,7 +135,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
     def api_job(job_id: int):
         job = workspace.job(job_id)
         if job is None:
-            raise InputError(f"没有编号为 {job_id} 的任务", hint="请从工作区首页重新打开。")
+            raise NotFound(f"没有编号为 {job_id} 的任务", hint="请从工作区首页重新打开。")
         return job
 
     # --- runs -----------------------------------------------------------------------
@@ -137,7 +143,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
     def _run(run_id: int) -> dict:
         run = workspace.run(run_id)
         if run is None:
-            raise InputError(f"没有编号为 {run_id} 的评价结果", hint="请从工作区首页重新打开。")
+            raise NotFound(f"没有编号为 {run_id} 的评价结果", hint="请从工作区首页重新打开。")
         return run
 
     @app.get("/runs/{run_id}/report", response_class=HTMLResponse)
@@ -158,7 +164,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
             media = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                      if name.endswith(".xlsx") else "application/pdf")
             return Response(data, media_type=media, headers=_attachment(f"{stem}-{name}"))
-        raise InputError(f"没有这个文件：{name}", hint="可下载 results.json、results.csv、projects.csv、"
+        raise NotFound(f"没有这个文件：{name}", hint="可下载 results.json、results.csv、projects.csv、"
                          "review.xlsx、report.pdf。")
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
@@ -183,7 +189,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
     def _document(doc_id: int) -> dict:
         doc = workspace.document(doc_id)
         if doc is None:
-            raise InputError(f"没有编号为 {doc_id} 的绩效目标文件", hint="请从工作区首页重新打开。")
+            raise NotFound(f"没有编号为 {doc_id} 的绩效目标文件", hint="请从工作区首页重新打开。")
         return doc
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -219,7 +225,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
     @app.post("/documents/{doc_id}/actuals")
     async def save_actuals(doc_id: int, request: Request):
         doc = await run_in_threadpool(_document, doc_id)
-        form = await request.form()
+        form = await request.form(max_fields=100_000)  # a large unit has thousands of cells
         values: dict[str, dict[str, str]] = {}
         for key, text in form.multi_items():
             if key.startswith("r") and "|" in key:   # r<row>|<column>
@@ -279,7 +285,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
     def job_page(job_id: int) -> str:
         job = workspace.job(job_id)
         if job is None:
-            raise InputError(f"没有编号为 {job_id} 的任务", hint="请从工作区首页重新打开。")
+            raise NotFound(f"没有编号为 {job_id} 的任务", hint="请从工作区首页重新打开。")
         return pages.render("job.html.j2", job=job)
 
     # --- helpers --------------------------------------------------------------------
