@@ -172,3 +172,18 @@ def test_unknown_ids_are_404_in_json_and_in_pages(client):
     page = client.get("/runs/42")
     assert page.status_code == 404 and "没有编号为 42 的评价结果" in page.text
     assert page.headers["content-type"].startswith("text/html")
+
+
+def test_pages_load_their_own_style_and_script(client):
+    page = client.get("/")
+    assert 'href="/static/serve/app.css"' in page.text and 'src="/static/serve/app.js"' in page.text
+    css = client.get("/static/serve/app.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert client.get("/static/serve/app.js").status_code == 200
+    assert "http://" not in css.text and "https://" not in page.text     # nothing from a CDN: works offline
+
+
+def test_the_default_profile_is_offered_first(client):
+    page = client.get("/")
+    first = page.text.split('<select name="profile">', 1)[1].split("</option>", 1)[0]
+    assert 'value="mof-2020"' in first

@@ -62,7 +62,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
     app = FastAPI(title="perfscore", docs_url=None, redoc_url=None, openapi_url="/api/openapi.json")
     app.state.workspace = workspace
     pages = PageRenderer()
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static/serve", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
@@ -307,7 +307,10 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
 
 
 def _profiles() -> list[tuple[str, str]]:
-    return [(name, load_profile(name).description) for name in list_profiles()]
+    """The installed profiles, the default (the one ``evaluate`` uses without --profile) first."""
+    default = load_profile(None).name
+    names = sorted(list_profiles(), key=lambda n: (n != default, n))
+    return [(name, load_profile(name).description) for name in names]
 
 
 def _check_profile(profile: str | None) -> None:
