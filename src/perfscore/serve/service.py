@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import tempfile
@@ -23,7 +24,6 @@ from perfscore.extract import extract
 from perfscore.model import Targets, dump_targets
 from perfscore.readers.targets_json import targets_from_json_text
 from perfscore.safety import MAX_INPUT_ENV, input_limit_mb
-from perfscore.scoring import load_results
 from perfscore.scoring.run import evaluate_files
 from perfscore.writers.template import TEMPLATE_HEADERS, choices_for, template_rows
 
@@ -158,15 +158,16 @@ def draft_from_values(targets: Targets, values: dict[str, dict[str, str]]) -> st
 
 
 def outputs_from_folder(folder: Path) -> dict:
-    """The stored values of one unit's run from the files a batch wrote into ``folder``
-    (units/<code>/), read back with the same loader as ``perfscore report``."""
+    """The stored values of one run from the files ``perfscore evaluate`` wrote into
+    ``folder`` (or a batch into units/<code>/): every file's text and the headline numbers
+    the lists show, taken from results.json as written."""
     texts = {name: (folder / name).read_text(encoding="utf-8-sig") if (folder / name).exists() else ""
              for name in ("results.json", "results.csv", "projects.csv", "report.html")}
-    ev = load_results(folder / "results.json")
-    meta, dept = ev.meta, ev.department
+    data = json.loads(texts["results.json"])
+    meta, dept = data.get("meta", {}), data.get("department", {})
     return dict(unit_code=str(meta.get("unit_code") or ""), unit_name=str(meta.get("unit_name") or ""),
                 year=meta.get("year"), profile=str(meta.get("profile") or ""), as_of=str(meta.get("as_of") or ""),
-                total=dept.get("total"), grade=dept.get("grade"), findings=len(ev.findings),
+                total=dept.get("total"), grade=dept.get("grade"), findings=len(data.get("findings", [])),
                 projects=int(dept.get("projects") or 0), indicators=int(dept.get("indicators") or 0),
                 results_json=texts["results.json"], results_csv=texts["results.csv"],
                 projects_csv=texts["projects.csv"], report_html=texts["report.html"])

@@ -118,13 +118,9 @@ def run_batch_job(db_url: str, job_id: int, targets: str, actuals: str | None, p
         out = Path(folder) / "out"
         run = evaluate_batch(targets, actuals, out, profile=profile, as_of=as_of, progress=False,
                              on_progress=progress)
-        first = None
-        for unit in run.units:
-            if unit.error:
-                continue
-            stored = outputs_from_folder(out / unit.folder)
-            run_id = workspace.add_run(document_id=None, **stored)
-            first = first or run_id
+        stored = [outputs_from_folder(out / unit.folder) for unit in run.units if not unit.error]
+        ids = workspace.add_runs([{"document_id": None, **values} for values in stored])
+        first = ids[0] if ids else None
         failed = [u for u in run.units if u.error]
         note = f"；{len(failed)} 个单位未能评分" if failed else ""
         workspace.update_job(job_id, state="done", run_id=first,

@@ -190,8 +190,12 @@ class Workspace:
     # --- runs --------------------------------------------------------------------
 
     def add_run(self, **values) -> int:
+        return self.add_runs([values])[0]
+
+    def add_runs(self, many: list[dict]) -> list[int]:
+        """Store several runs in one transaction (a batch job's units): all or none."""
         with self._write, self.engine.begin() as conn:
-            return conn.execute(insert(runs).values(**values)).inserted_primary_key[0]
+            return [conn.execute(insert(runs).values(**values)).inserted_primary_key[0] for values in many]
 
     def run(self, run_id: int) -> dict | None:
         with self.engine.connect() as conn:
