@@ -311,8 +311,13 @@ def serve_command(
     token: Optional[str] = typer.Option(None, "--token", help="访问令牌（也可用环境变量 PERFSCORE_TOKEN）；设置后每个请求都须带上它。"),
 ) -> None:
     """在浏览器中完成一年的工作：上传绩效目标、填报实际完成值、评分、看报告、年度对比、财政局汇总。"""
-    from perfscore.serve.server import serve  # the web stack loads only for this command
+    try:
+        from perfscore.serve.server import serve  # the web stack (an optional extra) loads only here
+    except ModuleNotFoundError as exc:
+        from perfscore.errors import UsageError
 
+        raise UsageError(f"没有安装网页服务所需的组件（缺少 {exc.name}）",
+                         hint="安装：pip install 'perfscore[serve]'，然后重新运行 perfscore serve。") from None
     serve(host=host, port=port, db=db, open_browser=not no_browser, token=token, announce=_err)
 
 

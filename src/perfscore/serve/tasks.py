@@ -98,10 +98,11 @@ def start_batch(workspace: Workspace, targets: UploadFile, actuals: UploadFile |
         raise
     job_id = workspace.add_job("batch", 0)
     # spawn, not fork: the server has threads (a fork could copy a held lock), and the batch
-    # forks its own workers from the fresh process.
+    # forks its own workers from the fresh process (so it may not be a daemon, which cannot
+    # have children; a server stopped mid-job waits for the job to finish).
     process = multiprocessing.get_context("spawn").Process(
         target=run_batch_job, args=(workspace.url, job_id, str(tp), str(ap) if ap else None, profile, as_of,
-                                    str(folder)), daemon=True)
+                                    str(folder)), daemon=False)
     process.start()
     return job_id
 
