@@ -187,3 +187,45 @@ def test_the_default_profile_is_offered_first(client):
     page = client.get("/")
     first = page.text.split('<select name="profile">', 1)[1].split("</option>", 1)[0]
     assert 'value="mof-2020"' in first
+
+
+def test_a_misread_cell_is_corrected_in_place_and_rechecked(client, workspace):
+    r = client.post("/documents", files={"file": (DOCUMENT.name, DOCUMENT.read_bytes())}, follow_redirects=False)
+    doc = r.headers["location"]
+    before = json.loads(workspace.document(1)["targets_json"])
+    first = before["projects"][0]["indicators"][0]
+    assert first["target"] == "≥100个"
+    # A target mistyped in the document (a unit that does not exist) reads as unreadable …
+    r = client.post(doc + "/cells", data={"indicator": first["id"], "field": "target", "value": "≥100箇"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith(f"?saved={first['id']}")
+    page = client.get(r.headers["location"])
+    assert f"已保存对指标 {first['id']} 的修改" in page.text and 'value="≥100箇"' in page.text
+    # … and the correction takes effect in the stored targets, everything else unchanged.
+    client.post(doc + "/cells", data={"indicator": first["id"], "field": "target", "value": "≥120个"})
+    after = json.loads(workspace.document(1)["targets_json"])
+    assert after["projects"][0]["indicators"][0]["target"] == "≥120个"
+    after["projects"][0]["indicators"][0]["target"] = "≥100个"
+    assert after["projects"] == before["projects"]
+    refused = client.post(doc + "/cells", data={"indicator": first["id"], "field": "weight", "value": "99"},
+                          headers={"Accept": "application/json"})
+    assert refused.status_code == 422 and "只能修改" in refused.json()["error"]
+    unknown = client.post(doc + "/cells", data={"indicator": "NOPE-01", "field": "target", "value": "1"},
+                          headers={"Accept": "application/json"})
+    assert unknown.status_code == 422 and "NOPE-01" in unknown.json()["error"]
+
+
+def test_the_fill_in_template_and_the_draft(client, workspace, tmp_path):
+    doc = client.post("/documents", files={"file": (TARGETS.name, TARGETS.read_bytes())},
+                      follow_redirects=False).headers["location"]
+    xlsx = client.get(doc + "/template.xlsx")
+    assert xlsx.status_code == 200
+    assert main(["template", str(TARGETS), "-o", str(tmp_path / "t.xlsx")]) == 0
+    assert xlsx.content == (tmp_path / "t.xlsx").read_bytes()      # the command line's template, byte for byte
+    # A draft keeps the filled cells; the grid cannot change a target.
+    r = client.post(doc + "/actuals", data={"r20|实际完成值": "126个", "then": "save"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert "126个" in workspace.draft(1)
+    bad = client.post(doc + "/actuals", data={"r20|年度指标值": "≥1个"}, headers={"Accept": "application/json"})
+    assert bad.status_code == 422 and "只能填写" in bad.json()["error"]
+    assert "126个" in workspace.draft(1)                             # the failed save changed nothing
