@@ -7,6 +7,7 @@ Skipped with a reason where Chromium or Playwright is absent (.ci/run installs b
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from serve_support import DOCUMENT, TARGETS, live_server  # noqa: I001  (skips without fastapi)
+from serve_support import DOCUMENT, ROOT, TARGETS, live_server  # noqa: I001  (skips without fastapi)
 
 from test_report_support import colours, ink_share
 
@@ -121,3 +122,25 @@ def test_from_the_document_to_the_report_and_a_comparison(browser, tmp_path):
         page.goto(base + "/bureau")
         assert page.locator("#bureau tbody tr").count() == 2
         assert errors == []
+
+
+def test_a_long_table_shows_its_progress_until_done(browser, tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    targets, actuals = module.generate(2000, seed=5, out_dir=tmp_path / "bureau", projects_per_unit=(3, 6))
+    with live_server(str(tmp_path / "perfscore.db")) as base:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(base + "/")
+        page.set_input_files("#batch-form input[name=targets]", str(targets))
+        page.set_input_files("#batch-form input[name=actuals]", str(actuals))
+        page.click("#batch-form button")
+        page.wait_for_url("**/jobs/1")
+        page.wait_for_selector("#job-done:not([hidden])", timeout=120_000)
+        bar = page.locator("#job-bar")
+        units = bar.get_attribute("max")
+        assert bar.get_attribute("value") == units != "1"
+        assert page.inner_text("#job-message").startswith(f"完成：{units} 个单位已评分并保存")
+        page.click("text=查看汇总")
+        page.wait_for_url("**/bureau")
+        assert page.locator("#bureau tbody tr").count() == int(units)
