@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from perfscore.compare import compare
 from perfscore.errors import InputError, Location, PerfscoreError, UsageError
+from perfscore.io import atomic_write_text
 from perfscore.model import dump_targets
 from perfscore.scoring.profile import list_profiles, load_profile
 from perfscore.serve import tasks
@@ -244,12 +245,12 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
         _check_profile(profile or None)
         with Scratch() as tmp:
             tp = tmp / "targets.json"
-            tp.write_text(doc["targets_json"], encoding="utf-8")
+            atomic_write_text(tp, doc["targets_json"])
             draft = workspace.draft(doc_id)
             ap = None
             if draft:
                 ap = tmp / "actuals.csv"
-                ap.write_text(draft, encoding="utf-8-sig")
+                atomic_write_text(ap, draft, bom=True)
             out = evaluate_paths(tp, ap, profile=profile or None, as_of=as_of or None)
         run_id = workspace.add_run(document_id=doc_id, **out)
         return RedirectResponse(f"/runs/{run_id}", status_code=303)

@@ -44,6 +44,7 @@ def save_upload(stream: BinaryIO, folder: Path, filename: str | None, default: s
     path = folder / clean_name(filename, default)
     limit = input_limit_mb(path) * (1 << 20)
     size = 0
+    # A private scratch file (never an output), streamed: an atomic write would hold it whole.
     with path.open("wb") as out:
         while chunk := stream.read(_CHUNK):
             size += len(chunk)

@@ -14,6 +14,7 @@ from fastapi import UploadFile
 from perfscore.batch import evaluate_batch
 from perfscore.errors import InputError, Location, PerfscoreError, UsageError
 from perfscore.extract import run_checks
+from perfscore.io import atomic_write_text
 from perfscore.model import Targets
 from perfscore.review import export_review
 from perfscore.scoring import load_results
@@ -29,7 +30,7 @@ CORRECTABLE = {"level1": "一级指标", "level2": "二级指标", "level3": "�
 def evaluation_from_text(results_json: str) -> Evaluation:
     with Scratch() as tmp:
         path = tmp / "results.json"
-        path.write_text(results_json, encoding="utf-8")
+        atomic_write_text(path, results_json)
         return load_results(path)
 
 
