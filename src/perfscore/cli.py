@@ -252,17 +252,19 @@ def evaluate_command(
     tables_only: bool = typer.Option(False, "--tables-only", help="批量评价只写 results.csv、projects.csv 和汇总，不运行检查、不写 results.json 和报告（最快）。"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="批量评价时不显示进度条和结果摘要（只报告错误）。"),
     previous: Optional[str] = typer.Option(None, "--previous", help="上年的 results.json（或 targets.json）：报告中加入与上年的对比，并检查指标值是否高于上年实际完成值。"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="在 Dask 集群上批量评分：local（本机）、local:N（本机 N 个工作进程）或 tcp://主机:端口（已有的调度器；-o 须为各工作进程都能写入的共享文件夹）。需要 pip install 'perfscore[cluster]'。"),
 ) -> None:
     """按评分方案为一个年度的绩效自评打分，写出结果文件和报告。"""
     from perfscore.batch import is_batch_input
     from perfscore.scoring.run import evaluate_files
     from perfscore.scoring.summary import render_plain, render_rich
 
-    if batch or tables_only or is_batch_input(targets):  # batch mode: docs/batch.md
+    if batch or tables_only or scheduler or is_batch_input(targets):  # batch mode: docs/batch.md
         from perfscore.batch.command import evaluate_batch_command
 
         code = evaluate_batch_command(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, strict=strict,
-                                      quiet=quiet, tables_only=tables_only, previous=previous)
+                                      quiet=quiet, tables_only=tables_only, previous=previous,
+                                      scheduler=scheduler)
         if code:
             raise SystemExit(code)
         return

@@ -23,14 +23,17 @@ targets.json, .docx) are read whole, one file at a time, and scored unit by unit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
+import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from perfscore.batch.cluster import ClusterExecutor
 from perfscore.errors import PerfscoreError, UsageError
 from perfscore.model import Targets, Unit
 from perfscore.safety import safe_filename
@@ -66,6 +69,7 @@ class BatchRun:
     paths: list[Path]                # the summary files
     totals: dict                     # see Summary.totals()
     notes: list[str] = field(default_factory=list)   # what the user should know (Chinese)
+    tasks_by_worker: dict[str, int] = field(default_factory=dict)   # a cluster run: worker → tasks it ran
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -166,7 +170,7 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
                    profile: Profile | str | None = None, as_of: str | _dt.date | None = None,
                    reports: bool = True, pdf: bool = False, tables_only: bool = False,
                    progress: bool | None = None, block_rows: int = BLOCK_ROWS, jobs: int | None = None,
-                   on_progress=None) -> BatchRun:
+                   on_progress=None, scheduler: str | None = None) -> BatchRun:
     """Score every unit of ``targets`` (a folder, or a file holding one or more units).
 
     ``actuals``: one actuals sheet for all units (rows find their unit by 项目编码), or None.
@@ -176,6 +180,9 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     ``jobs``: processes scoring blocks of a streamed table at once (None: :func:`default_jobs`;
     the files do not depend on it).
     ``on_progress(done_units, total_units, rows)``: called after each unit is scored.
+    ``scheduler``: score on a Dask cluster (``local``, ``local:N`` or ``tcp://host:port``; see
+    :mod:`perfscore.batch.cluster`); the files are the same as a local run's. The units'
+    folders are written aside and moved into ``units/`` only when every unit is done.
     A unit that cannot be read or scored is listed in the summary with its error and the
     others go on; an error that concerns every unit (a missing column, an actuals row no
     unit holds) stops the run before anything is written.
@@ -191,21 +198,37 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     notes: list[str] = []
 
     jobs = default_jobs() if jobs is None else jobs
-    plan = _stream_plan(tp, ap, notes, parallel=jobs > 1) if not tp.is_dir() else None
-    if plan is not None:
-        index, stream = plan
-        with Progress(len(index.units), enabled=progress, callback=on_progress) as bar:
-            run.progress = bar
-            _run_stream(run, index, stream, tp, ap, block_rows, jobs)
-        source = index.layout.name
-    else:
-        inputs = _folder_inputs(tp, ap) if tp.is_dir() else [(tp, None)]
-        units = _load_units(inputs, ap)
-        with Progress(len(units), enabled=progress, callback=on_progress) as bar:
-            run.progress = bar
-            for ordinal, unit in enumerate(units):
-                _score_alone(run, ordinal, unit)
-        source = tp.name
+    tasks: dict[str, int] = {}
+    with _executor(scheduler) as executor:
+        if executor is not None:
+            run.opt.units_dir = INCOMPLETE_UNITS
+        try:
+            plan = _stream_plan(tp, ap, notes, parallel=jobs > 1) if not tp.is_dir() else None
+            if plan is not None:
+                index, stream = plan
+                with Progress(len(index.units), enabled=progress, callback=on_progress) as bar:
+                    run.progress = bar
+                    _run_stream(run, index, stream, tp, ap, block_rows, jobs, executor)
+                source = index.layout.name
+            else:
+                inputs = _folder_inputs(tp, ap) if tp.is_dir() else [(tp, None)]
+                units = _load_units(inputs, ap)
+                with Progress(len(units), enabled=progress, callback=on_progress) as bar:
+                    run.progress = bar
+                    items = ((run.opt, i, u, run.folder_for(u.key, u.name, i)) for i, u in enumerate(units))
+                    if executor is not None:
+                        executor.run(score_loaded, items, lambda done: run.done(*done))
+                    else:
+                        for args in items:
+                            run.done(*score_loaded(*args))
+                source = tp.name
+        except BaseException:
+            if executor is not None:
+                shutil.rmtree(out / INCOMPLETE_UNITS, ignore_errors=True)
+            raise
+        if executor is not None:
+            _move_units_into_place(out)
+            tasks = dict(sorted(executor.tasks_by_worker.items()))
     first = next((u for u in run.summary.units if not u.error), None)
     meta = {"year": None, "as_of": None, "profile": prof.name, "source": source,
             "reports": run.opt.reports, "checks": run.opt.checks}
@@ -213,7 +236,29 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
         meta.update(year=first.year, as_of=first.as_of)
     paths = run.summary.write(out, meta)
     return BatchRun(out_dir=out, units=sorted(run.results, key=lambda u: u.ordinal), paths=paths,
-                    totals=run.summary.totals(), notes=notes)
+                    totals=run.summary.totals(), notes=notes, tasks_by_worker=tasks)
+
+
+INCOMPLETE_UNITS = "units.incomplete"
+
+
+@contextlib.contextmanager
+def _executor(scheduler: str | None):
+    if scheduler is None:
+        yield None
+        return
+    with ClusterExecutor(scheduler) as executor:
+        yield executor
+
+
+def _move_units_into_place(out: Path) -> None:
+    """A finished cluster run's unit folders replace the folder of an earlier run: the
+    output then holds this run's units only, as its summary lists them."""
+    final, staged = out / "units", out / INCOMPLETE_UNITS
+    if final.exists():
+        shutil.rmtree(final)
+    if staged.exists():
+        os.replace(staged, final)
 
 
 # --- a CSV long table, streamed ----------------------------------------------------------------
@@ -325,7 +370,8 @@ def _child_main(send, fn, args) -> None:
     send.close()
 
 
-def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int, jobs: int) -> None:
+def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int, jobs: int,
+                executor=None) -> None:
     """Pass 2: blocks read here, scored and written here or by ``jobs`` worker processes
     (at most ``jobs + 1`` blocks in flight, so memory stays bounded), taken back in order."""
     from perfscore.batch.stream import iter_blocks
@@ -352,7 +398,9 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
 
     n_blocks = -(-sum(s.rows for s in index.units) // max(1, block_rows))
     try:
-        if jobs <= 1 or n_blocks <= 1:
+        if executor is not None:
+            executor.run(run_block, ((run.opt, job) for job in blocks()), take)
+        elif jobs <= 1 or n_blocks <= 1:
             for job in blocks():
                 take(run_block(run.opt, job))
         else:
@@ -473,10 +521,11 @@ def _attach_shared_actuals(units: list[_Loaded], ap: Path) -> list[_Loaded]:
     return units
 
 
-def _score_alone(run: _Run, ordinal: int, u: _Loaded) -> None:
+def score_loaded(opt, ordinal: int, u: _Loaded, folder: str) -> tuple:
     """The single-unit route: ``evaluate`` with the checks, as ``perfscore evaluate`` runs it
     (``extract`` would have stored its target checks in the Targets, replacing what the
-    reader found)."""
+    reader found). ``opt``: the run's options; → (UnitResult, summary digest, indicator rows).
+    A pure function of its arguments, so that a cluster may run it again anywhere."""
     from perfscore.batch.worker import write_unit
     from perfscore.extract import run_checks
     from perfscore.scoring.engine import evaluate
@@ -485,10 +534,9 @@ def _score_alone(run: _Run, ordinal: int, u: _Loaded) -> None:
     if t is not None and err is None:
         try:
             if u.recheck:
-                t = t.model_copy(update={"findings": run_checks(t) if run.opt.checks else []})
-            ev = evaluate(t, run.opt.profile, as_of=run.opt.as_of, checks=run.opt.checks)
+                t = t.model_copy(update={"findings": run_checks(t) if opt.checks else []})
+            ev = evaluate(t, opt.profile, as_of=opt.as_of, checks=opt.checks)
         except PerfscoreError as exc:
             err = exc
-    folder = run.folder_for(u.key, u.name, ordinal)
-    result, outcome = write_unit(run.opt, ordinal, u.key, u.name, folder, t, ev, err)
-    run.done(result, outcome, t.indicator_count() if t is not None else 0)
+    result, outcome = write_unit(opt, ordinal, u.key, u.name, folder, t, ev, err)
+    return result, outcome, t.indicator_count() if t is not None else 0

@@ -19,14 +19,19 @@ def _err(text: str) -> None:
 
 def evaluate_batch_command(targets: str, actuals: str | None, out: str, *, profile=None, as_of=None,
                            pdf: bool = False, strict: bool = False, quiet: bool = False,
-                           tables_only: bool = False, previous: str | None = None) -> int:
+                           tables_only: bool = False, previous: str | None = None,
+                           scheduler: str | None = None) -> int:
     if previous is not None:
         raise UsageError("批量评价暂不支持 --previous（上年对比按单个单位进行）",
                          hint="请对需要对比的单位单独运行 perfscore evaluate … --previous 上年的results.json。")
     run = evaluate_batch(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, tables_only=tables_only,
-                         progress=False if quiet else None)
+                         progress=False if quiet else None, scheduler=scheduler)
     t = run.totals
     failed = run.failed
+    if not quiet and run.tasks_by_worker:
+        done = "，".join(f"{w} 完成 {n} 个" for w, n in run.tasks_by_worker.items())
+        _err(f"集群评分（{scheduler}）：{len(run.tasks_by_worker)} 个工作进程共完成 "
+             f"{sum(run.tasks_by_worker.values())} 个任务（{done}）。")
     if not quiet:
         for note in run.notes:
             _err(f"提示：{note}")

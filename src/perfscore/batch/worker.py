@@ -29,6 +29,9 @@ class Options:
     tables_only: bool
     reports: bool
     pdf: bool
+    # Where units' folders are written under ``out``: a cluster run writes them aside and
+    # moves them into place when every unit is done (no partial output left as if complete).
+    units_dir: str = "units"
 
     @property
     def checks(self) -> bool:
@@ -111,7 +114,7 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
     if error is not None or ev is None:
         result.error = error.render() if isinstance(error, PerfscoreError) else str(error or "未能评分")
         return result, failure(ordinal, folder, key, name, result.error.replace("\n", " "))
-    where = output_path(opt.out / "units", folder)
+    where = output_path(opt.out / opt.units_dir, folder)
     where.mkdir(parents=True, exist_ok=True)
     if not opt.tables_only:
         save_results(ev, where / RESULTS_JSON)
