@@ -54,8 +54,14 @@ def _peak_mb(pid: int) -> float:
     return float("nan")
 
 
-def _evaluate(targets: Path, actuals: Path, out: Path, *extra: str) -> tuple[float, float, str]:
-    """(wall s, client peak MB, stderr) of one perfscore run in a fresh process."""
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a running process so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _evaluate(targets: Path, actuals: Path, out: Path, *extra: str) -> tuple[float, float, str, float]:
+    """(wall s, client peak MB, stderr, client CPU s) of one perfscore run in a fresh process."""
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "perfscore.cli", "evaluate", str(targets), str(actuals),
@@ -65,7 +71,7 @@ def _evaluate(targets: Path, actuals: Path, out: Path, *extra: str) -> tuple[flo
     err = proc.stderr.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"perfscore failed: {err}")
-    return wall, usage.ru_maxrss / 1024, err
+    return wall, usage.ru_maxrss / 1024, err, usage.ru_utime + usage.ru_stime
 
 
 @contextlib.contextmanager
@@ -111,7 +117,9 @@ def main(argv: list[str] | None = None) -> None:
         with dask_cluster(2) as (address, pids):
             for _ in range(args.runs):
                 local.append(_evaluate(targets, actuals, scratch / "local", "--quiet"))
+                before = [_cpu_s(pid) for pid in pids]
                 remote.append(_evaluate(targets, actuals, scratch / "cluster", "--scheduler", address))
+                worker_cpu = [_cpu_s(pid) - b for pid, b in zip(pids, before)]
             worker_peaks = [_peak_mb(pid) for pid in pids]
         tasks_line = next((line for line in remote[-1][2].splitlines() if line.startswith("集群评分")), "")
         same = subprocess.run(["diff", "-rq", str(scratch / "local"), str(scratch / "cluster")],
@@ -124,6 +132,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"2-worker cluster     {rw:8.1f} s   peak {max(x[1] for x in remote):7.0f} MB (client)  "
           f"workers {', '.join(f'{m:.0f}' for m in worker_peaks)} MB")
     print(f"ratio                {rw / lw:8.2f} ×   files identical: {same}")
+    print(f"CPU of the last cluster run: client {remote[-1][3]:.1f} s, workers "
+          f"{', '.join(f'{c:.1f}' for c in worker_cpu)} s")
     print(tasks_line)
 
 
