@@ -398,6 +398,7 @@ _DIRECT = {"write_text", "write_bytes", "to_csv", "to_excel", "to_json", "to_par
 _ALLOWED = {
     ("io.py", "to_csv"),             # into a StringIO, then atomic_write_text
     ("writers/xlsx_safe.py", "save"),  # wb.save(BytesIO), then atomic_write_bytes
+    ("batch/__init__.py", "replace"),  # a cluster run's finished units/ folder moved into place (files inside written atomically)
 }
 
 
