@@ -89,6 +89,34 @@ class Split(_Section):
         description="equal/by_level2: use the table's 分值 for a project when every indicator has one")
 
 
+class IndicatorWeights(_Section):
+    """Relative weights of 二级 / 三级 indicators by name (e.g. derived by ``perfscore weights``).
+
+    Within a block, the block weight is split over the project's 二级 in proportion to
+    ``level2`` (then over each 二级's 三级), or over its 三级 in proportion to ``level3``;
+    only ratios within one group matter. A group with a name not listed is split equally,
+    with a warning naming it (weights/README.md)."""
+
+    level2: dict[str, float] = Field(default_factory=dict, description="二级指标名称 → 相对权重")
+    level3: dict[str, float] = Field(default_factory=dict, description="三级指标名称 → 相对权重")
+
+    @field_validator("level2", "level3", mode="before")
+    @classmethod
+    def _non_negative(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked before pydantic's lax mode could read "0.5" or true as a number.
+        if not isinstance(value, dict):
+            return value
+        bad = [k for k, v in value.items() if not (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   and math.isfinite(v) and v >= 0)]
+        if bad:
+            raise ValueError(f"indicator_weights.{info.field_name}：相对权重应为非负数字（{'、'.join(map(str, bad))}）")
+        # Names are matched without whitespace, as the engine reads the table's labels.
+        return {"".join(str(k).split()): v for k, v in value.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self.level2 or self.level3)
+
+
 class Rules(_Section):
     """The formula per kind of target."""
 
@@ -177,6 +205,7 @@ class Profile(BaseModel):
     execution: Execution = Execution()
     blocks: dict[str, Block] = Field(default_factory=dict)
     split: Split = Split()
+    indicator_weights: IndicatorWeights = IndicatorWeights()
     rules: Rules = Rules()
     tiers: dict[str, Tier] = Field(default_factory=_default_tiers)
     grade_ladder: GradeLadder = GradeLadder()
