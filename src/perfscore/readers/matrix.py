@@ -195,7 +195,7 @@ def _judgements(grid: Grid, file: str, sheet: str | None) -> Judgements:
                 raise DataError(f"「{names[i]}」与「{names[j]}」的比较没有填写",
                                 location=Location(file=shown, row=body[i][0], column=names[j], value=""),
                                 hint="上三角（对角线右上方）的每个单元格都要填写；下三角可以空着，按倒数补齐。")
-            if up is not None and low is not None and abs(up * low - 1) > RECIPROCAL_TOLERANCE:
+            if up is not None and low is not None and abs(up * low - 1) > RECIPROCAL_TOLERANCE + 1e-9:
                 raise DataError(
                     f"「{names[i]}」对「{names[j]}」填了 {cells[i][j]}，「{names[j]}」对「{names[i]}」填了 {cells[j][i]}，两者不互为倒数",
                     location=Location(file=shown, row=body[i][0], column=names[j], value=cells[i][j]),
