@@ -9,11 +9,13 @@ import math
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
 from perfscore.cli import main
 from perfscore.errors import ProfileError
+from perfscore.scoring.numeric import apportion_quanta
 from perfscore.scoring.profile import load_profile, profile_from_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -357,3 +359,10 @@ def test_unlisted_names_split_equally_with_a_warning(tmp_path, capsys, sample):
     rows = [r for r in read_rows(outdir / "results.csv") if r["project_code"] == "13020823P00018410001J"]
     out_rows = [r for r in rows if r["block"] == "产出指标"]
     assert [r["weight"] for r in out_rows] == ["12.50"] * 4  # equal split, as without weights
+
+
+def test_readme_example_of_indicator_weights():
+    """weights/README.md's example: 50 points over 数量/质量/时效/成本 by the AHP weights."""
+    w = np.array([0.195958, 0.195958, 0.060932, 0.105576])
+    got = apportion_quanta(np.full(4, 5000.0), w, np.zeros(4, dtype=np.int64)) / 100
+    assert got.tolist() == [17.55, 17.54, 5.46, 9.45]
