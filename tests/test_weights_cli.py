@@ -142,8 +142,10 @@ def test_ahp_experts_geometric_mean(tmp_path, capsys):
     data = json.loads(out)
     assert data["experts"] == 2
     assert data["weights"] == {"甲": round(2 / 3, 6), "乙": round(1 / 3, 6)}  # √(4·1) = 2
+    assert data["matrices"][0]["experts_cr"] == [0, 0]  # two criteria: always consistent
     code, out, _ = run(["weights", "ahp", str(a), str(b)], capsys)
     assert "2 位专家的判断矩阵已按元素几何平均合并" in out
+    assert "各专家单独的 CR：a.csv 0.0000、b.csv 0.0000" in out
     c = write_csv(tmp_path / "c.csv", [["", "甲", "丙"], ["甲", 1, 1], ["丙", None, 1]])
     code, _, err = run(["weights", "ahp", str(a), str(c)], capsys)
     assert code == 1 and "判断矩阵的准则与第一份不同" in err
@@ -165,6 +167,24 @@ def test_ahp_hierarchy_workbook(tmp_path, capsys):
     assert 0 < data["cr_total"] < 0.1
     code, out, _ = run(["weights", "ahp", str(book)], capsys)
     assert "【总排序】" in out and "总排序一致性比率 CR = " in out
+
+
+def test_ahp_expert_cr_flags_the_inconsistent_expert(tmp_path, capsys):
+    good = write_csv(tmp_path / "good.csv", [["", "甲", "乙", "丙"], ["甲", 1, 2, 4], ["乙", None, 1, 2], ["丙", None, None, 1]])
+    bad = write_csv(tmp_path / "bad.csv", [["", "甲", "乙", "丙"], ["甲", 1, 5, "1/5"], ["乙", None, 1, 5], ["丙", None, None, 1]])
+    code, out, _ = run(["weights", "ahp", str(good), str(bad), "--json"], capsys)
+    crs = json.loads(out)["matrices"][0]["experts_cr"]
+    assert crs[0] == 0 and crs[1] > 0.1
+    out = run(["weights", "ahp", str(good), str(bad)], capsys)[1]
+    assert "good.csv 0.0000、bad.csv" in out and "（≥ 0.1）" in out
+
+
+def test_ahp_error_in_a_sheet_names_the_sheet(tmp_path, capsys):
+    bad = [r[:] for r in OUTPUT]
+    bad[1][2] = "很重要"
+    book = workbook(tmp_path / "h.xlsx", {"一级": TOP, "产出指标": bad})
+    code, _, err = run(["weights", "ahp", str(book)], capsys)
+    assert code == 1 and "h.xlsx（工作表「产出指标」），第2行，列「质量指标」，值「很重要」" in err
 
 
 def test_ahp_hierarchy_sheet_errors(tmp_path, capsys):

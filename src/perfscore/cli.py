@@ -317,8 +317,6 @@ def _weights_output(result, as_json: bool, text: str, levels, output: Optional[s
     import json
 
     from perfscore.derive_weights import derived_profile
-    from perfscore.errors import UsageError
-    from perfscore.scoring.derived import LEVELS
     from perfscore.scoring.profile import _resolve_path, load_profile
     from perfscore.writers.weights_profile import write_profile
 

@@ -42,6 +42,7 @@ class AhpRun:
     root: str
     nodes: list[A.Node]
     cr_total: float | None = None          # hierarchies only
+    expert_cr: dict[str, list[float]] = field(default_factory=dict)  # by matrix, each expert's own CR (input order)
 
     @property
     def experts(self) -> int:
@@ -106,10 +107,13 @@ def run_ahp(paths: list[str]) -> AhpRun:
             stacks[sheet].append(m)
     results = {sheet: A.analyse(A.geometric_mean(ms) if len(ms) > 1 else ms[0], first[sheet].names)
                for sheet, ms in stacks.items()}
+    # Each expert's own consistency: a combined matrix can pass while one expert's does not.
+    expert_cr = ({sheet: [A.analyse(m, first[sheet].names).cr for m in ms] for sheet, ms in stacks.items()}
+                 if len(paths) > 1 else {})
     files = [Path(p).name for p in paths]
     if len(results) == 1:
         root = next(iter(results))
-        return AhpRun(files, results, root, A.combine(results, root))
+        return AhpRun(files, results, root, A.combine(results, root), expert_cr=expert_cr)
     if TOP_SHEET not in results:
         raise DataError(f"工作簿有 {len(results)} 张判断矩阵工作表，但没有名为「{TOP_SHEET}」的工作表",
                         location=Location(file=paths[0]),
@@ -117,7 +121,7 @@ def run_ahp(paths: list[str]) -> AhpRun:
                              "每个一级指标的下级指标放在以该一级指标命名的工作表中（如「产出指标」）。")
     _check_tree(results, paths[0])
     nodes = A.combine(results, TOP_SHEET)
-    return AhpRun(files, results, TOP_SHEET, nodes, A.hierarchy_cr(results, nodes, TOP_SHEET))
+    return AhpRun(files, results, TOP_SHEET, nodes, A.hierarchy_cr(results, nodes, TOP_SHEET), expert_cr)
 
 
 def _check_tree(results: dict[str, A.AhpResult], file: str) -> None:
@@ -156,12 +160,13 @@ def ahp_json(run: AhpRun) -> dict:
         out["cr_total"] = _r(run.cr_total)
         out["hierarchy"] = [{"name": n.name, "level": LEVELS[n.level - 1], "parent": n.parent,
                              "local": _r(n.local), "global": _r(n.global_)} for n in run.nodes]
-    out["matrices"] = [_matrix_json(sheet, res) for sheet, res in run.results.items()]
+    out["matrices"] = [_matrix_json(sheet, res, run.expert_cr.get(sheet)) for sheet, res in run.results.items()]
     return out
 
 
-def _matrix_json(sheet: str, res: A.AhpResult) -> dict:
+def _matrix_json(sheet: str, res: A.AhpResult, expert_cr: list[float] | None) -> dict:
     worst = res.worst
+    extra = {"experts_cr": [_r(x) for x in expert_cr]} if expert_cr else {}
     return {
         "sheet": sheet or None,
         "weights": {n: _r(w) for n, w in zip(res.names, res.weights)},
@@ -170,6 +175,7 @@ def _matrix_json(sheet: str, res: A.AhpResult) -> dict:
         "worst_pair": None if worst is None else {
             "row": res.names[worst.i], "column": res.names[worst.j],
             "judged": _r(worst.judged), "implied": _r(worst.implied)},
+        **extra,
     }
 
 
@@ -220,6 +226,10 @@ def ahp_text(run: AhpRun) -> str:
             lines.append(f"【{sheet}】" + ("一级指标" if sheet == run.root else f"「{sheet}」的下级指标"))
         lines += _table(["准则", "权重"], [[n, f"{w:.4f}"] for n, w in zip(res.names, res.weights)])
         lines += _consistency_lines(res)
+        if sheet in run.expert_cr:
+            lines.append("各专家单独的 CR：" + "、".join(
+                f"{f} {cr:.4f}" + ("（≥ 0.1）" if cr >= A.CR_LIMIT else "")
+                for f, cr in zip(run.files, run.expert_cr[sheet])))
     if run.is_hierarchy:
         lines += ["", "【总排序】各指标的全局权重 = 局部权重 × 上级的全局权重"]
         lines += _table(["指标", "层级", "上级", "局部权重", "全局权重"],

@@ -29,6 +29,8 @@ import numpy as np
 
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.readers.actuals import _cell_text, _read_csv_grid
+from perfscore.readers.sheets import corrupt, sheet_rows, visible_sheets
+from perfscore.safety import check_input_path, check_office_file
 
 Grid = list[tuple[int, list[str]]]
 
@@ -67,8 +69,6 @@ def _norm(text: str) -> str:
 def read_grids(path: str | Path) -> list[tuple[str | None, Grid]]:
     """The non-empty grids of a file: one for a CSV (sheet None), one per visible, non-empty
     worksheet of an .xlsx, in workbook order."""
-    from perfscore.safety import check_input_path
-
     p = Path(path)
     check_input_path(p)
     suffix = p.suffix.lower()
@@ -85,10 +85,7 @@ def read_grids(path: str | Path) -> list[tuple[str | None, Grid]]:
 
 
 def _xlsx_grids(p: Path) -> list[tuple[str | None, Grid]]:
-    import openpyxl  # a declared dependency; imported here to keep CSV reading light
-
-    from perfscore.readers.sheets import corrupt, sheet_rows, visible_sheets
-    from perfscore.safety import check_office_file
+    import openpyxl  # a declared dependency, but heavy: loaded only when a workbook is read
 
     check_office_file(p, kind="xlsx")
     try:
