@@ -376,6 +376,8 @@ def test_unlisted_names_split_equally_with_a_warning(tmp_path, capsys, sample):
     findings = json.loads((outdir / "results.json").read_text(encoding="utf-8"))["findings"]
     unlisted = [f for f in findings if f["check"] == "weights-unlisted"]
     assert unlisted and "「时效指标」" in unlisted[0]["message"]
+    codes = [f["project_code"] for f in unlisted]
+    assert "13020823P00018410001J" in codes and len(codes) == len(set(codes))  # one per project
     rows = [r for r in read_rows(outdir / "results.csv") if r["project_code"] == "13020823P00018410001J"]
     out_rows = [r for r in rows if r["block"] == "产出指标"]
     assert [r["weight"] for r in out_rows] == ["12.50"] * 4  # equal split, as without weights

@@ -147,11 +147,15 @@ def assign(frame: pd.DataFrame, profile: Profile, *, project_codes: list[str],
                    missing_blocks=missing, blocks=blocks, findings=findings)
 
 
-def _apportion(total: np.ndarray, share: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
-    """:func:`apportion_quanta` within the groups formed by the rows' ``groups`` values."""
+def _name_keys(labels: np.ndarray) -> np.ndarray:
+    """Labels without whitespace, as the profile's names are stored; each distinct label once."""
+    codes, uniq = pd.factorize(pd.Series(labels, dtype=object), use_na_sentinel=False)
+    return np.array(["".join(str(x).split()) for x in uniq], dtype=object)[codes]
+
+
+def _group_key(groups: list[np.ndarray]) -> np.ndarray:
     frame = pd.DataFrame({f"g{i}": g for i, g in enumerate(groups)})
-    key = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
-    return apportion_quanta(total, share, key)
+    return frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
 
 
 def _split_by_names(block_quanta: np.ndarray, p: np.ndarray, block: np.ndarray, level2: np.ndarray,
@@ -160,36 +164,35 @@ def _split_by_names(block_quanta: np.ndarray, p: np.ndarray, block: np.ndarray, 
     (then over each 二级's 三级), or over 三级 by ``level3``. A group with a name the profile
     does not list is split equally; the (project, level, name) of each such name is returned."""
     iw = profile.indicator_weights
-    key2 = np.array(["".join(str(x).split()) for x in level2], dtype=object)
-    key3 = np.array(["".join(str(x).split()) for x in level3], dtype=object)
+    key2, key3 = _name_keys(level2), _name_keys(level3)
     unlisted: list[tuple[int, str, str]] = []
 
-    def shares(names: np.ndarray, table: dict[str, float], groups: list[np.ndarray], level: str) -> np.ndarray:
+    def shares(names: np.ndarray, table: dict[str, float], gkey: np.ndarray, proj: np.ndarray, level: str) -> np.ndarray:
         if not table:
             return np.ones(len(names))
-        listed = np.array([n in table for n in names], dtype=bool)
-        gkey = pd.DataFrame({f"g{i}": g for i, g in enumerate(groups)}).groupby(
-            [f"g{i}" for i in range(len(groups))], sort=False, dropna=False).ngroup().to_numpy()
+        mapped = pd.Series(names, dtype=object).map(table).to_numpy(dtype=float)
+        listed = ~np.isnan(mapped)
         complete = np.bincount(gkey, weights=(~listed).astype(float))[gkey] == 0
         # A group of one name needs no share (it takes the whole weight): no warning for it.
         first = ~pd.DataFrame({"g": gkey, "n": names}).duplicated().to_numpy()
         several = np.bincount(gkey, weights=first.astype(float))[gkey] > 1
         for row in np.flatnonzero(~listed & several):
-            unlisted.append((int(p[row]), level, str(names[row])))
-        return np.where(complete, np.array([table.get(n, 1.0) for n in names], dtype=float), 1.0)
+            unlisted.append((int(proj[row]), level, str(names[row])))
+        return np.where(complete, np.nan_to_num(mapped, nan=1.0), 1.0)
 
-    by_level2 = bool(iw.level2) or profile.split.method == "by_level2"
-    if by_level2:
-        # One share per distinct 二级 within (project, block): split among distinct 二级 first.
-        first = ~pd.DataFrame({"p": p, "b": block, "k": key2}).duplicated().to_numpy()
-        s2 = shares(key2, iw.level2, [p, block], "二级")
-        q2_first = _apportion(block_quanta[first], s2[first], [p[first], block[first]])
-        lookup = {(pp, bb, kk): q for pp, bb, kk, q in zip(p[first], block[first], key2[first], q2_first)}
-        q2 = np.array([lookup[(pp, bb, kk)] for pp, bb, kk in zip(p, block, key2)], dtype=float)
-        s3 = shares(key3, iw.level3, [p, block, key2], "三级")
-        return _apportion(q2, s3, [p, block, key2]), unlisted
-    s3 = shares(key3, iw.level3, [p, block], "三级")
-    return _apportion(block_quanta, s3, [p, block]), unlisted
+    if iw.level2 or profile.split.method == "by_level2":
+        # Split among the distinct 二级 of each (project, block) first, one share per 二级.
+        g2 = _group_key([p, block, key2])
+        first = ~pd.Series(g2).duplicated().to_numpy()
+        outer = _group_key([p[first], block[first]])
+        s2 = shares(key2[first], iw.level2, outer, p[first], "二级")
+        q_by_g2 = np.empty(g2.max() + 1 if len(g2) else 0)
+        q_by_g2[g2[first]] = apportion_quanta(block_quanta[first], s2, outer)
+        q2 = q_by_g2[g2]
+        s3 = shares(key3, iw.level3, g2, p, "三级")
+        return apportion_quanta(q2, s3, g2), unlisted
+    g1 = _group_key([p, block])
+    return apportion_quanta(block_quanta, shares(key3, iw.level3, g1, p, "三级"), g1), unlisted
 
 
 def _unlisted_findings(unlisted: list[tuple[int, str, str]], profile: Profile,
