@@ -79,7 +79,8 @@ def _aligned(first: dict[str, Judgements], other: dict[str, Judgements], path: s
         if set(o.names) != set(j.names):
             where = f"工作表「{sheet}」" if sheet else "判断矩阵"
             raise DataError(f"{where}的准则与第一份不同", location=Location(file=path),
-                            problems=[f"第一份：{'、'.join(j.names)}", f"这一份：{'、'.join(o.names)}"])
+                            problems=[f"第一份：{'、'.join(j.names)}", f"这一份：{'、'.join(o.names)}"],
+                            hint="每位专家使用同一份模板（相同的准则名称），只填写判断值。")
         idx = [o.names.index(n) for n in j.names]
         out[sheet] = o.matrix[np.ix_(idx, idx)]
     return out
@@ -97,7 +98,7 @@ def _check_order(j: Judgements) -> None:
 def run_ahp(paths: list[str]) -> AhpRun:
     """One or several experts' matrices (geometric mean) → weights and consistency."""
     if not paths:
-        raise UsageError("至少需要一个判断矩阵文件")
+        raise UsageError("至少需要一个判断矩阵文件", hint="例如：perfscore weights ahp 判断矩阵.xlsx")
     first = _sheets(paths[0])
     for j in first.values():
         _check_order(j)
@@ -245,7 +246,8 @@ def ahp_levels(run: AhpRun, level: Level | None, base: Profile) -> dict[str, dic
     """The derived weights by profile level (一级 → block weights; 二级, 三级 → relative)."""
     if run.is_hierarchy:
         if level is not None:
-            raise UsageError("多层判断矩阵的层级由工作表决定（「一级」为一级指标），不能再用 --level 指定")
+            raise UsageError("多层判断矩阵的层级由工作表决定（「一级」为一级指标），不能再用 --level 指定",
+                             hint="去掉 --level 即可。")
         out: dict[str, dict[str, float]] = {}
         for n in run.nodes:
             out.setdefault(LEVELS[n.level - 1], {})[n.name] = n.global_

@@ -39,6 +39,8 @@ _FRACTION = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)$")
 # Typed decimals such as 0.33 for 1/3 are accepted as the mirror of 3 (0.33 × 3 = 0.99).
 RECIPROCAL_TOLERANCE = 0.01
 TOP_SHEET = "一级"
+MATRIX_HINT = "判断矩阵的第一行和第一列写准则名称（顺序相同），其余单元格填两两比较的结果（如 3、1/3），只填上三角即可；格式见 docs/weights.md。"
+DATA_HINT = "数据表第1列为单位或项目名称，其后每列一个指标（第一行为指标名称），每个单元格一个数值；格式见 docs/weights.md。"
 
 
 @dataclass(frozen=True)
@@ -155,14 +157,15 @@ def _judgements(grid: Grid, file: str, sheet: str | None) -> Judgements:
     names = tuple(header[1:])
     n = len(names)
     if n == 0:
-        raise DataError("判断矩阵的第一行应列出准则名称", location=Location(file=shown, row=head_row))
+        raise DataError("判断矩阵的第一行应列出准则名称", location=Location(file=shown, row=head_row), hint=MATRIX_HINT)
     for k, name in enumerate(names):
         if not name:
             raise DataError("判断矩阵第一行有空的准则名称", location=Location(file=shown, row=head_row),
                             hint=f"第{k + 2}列缺少准则名称。")
     dup = sorted({x for x in names if names.count(x) > 1})
     if dup:
-        raise DataError(f"判断矩阵的准则名称重复：{'、'.join(dup)}", location=Location(file=shown, row=head_row))
+        raise DataError(f"判断矩阵的准则名称重复：{'、'.join(dup)}", location=Location(file=shown, row=head_row),
+                        hint="每个准则只写一次；同名的准则请改名区分。")
     body = grid[1:]
     if len(body) != n or any(len(cells) - 1 > n for _, cells in body):
         widest = max((len(c) - 1 for _, c in body), default=0)
@@ -184,7 +187,8 @@ def _judgements(grid: Grid, file: str, sheet: str | None) -> Judgements:
     for i in range(n):
         if raw[i][i] is not None and abs(raw[i][i] - 1) > 1e-12:
             raise DataError(f"对角线上的单元格（「{names[i]}」与自身比较）应为1",
-                            location=Location(file=shown, row=body[i][0], column=names[i], value=cells[i][i]))
+                            location=Location(file=shown, row=body[i][0], column=names[i], value=cells[i][i]),
+                            hint="准则与自身同样重要，对角线填 1 或留空。")
     for i in range(n):
         for j in range(i + 1, n):
             up, low = raw[i][j], raw[j][i]
@@ -210,17 +214,18 @@ def read_data(path: str | Path, *, nonnegative: bool = True) -> DataSheet:
     """A data sheet for the entropy method (the first visible non-empty sheet of a workbook)."""
     grids = read_grids(path)
     if not grids:
-        raise DataError("数据表没有任何内容", location=Location(file=str(path)))
+        raise DataError("数据表没有任何内容", location=Location(file=str(path)), hint=DATA_HINT)
     sheet, grid = grids[0]
     shown = _where(str(path), sheet if len(grids) > 1 else None)
     head_row, header = grid[0]
     names = tuple(header[1:])
     if not names or any(not x for x in names):
         raise DataError("数据表的第一行应是表头：第1列为单位或项目，其后每列一个指标名称",
-                        location=Location(file=shown, row=head_row))
+                        location=Location(file=shown, row=head_row), hint=DATA_HINT)
     dup = sorted({x for x in names if names.count(x) > 1})
     if dup:
-        raise DataError(f"数据表的指标名称重复：{'、'.join(dup)}", location=Location(file=shown, row=head_row))
+        raise DataError(f"数据表的指标名称重复：{'、'.join(dup)}", location=Location(file=shown, row=head_row),
+                        hint="每个指标只占一列；同名的指标请改名区分。")
     body = grid[1:]
     if len(body) < 2:
         raise DataError(f"数据表只有 {len(body)} 行数据，熵权法至少需要2行（2个单位或项目）",
@@ -229,7 +234,7 @@ def read_data(path: str | Path, *, nonnegative: bool = True) -> DataSheet:
     for i, (row, line) in enumerate(body):
         if len(line) - 1 > len(names):
             raise DataError(f"这一行有 {len(line) - 1} 个数，比表头的 {len(names)} 个指标多",
-                            location=Location(file=shown, row=row))
+                            location=Location(file=shown, row=row), hint=DATA_HINT)
         line = line + [""] * (len(names) + 1 - len(line))
         for j, name in enumerate(names):
             text = line[j + 1]
@@ -254,5 +259,5 @@ def _data_value(text: str, where: Location) -> float:
         raise DataError("数据表的单元格应为数字，这里是文字", location=where,
                         hint="请只填写数值（可带 % 号），不要带单位或说明。") from None
     if not value.is_finite():
-        raise DataError("数据表的单元格应为有限数字", location=where)
+        raise DataError("数据表的单元格应为有限数字", location=where, hint="请填写普通数值。")
     return float(value / 100 if percent else value)

@@ -48,7 +48,8 @@ def block_points(weights: dict[str, float], base: Profile) -> dict[str, float]:
                              hint=f"一级准则应是 {'、'.join(base.blocks)}；二级、三级准则请用 --level 二级 或 --level 三级。")
         if block in keys.values():
             other = next(k for k, v in keys.items() if v == block)
-            raise UsageError(f"一级准则「{other}」和「{name}」都对应一级指标「{block}」")
+            raise UsageError(f"一级准则「{other}」和「{name}」都对应一级指标「{block}」",
+                             hint="一级判断矩阵中每个一级指标只写一次。")
         keys[name] = block
     missing = [b for b, blk in base.blocks.items() if blk.weight and b not in keys.values()]
     if missing:
