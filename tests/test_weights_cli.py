@@ -388,3 +388,24 @@ def test_readme_example_of_indicator_weights():
     w = np.array([0.195958, 0.195958, 0.060932, 0.105576])
     got = apportion_quanta(np.full(4, 5000.0), w, np.zeros(4, dtype=np.int64)) / 100
     assert got.tolist() == [17.55, 17.54, 5.46, 9.45]
+
+
+def test_base_given_as_a_path_is_written_relative(tmp_path, capsys):
+    """--base ./my.toml: extends is written relative to the new profile, and found from
+    any working folder (the loader looks beside the profile first)."""
+    (tmp_path / "bases").mkdir()
+    base = tmp_path / "bases" / "本地.toml"
+    base.write_text('extends = "mof-2020"\nname = "本地"\n[execution]\nweight = 20\n'
+                    '[department]\nexecution_weight = 20\nindicator_weight = 80\n'
+                    '[blocks]\n"产出指标" = 40\n"效益指标" = 30\n"满意度指标" = 10\n', encoding="utf-8")
+    m = write_csv(tmp_path / "m.csv", TOP)
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "p.toml"
+    code, _, err = run(["weights", "ahp", str(m), "--base", str(base), "-o", str(target)], capsys)
+    assert code == 0, err
+    table = tomllib.loads(target.read_text(encoding="utf-8"))
+    assert table["extends"] == "../bases/本地.toml"
+    assert str(tmp_path) not in target.read_text(encoding="utf-8")
+    assert math.isclose(sum(table["blocks"].values()), 80, abs_tol=1e-9)  # total − execution 20
+    prof = load_profile(target)
+    assert prof.execution.weight == 20 and prof.split.table_weights == "ignore"

@@ -12,6 +12,7 @@ byte-identical between machines.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from perfscore.readers.matrix import TOP_SHEET, Judgements, read_data, read_judg
 from perfscore.scoring import ahp as A
 from perfscore.scoring.derived import LEVELS, Level, guess_level, profile_table
 from perfscore.scoring.entropy import EntropyResult, entropy_weights
-from perfscore.scoring.profile import Profile
+from perfscore.scoring.profile import Profile, is_profile_path
 
 JSON_DIGITS = 6
 
@@ -331,6 +332,10 @@ def derived_profile(levels: dict[str, dict[str, float]], base_name: str, base: P
     name = Path(output).stem
     level1 = levels.get("一级")
     parts = []
+    if is_profile_path(base_name):
+        # A base given as a path is written relative to the new profile's folder (the loader
+        # looks there first): no absolute path in the file, and the two can move together.
+        base_name = Path(os.path.relpath(Path(base_name).resolve(), Path(output).resolve().parent)).as_posix()
     table = profile_table(base_name, base, name=name, description="", basis="",
                           level1=level1, level2=levels.get("二级"), level3=levels.get("三级"))
     if "blocks" in table:

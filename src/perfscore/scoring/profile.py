@@ -335,10 +335,21 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _resolve_path(name_or_path: str | Path) -> Path:
+def is_profile_path(name_or_path: str | Path) -> bool:
+    """A .toml path rather than the name of a profile in ``weights/``."""
+    text = str(name_or_path)
+    return Path(text).suffix == ".toml" or "/" in text or "\\" in text
+
+
+def _resolve_path(name_or_path: str | Path, *, beside: Path | None = None) -> Path:
+    """The file of a profile name or path. A relative path in ``extends`` (``beside`` = the
+    folder of the profile naming it) is looked up beside that profile first, so a profile
+    and its base can be moved together; failing that, from the working folder as before."""
     text = str(name_or_path)
     p = Path(text)
-    if p.suffix == ".toml" or "/" in text or "\\" in text:
+    if is_profile_path(text):
+        if beside is not None and not p.is_absolute() and (beside / p).is_file():
+            return beside / p
         return p
     return weights_dir() / f"{text}.toml"
 
@@ -373,7 +384,7 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
         raise ProfileError(f"extends 形成循环：{' → '.join((*chain, parent))}",
                            location=Location(file=shown, column="extends"),
                            hint="extends 应指向另一个评分方案（如 mof-2020），不能直接或间接指向自己。")
-    base = _read_raw(_resolve_path(parent), (*chain, parent))
+    base = _read_raw(_resolve_path(parent, beside=path.parent), (*chain, parent))
     base.pop("name", None)
     base.pop("description", None)
     return _merge(base, raw)
