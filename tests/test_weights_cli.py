@@ -16,7 +16,7 @@ import pytest
 from perfscore.cli import main
 from perfscore.errors import ProfileError
 from perfscore.scoring.numeric import apportion_quanta
-from perfscore.scoring.profile import load_profile, profile_from_dict
+from perfscore.scoring.profile import load_profile, profile_from_dict, profile_to_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "yanshan-2023"
@@ -409,3 +409,36 @@ def test_base_given_as_a_path_is_written_relative(tmp_path, capsys):
     assert math.isclose(sum(table["blocks"].values()), 80, abs_tol=1e-9)  # total − execution 20
     prof = load_profile(target)
     assert prof.execution.weight == 20 and prof.split.table_weights == "ignore"
+
+
+def test_entropy_reads_xlsx_like_csv(tmp_path, capsys):
+    """A workbook (percent-formatted cells, a hidden sheet before the data) gives the same
+    weights as the CSV: percentages are read as shown (98% → 0.98), and shares do not
+    depend on the scale of a column."""
+    wb = openpyxl.Workbook()
+    hidden = wb.active
+    hidden.title = "旧版"
+    hidden.sheet_state = "hidden"
+    hidden.append(["不要读", 1])
+    ws = wb.create_sheet("数据")
+    for r in DATA_ROWS:
+        ws.append(r)
+    for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
+        row[0].value = row[0].value / 100
+        row[0].number_format = "0%"
+    wb.save(tmp_path / "d.xlsx")
+    d = write_csv(tmp_path / "d.csv", DATA_ROWS)
+    a = json.loads(run(["weights", "entropy", str(tmp_path / "d.xlsx"), "--json"], capsys)[1])
+    b = json.loads(run(["weights", "entropy", str(d), "--json"], capsys)[1])
+    assert a["weights"] == b["weights"] and a["rows"] == 3
+
+
+def test_profiles_print_indicator_weights_only_when_given():
+    plain = main(["profiles", "mof-2020"])
+    assert plain == 0
+    p = profile_from_dict({"name": "x", "blocks": {"产出指标": 50, "效益指标": 30, "满意度指标": 10},
+                           "indicator_weights": {"level3": {"a": 1}}})
+    text = profile_to_toml(p)
+    assert "[indicator_weights.level3]" in text and "[indicator_weights.level2]" not in text
+    assert "indicator_weights" not in profile_to_toml(load_profile("mof-2020"))
+    assert profile_from_dict(tomllib.loads(text)).indicator_weights == p.indicator_weights

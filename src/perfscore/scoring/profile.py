@@ -467,6 +467,10 @@ def _toml_key(k: str) -> str:
 def profile_to_toml(profile: Profile) -> str:
     """The resolved settings as TOML text (what ``perfscore profiles NAME`` prints)."""
     data = profile.model_dump(mode="python")
+    # Most profiles have no [indicator_weights]: print it only with the names it holds.
+    data["indicator_weights"] = {k: v for k, v in data["indicator_weights"].items() if v}
+    if not data["indicator_weights"]:
+        del data["indicator_weights"]
     lines: list[str] = []
 
     def emit(prefix: str, table: dict) -> None:
