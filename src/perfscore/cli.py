@@ -19,7 +19,8 @@ from perfscore.errors import PerfscoreError
 from perfscore.safety import staged_outputs
 
 # The order of a year's work, for `perfscore --help`; commands not listed come last.
-_WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "serve", "parse", "profiles", "schema")
+_WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "serve", "parse", "profiles", "weights",
+             "schema")
 
 
 class _WorkflowGroup(typer.core.TyperGroup):
@@ -321,6 +322,89 @@ def serve_command(
         raise UsageError(f"没有安装网页服务所需的组件（缺少 {exc.name}）",
                          hint="安装：pip install 'perfscore[serve]'，然后重新运行 perfscore serve。") from None
     serve(host=host, port=port, db=db, open_browser=not no_browser, token=token, announce=_err)
+
+
+# --- weights (层次分析法、熵权法) ---------------------------------------------------------
+
+weights_app = typer.Typer(help="由专家两两比较（层次分析法）或由数据（熵权法）导出权重，可写成评分方案。",
+                          no_args_is_help=True)
+app.add_typer(weights_app, name="weights")
+
+_LEVEL_HELP = "准则是哪一级指标：一级、二级或三级；不给时，准则全是基础方案的一级指标则为一级（写出方案时才需要）。"
+_BASE_HELP = "写出的评分方案继承的基础方案（名称或 .toml 路径），默认 mof-2020。"
+
+
+def _weights_output(result, as_json: bool, text: str, levels, output: Optional[str], base: str,
+                    method: str, source: str) -> None:
+    import json
+
+    from perfscore.derive_weights import derived_profile
+    from perfscore.scoring.profile import _resolve_path, load_profile
+    from perfscore.writers.weights_profile import write_profile
+
+    if output:
+        prof = load_profile(base)
+        table, comments = derived_profile(levels(prof), base, prof, output=output, method=method, source=source)
+        with staged_outputs():
+            path = write_profile(output, table, comments, base_path=_resolve_path(base))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(text)
+    if output:
+        _err(f"已写出评分方案 {path.as_posix()}；查看：perfscore profiles {path.as_posix()}；"
+             f"使用：perfscore evaluate … --profile {path.as_posix()}")
+
+
+def _level_option(level: Optional[str]):
+    from perfscore.errors import UsageError
+    from perfscore.scoring.derived import LEVELS
+
+    if level is not None and level not in LEVELS:
+        raise UsageError(f"不认识的层级「{level}」", hint="--level 只能是 一级、二级 或 三级。")
+    return level
+
+
+@weights_app.command("ahp")
+def weights_ahp_command(
+    matrices: list[str] = typer.Argument(..., help="判断矩阵 .csv/.xlsx；给出多个文件时（每位专家一个）按元素几何平均合并。多层次：一个 .xlsx 中工作表「一级」比较一级指标，以一级指标命名的工作表比较其下级。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出权重、λmax、CI、CR。"),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="把权重写成评分方案 .toml（继承 --base）。"),
+    level: Optional[str] = typer.Option(None, "--level", help=_LEVEL_HELP),
+    base: str = typer.Option("mof-2020", "--base", help=_BASE_HELP),
+    allow_inconsistent: bool = typer.Option(False, "--allow-inconsistent", help="CR ≥ 0.1 时仍写出评分方案（默认拒绝）。"),
+) -> None:
+    """层次分析法：由两两比较判断矩阵求权重（主特征向量）、λmax、CI、CR，检查一致性。"""
+    from perfscore.derive_weights import ahp_json, ahp_levels, ahp_text, run_ahp
+    from perfscore.errors import DataError
+
+    lv = _level_option(level)
+    run = run_ahp(matrices)
+    if output and run.inconsistent and not allow_inconsistent:
+        sys.stdout.write(ahp_text(run))
+        raise DataError(f"判断矩阵{'、'.join(f'「{k}」' for k in run.inconsistent if k)}的一致性比率 CR ≥ 0.1，未写出评分方案",
+                        hint="请专家按上面指出的判断重新比较；确需使用时加 --allow-inconsistent。")
+    _weights_output(ahp_json(run), as_json, ahp_text(run), lambda prof: ahp_levels(run, lv, prof), output, base,
+                    "层次分析法", "、".join(run.files) + (f"（{run.experts} 位专家，几何平均）" if run.experts > 1 else ""))
+
+
+@weights_app.command("entropy")
+def weights_entropy_command(
+    data: str = typer.Argument(..., help="数据表 .csv/.xlsx：每行一个单位或项目（第1列为名称），每列一个指标。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出权重和各列的信息熵。"),
+    normalize: Optional[str] = typer.Option(None, "--normalize", help="minmax：先按 (x − 最小值) ÷ (最大值 − 最小值) 标准化各列；不给时按列占比计算。"),
+    reverse: Optional[list[str]] = typer.Option(None, "--reverse", help="反向指标（越小越好）的列名，可重复；需与 --normalize minmax 同用。"),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="把权重写成评分方案 .toml（继承 --base）。"),
+    level: Optional[str] = typer.Option(None, "--level", help=_LEVEL_HELP),
+    base: str = typer.Option("mof-2020", "--base", help=_BASE_HELP),
+) -> None:
+    """熵权法：由各单位（项目）的指标数据求客观权重。"""
+    from perfscore.derive_weights import entropy_json, entropy_levels, entropy_text, run_entropy
+
+    lv = _level_option(level)
+    run = run_entropy(data, normalize=normalize or "none", reverse=reverse)
+    _weights_output(entropy_json(run), as_json, entropy_text(run), lambda prof: entropy_levels(run, lv, prof),
+                    output, base, "熵权法", run.file)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -72,6 +72,29 @@ def split_quanta(total: np.ndarray, position: np.ndarray, count: np.ndarray) -> 
     return (base + (np.asarray(position) < extra)).astype(float)
 
 
+def apportion_quanta(total, share, key) -> np.ndarray:
+    """Split each group's ``total`` quanta (the same on every row of a group; groups are the
+    integer ``key`` values) in proportion to ``share``.
+
+    Largest remainder, ties to the earlier row, so the parts add up to the total exactly;
+    equal shares give exactly what :func:`split_quanta` gives. A group whose shares are all
+    0 is split equally rather than divided by 0."""
+    key = np.asarray(key, dtype=np.int64)
+    total = np.asarray(total, dtype=float)
+    share = np.asarray(share, dtype=float)
+    share = np.where(np.bincount(key, weights=share)[key] > 0, share, 1.0)
+    exact = total * share / np.bincount(key, weights=share)[key]
+    base = np.floor(np.round(exact, _NOISE_DECIMALS))  # 16.9999999 quanta from a float division is 17
+    left = np.round(total - np.bincount(key, weights=base)[key]).astype(np.int64)
+    # Rank rows within their group by remainder (largest first), table order breaking ties.
+    order = np.lexsort((np.arange(len(key)), -(exact - base), key))
+    sorted_key = key[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_key)) + 1]
+    rank = np.empty(len(key), dtype=np.int64)
+    rank[order] = np.arange(len(key)) - np.repeat(starts, np.diff(np.r_[starts, len(key)]))
+    return base + (rank < left)
+
+
 def format_fixed(values, digits: int) -> np.ndarray:
     """Format numbers with exactly ``digits`` decimals ('' for NaN); each distinct value once.
 

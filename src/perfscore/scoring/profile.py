@@ -89,6 +89,34 @@ class Split(_Section):
         description="equal/by_level2: use the table's 分值 for a project when every indicator has one")
 
 
+class IndicatorWeights(_Section):
+    """Relative weights of 二级 / 三级 indicators by name (e.g. derived by ``perfscore weights``).
+
+    Within a block, the block weight is split over the project's 二级 in proportion to
+    ``level2`` (then over each 二级's 三级), or over its 三级 in proportion to ``level3``;
+    only ratios within one group matter. A group with a name not listed is split equally,
+    with a warning naming it (weights/README.md)."""
+
+    level2: dict[str, float] = Field(default_factory=dict, description="二级指标名称 → 相对权重")
+    level3: dict[str, float] = Field(default_factory=dict, description="三级指标名称 → 相对权重")
+
+    @field_validator("level2", "level3", mode="before")
+    @classmethod
+    def _non_negative(cls, value: Any, info: ValidationInfo) -> Any:
+        # Checked before pydantic's lax mode could read "0.5" or true as a number.
+        if not isinstance(value, dict):
+            return value
+        bad = [k for k, v in value.items() if not (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                   and math.isfinite(v) and v >= 0)]
+        if bad:
+            raise ValueError(f"indicator_weights.{info.field_name}：相对权重应为非负数字（{'、'.join(map(str, bad))}）")
+        # Names are matched without whitespace, as the engine reads the table's labels.
+        return {"".join(str(k).split()): v for k, v in value.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self.level2 or self.level3)
+
+
 class Rules(_Section):
     """The formula per kind of target."""
 
@@ -177,6 +205,7 @@ class Profile(BaseModel):
     execution: Execution = Execution()
     blocks: dict[str, Block] = Field(default_factory=dict)
     split: Split = Split()
+    indicator_weights: IndicatorWeights = IndicatorWeights()
     rules: Rules = Rules()
     tiers: dict[str, Tier] = Field(default_factory=_default_tiers)
     grade_ladder: GradeLadder = GradeLadder()
@@ -306,10 +335,21 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _resolve_path(name_or_path: str | Path) -> Path:
+def is_profile_path(name_or_path: str | Path) -> bool:
+    """A .toml path rather than the name of a profile in ``weights/``."""
+    text = str(name_or_path)
+    return Path(text).suffix == ".toml" or "/" in text or "\\" in text
+
+
+def _resolve_path(name_or_path: str | Path, *, beside: Path | None = None) -> Path:
+    """The file of a profile name or path. A relative path in ``extends`` (``beside`` = the
+    folder of the profile naming it) is looked up beside that profile first, so a profile
+    and its base can be moved together; failing that, from the working folder as before."""
     text = str(name_or_path)
     p = Path(text)
-    if p.suffix == ".toml" or "/" in text or "\\" in text:
+    if is_profile_path(text):
+        if beside is not None and not p.is_absolute() and (beside / p).is_file():
+            return beside / p
         return p
     return weights_dir() / f"{text}.toml"
 
@@ -344,7 +384,7 @@ def _read_raw(path: Path, chain: tuple[str, ...] = ()) -> dict:
         raise ProfileError(f"extends 形成循环：{' → '.join((*chain, parent))}",
                            location=Location(file=shown, column="extends"),
                            hint="extends 应指向另一个评分方案（如 mof-2020），不能直接或间接指向自己。")
-    base = _read_raw(_resolve_path(parent), (*chain, parent))
+    base = _read_raw(_resolve_path(parent, beside=path.parent), (*chain, parent))
     base.pop("name", None)
     base.pop("description", None)
     return _merge(base, raw)
@@ -427,6 +467,10 @@ def _toml_key(k: str) -> str:
 def profile_to_toml(profile: Profile) -> str:
     """The resolved settings as TOML text (what ``perfscore profiles NAME`` prints)."""
     data = profile.model_dump(mode="python")
+    # Most profiles have no [indicator_weights]: print it only with the names it holds.
+    data["indicator_weights"] = {k: v for k, v in data["indicator_weights"].items() if v}
+    if not data["indicator_weights"]:
+        del data["indicator_weights"]
     lines: list[str] = []
 
     def emit(prefix: str, table: dict) -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from perfscore.errors import DataError
 from perfscore.model import Finding
-from perfscore.scoring.numeric import split_quanta, to_quanta
+from perfscore.scoring.numeric import apportion_quanta, split_quanta, to_quanta
 from perfscore.scoring.parsing import distinct_rows
 from perfscore.scoring.profile import Profile, fmt_number
 
@@ -104,7 +104,11 @@ def assign(frame: pd.DataFrame, profile: Profile, *, project_codes: list[str],
     if prof_rows.any():
         idx = np.flatnonzero(prof_rows)
         bw = to_quanta(np.array([block_quanta[b] for b in block[idx]], dtype=float), digits)
-        if profile.split.method == "by_level2":
+        if profile.indicator_weights:
+            quanta[idx], unlisted = _split_by_names(bw, p_idx[idx], block[idx], level2[idx],
+                                                    frame["level3"].to_numpy(dtype=object)[idx], profile)
+            findings += _unlisted_findings(unlisted, profile, project_codes)
+        elif profile.split.method == "by_level2":
             rank2, n2 = _group_rank([p_idx[idx], block[idx]], level2[idx])
             l2_quanta = split_quanta(bw, rank2, n2)
             pos, cnt = _cumcount([p_idx[idx], block[idx], level2[idx]])
@@ -141,6 +145,72 @@ def assign(frame: pd.DataFrame, profile: Profile, *, project_codes: list[str],
     blocks += [b for b in extra if b]
     return Weights(block=block, quanta=quanta, table_projects=table_projects,
                    missing_blocks=missing, blocks=blocks, findings=findings)
+
+
+def _name_keys(labels: np.ndarray) -> np.ndarray:
+    """Labels without whitespace, as the profile's names are stored; each distinct label once."""
+    codes, uniq = pd.factorize(pd.Series(labels, dtype=object), use_na_sentinel=False)
+    return np.array(["".join(str(x).split()) for x in uniq], dtype=object)[codes]
+
+
+def _group_key(groups: list[np.ndarray]) -> np.ndarray:
+    frame = pd.DataFrame({f"g{i}": g for i, g in enumerate(groups)})
+    return frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+
+
+def _split_by_names(block_quanta: np.ndarray, p: np.ndarray, block: np.ndarray, level2: np.ndarray,
+                    level3: np.ndarray, profile: Profile) -> tuple[np.ndarray, list[tuple[int, str, str]]]:
+    """Block weights split by the profile's ``indicator_weights``: over 二级 by ``level2``
+    (then over each 二级's 三级), or over 三级 by ``level3``. A group with a name the profile
+    does not list is split equally; the (project, level, name) of each such name is returned."""
+    iw = profile.indicator_weights
+    key2, key3 = _name_keys(level2), _name_keys(level3)
+    unlisted: list[tuple[int, str, str]] = []
+
+    def shares(names: np.ndarray, table: dict[str, float], gkey: np.ndarray, proj: np.ndarray, level: str) -> np.ndarray:
+        if not table:
+            return np.ones(len(names))
+        mapped = pd.Series(names, dtype=object).map(table).to_numpy(dtype=float)
+        listed = ~np.isnan(mapped)
+        complete = np.bincount(gkey, weights=(~listed).astype(float))[gkey] == 0
+        # A group of one name needs no share (it takes the whole weight): no warning for it.
+        first = ~pd.DataFrame({"g": gkey, "n": names}).duplicated().to_numpy()
+        several = np.bincount(gkey, weights=first.astype(float))[gkey] > 1
+        for row in np.flatnonzero(~listed & several):
+            unlisted.append((int(proj[row]), level, str(names[row])))
+        return np.where(complete, np.nan_to_num(mapped, nan=1.0), 1.0)
+
+    if iw.level2 or profile.split.method == "by_level2":
+        # Split among the distinct 二级 of each (project, block) first, one share per 二级.
+        g2 = _group_key([p, block, key2])
+        first = ~pd.Series(g2).duplicated().to_numpy()
+        outer = _group_key([p[first], block[first]])
+        s2 = shares(key2[first], iw.level2, outer, p[first], "二级")
+        q_by_g2 = np.empty(g2.max() + 1 if len(g2) else 0)
+        q_by_g2[g2[first]] = apportion_quanta(block_quanta[first], s2, outer)
+        q2 = q_by_g2[g2]
+        s3 = shares(key3, iw.level3, g2, p, "三级")
+        return apportion_quanta(q2, s3, g2), unlisted
+    g1 = _group_key([p, block])
+    return apportion_quanta(block_quanta, shares(key3, iw.level3, g1, p, "三级"), g1), unlisted
+
+
+def _unlisted_findings(unlisted: list[tuple[int, str, str]], profile: Profile,
+                       project_codes: list[str]) -> list[Finding]:
+    """One warning per project naming the 二级 / 三级 labels the profile gives no weight for."""
+    by_project: dict[int, dict[str, list[str]]] = {}
+    for p, level, name in unlisted:
+        names = by_project.setdefault(p, {}).setdefault(level, [])
+        if name not in names:
+            names.append(name)
+    out = []
+    for p in sorted(by_project):
+        parts = [f"{level}指标{'、'.join(f'「{n}」' for n in names)}" for level, names in by_project[p].items()]
+        out.append(Finding(
+            check="weights-unlisted", severity="warn", project_code=project_codes[p],
+            message=(f"评分方案「{profile.name}」的 indicator_weights 没有给出{'；'.join(parts)}的权重，"
+                     "这些指标所在的组按平均分配")))
+    return out
 
 
 def _require_table_weights(frame: pd.DataFrame, has_w: np.ndarray, profile: Profile,
