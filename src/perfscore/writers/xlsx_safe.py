@@ -133,19 +133,22 @@ def workbook_bytes(wb) -> bytes:
     wb.properties.creator = "perfscore"
     raw = _io.BytesIO()
     wb.save(raw)
-    # openpyxl stamps every zip entry with the current time: rewrite them fixed.
+    return fixed_zip(raw.getvalue())
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """An Office file (zip) re-packed with fixed entry timestamps and a fixed
+    ``dcterms:modified``: openpyxl and python-docx stamp both with the clock while saving."""
     out = _io.BytesIO()
-    with zipfile.ZipFile(_io.BytesIO(raw.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(_io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            data = src.read(info.filename)
+            member = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                # openpyxl sets <dcterms:modified> to the clock while saving.
-                data = _MODIFIED_RE.sub(rb"\g<1>" + _FIXED_STAMP + rb"\g<2>", data)
-            dst.writestr(fixed, data)
+                member = _MODIFIED_RE.sub(rb"\g<1>" + _FIXED_STAMP + rb"\g<2>", member)
+            dst.writestr(fixed, member)
     return out.getvalue()
 
 
