@@ -19,8 +19,8 @@ from perfscore.errors import PerfscoreError
 from perfscore.safety import staged_outputs
 
 # The order of a year's work, for `perfscore --help`; commands not listed come last.
-_WORKFLOW = ("extract", "check", "template", "evaluate", "review", "compare", "serve", "parse", "profiles", "weights",
-             "schema")
+_WORKFLOW = ("extract", "check", "template", "evaluate", "report", "review", "compare", "serve", "parse", "profiles",
+             "weights", "schema")
 
 
 class _WorkflowGroup(typer.core.TyperGroup):
@@ -249,6 +249,8 @@ def evaluate_command(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="评价日期 YYYY-MM-DD；默认取 SOURCE_DATE_EPOCH，否则为预算年度的12月31日。"),
     strict: bool = typer.Option(False, "--strict", help="存在“错误”级别的问题时以状态1退出。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 report.pdf（需要 WeasyPrint）。"),
+    docx: bool = typer.Option(False, "--docx", help="同时生成自评报告初稿 report.docx（Word）。"),
+    xlsx: bool = typer.Option(False, "--xlsx", help="同时生成自评表 report.xlsx（Excel，官方格式，可直接打印）。"),
     batch: bool = typer.Option(False, "--batch", help="批量评价：逐单位评分，写出 units/<单位编码>/ 和汇总 summary.csv/summary.html；TARGETS 为文件夹或含多个单位编码的长表时自动启用。"),
     tables_only: bool = typer.Option(False, "--tables-only", help="批量评价只写 results.csv、projects.csv 和汇总，不运行检查、不写 results.json 和报告（最快）。"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="批量评价时不显示进度条和结果摘要（只报告错误）。"),
@@ -264,13 +266,15 @@ def evaluate_command(
         from perfscore.batch.command import evaluate_batch_command
 
         code = evaluate_batch_command(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, strict=strict,
+                                      handin=_handin(docx, xlsx),
                                       quiet=quiet, tables_only=tables_only, previous=previous,
                                       scheduler=scheduler)
         if code:
             raise SystemExit(code)
         return
     with staged_outputs():  # every output checked and written to a temporary first: all or none
-        run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, previous_path=previous)
+        run = evaluate_files(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, previous_path=previous,
+                             handin=_handin(docx, xlsx))
     ev = run.evaluation
     if sys.stderr.isatty():
         from rich.console import Console
@@ -288,6 +292,28 @@ def evaluate_command(
     if strict and counts["error"]:
         _err("--strict：存在错误级别的问题，退出状态为1。")
         raise SystemExit(1)
+
+
+def _handin(docx: bool, xlsx: bool) -> tuple[str, ...]:
+    """The extra files ``evaluate`` writes beside report.html (perfscore.writers.handin)."""
+    return tuple(ext for ext, wanted in ((".docx", docx), (".xlsx", xlsx)) if wanted)
+
+
+@app.command("report")
+def report_command(
+    results: str = typer.Argument(..., help="评分结果 results.json（perfscore evaluate 或 review --merge 的输出）。"),
+    output: str = typer.Option(..., "-o", "--output", help="输出文件，扩展名决定格式：.docx（自评报告初稿）、.xlsx（自评表）、.html、.pdf。"),
+    targets: Optional[str] = typer.Option(None, "--targets", help="同一年度的 targets.json 或绩效文本：报告中加入年度总体目标原文和年初预算的资金来源。"),
+) -> None:
+    """由已保存的评分结果重新生成报告：Word 自评报告初稿、Excel 自评表、HTML 或 PDF，不必重新评分。"""
+    from perfscore.extract import load_targets
+    from perfscore.scoring import load_results
+    from perfscore.writers.handin import write_handin
+
+    loaded = load_targets(targets) if targets else None
+    with staged_outputs():  # all or nothing
+        path = write_handin(load_results(results), output, targets=loaded)
+    _err(f"已写出 {path.as_posix()}")
 
 
 @app.command("profiles")

@@ -170,7 +170,7 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
                    profile: Profile | str | None = None, as_of: str | _dt.date | None = None,
                    reports: bool = True, pdf: bool = False, tables_only: bool = False,
                    progress: bool | None = None, block_rows: int = BLOCK_ROWS, jobs: int | None = None,
-                   on_progress=None, scheduler: str | None = None) -> BatchRun:
+                   on_progress=None, scheduler: str | None = None, handin: tuple[str, ...] = ()) -> BatchRun:
     """Score every unit of ``targets`` (a folder, or a file holding one or more units).
 
     ``actuals``: one actuals sheet for all units (rows find their unit by 项目编码), or None.
@@ -180,6 +180,8 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     ``jobs``: processes scoring blocks of a streamed table at once (None: :func:`default_jobs`;
     the files do not depend on it).
     ``on_progress(done_units, total_units, rows)``: called after each unit is scored.
+    ``handin``: extensions of the files each unit hands in, written beside its report
+    (``.docx``, ``.xlsx``; ignored with ``tables_only``).
     ``scheduler``: score on a Dask cluster (``local``, ``local:N`` or ``tcp://host:port``; see
     :mod:`perfscore.batch.cluster`); the files are the same as a local run's. The units'
     folders are written aside and moved into ``units/`` only when every unit is done.
@@ -193,6 +195,7 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     run = _Run(out, prof, as_of, reports=reports, pdf=pdf, tables_only=tables_only)
+    run.opt.handin = () if tables_only else tuple(handin)
     tp = Path(targets)
     ap = Path(actuals) if actuals is not None else None
     notes: list[str] = []

@@ -20,12 +20,12 @@ def _err(text: str) -> None:
 def evaluate_batch_command(targets: str, actuals: str | None, out: str, *, profile=None, as_of=None,
                            pdf: bool = False, strict: bool = False, quiet: bool = False,
                            tables_only: bool = False, previous: str | None = None,
-                           scheduler: str | None = None) -> int:
+                           scheduler: str | None = None, handin: tuple[str, ...] = ()) -> int:
     if previous is not None:
         raise UsageError("批量评价暂不支持 --previous（上年对比按单个单位进行）",
                          hint="请对需要对比的单位单独运行 perfscore evaluate … --previous 上年的results.json。")
     run = evaluate_batch(targets, actuals, out, profile=profile, as_of=as_of, pdf=pdf, tables_only=tables_only,
-                         progress=False if quiet else None, scheduler=scheduler)
+                         progress=False if quiet else None, scheduler=scheduler, handin=handin)
     t = run.totals
     failed = run.failed
     if not quiet and run.tasks_by_worker:

@@ -32,6 +32,7 @@ class Options:
     # Where units' folders are written under ``out``: a cluster run writes them aside and
     # moves them into place when every unit is done (no partial output left as if complete).
     units_dir: str = "units"
+    handin: tuple[str, ...] = ()     # extra files per unit: report.docx, report.xlsx (writers.handin)
 
     @property
     def checks(self) -> bool:
@@ -129,6 +130,11 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
         from perfscore.writers.html import write_report
 
         write_report(ev, where, pdf=opt.pdf, targets=targets)
+    if opt.handin:
+        from perfscore.writers.handin import write_handin
+
+        for ext in opt.handin:
+            write_handin(ev, where / f"report{ext}", targets=targets)
     dep = ev.department
     result.unit_code = ev.meta.get("unit_code") or key
     result.unit_name = ev.meta.get("unit_name") or name

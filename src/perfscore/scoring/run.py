@@ -54,10 +54,11 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
                    out_dir: str | os.PathLike, *, profile: Profile | str | None = None,
                    as_of: str | _dt.date | None = None, pdf: bool = False,
                    report: bool = True,
-                   previous_path: str | os.PathLike | None = None) -> EvaluateRun:
+                   previous_path: str | os.PathLike | None = None, handin: tuple[str, ...] = ()) -> EvaluateRun:
     """``previous_path``: last year's results.json (or targets.json); the report then
     carries a comparison section, and with results the checks compare targets with
-    last year's actuals."""
+    last year's actuals. ``handin``: extensions of the files to hand in written beside
+    report.html as ``report<ext>`` (``.docx``, ``.xlsx``; see perfscore.writers.handin)."""
     from perfscore.writers.tabular import write_results
 
     prof = load_profile(profile)
@@ -76,4 +77,8 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
         if html is not None:
             paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets, previous=previous))
             skipped = False
+    if handin:
+        from perfscore.writers.handin import write_handin  # writers sit above scoring: loaded when asked for
+
+        paths += [write_handin(ev, Path(out_dir) / f"report{ext}", targets=targets) for ext in handin]
     return EvaluateRun(evaluation=ev, paths=paths, report_skipped=skipped)

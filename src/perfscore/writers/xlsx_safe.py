@@ -27,6 +27,8 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from perfscore.io import atomic_write_bytes
 
 # What makes a spreadsheet treat typed text as a formula (or a DDE payload).
@@ -96,8 +98,11 @@ def _plain(value: Any) -> Any:
 
 
 def set_cell(cell, value: Any) -> None:
-    """Write ``value`` into an openpyxl cell; text is always stored as text."""
+    """Write ``value`` into an openpyxl cell; text is always stored as text, without the
+    control characters a worksheet cannot hold (openpyxl refuses them)."""
     value = _plain(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if isinstance(value, str):
         # openpyxl turns a string starting with '=' into a formula; force text.
