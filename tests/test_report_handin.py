@@ -124,7 +124,8 @@ def test_the_workbook_has_the_department_and_project_sheets(sample):
         total_row = next(r for r in ws.iter_rows() if r[0].value == "总分")
         assert total_row[5].value == p["total"] and isinstance(total_row[5].value, (int, float))
         assert total_row[5].number_format == "0.00"
-        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4) and int(ws.page_setup.fitToWidth) == 1
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth or 1) == 1  # 1 = the default
         assert ws.print_title_rows
     flat = wb["全部指标"]
     assert flat.max_row - 1 == results["department"]["indicators"] and flat.auto_filter.ref

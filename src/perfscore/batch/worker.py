@@ -131,10 +131,9 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
 
         write_report(ev, where, pdf=opt.pdf, targets=targets)
     if opt.handin:
-        from perfscore.writers.handin import write_handin
+        from perfscore.writers.handin import write_handin_files
 
-        for ext in opt.handin:
-            write_handin(ev, where / f"report{ext}", targets=targets)
+        write_handin_files(ev, where, opt.handin, targets=targets)
     dep = ev.department
     result.unit_code = ev.meta.get("unit_code") or key
     result.unit_name = ev.meta.get("unit_name") or name

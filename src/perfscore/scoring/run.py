@@ -78,7 +78,7 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
             paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets, previous=previous))
             skipped = False
     if handin:
-        from perfscore.writers.handin import write_handin  # writers sit above scoring: loaded when asked for
+        from perfscore.writers.handin import write_handin_files  # writers sit above scoring: loaded when asked for
 
-        paths += [write_handin(ev, Path(out_dir) / f"report{ext}", targets=targets) for ext in handin]
+        paths += write_handin_files(ev, out_dir, handin, targets=targets)
     return EvaluateRun(evaluation=ev, paths=paths, report_skipped=skipped)

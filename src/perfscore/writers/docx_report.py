@@ -49,10 +49,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BLOCK_ORDER = ("产出指标", "效益指标", "满意度指标")
 
 
-def write_docx(evaluation: Evaluation, path: str | Path, *, targets: Targets | None = None) -> Path:
-    """Write the 自评报告 draft for ``evaluation`` to ``path``; return the path."""
+def write_docx(evaluation: Evaluation, path: str | Path, *, targets: Targets | None = None,
+               view: ReportView | None = None) -> Path:
+    """Write the 自评报告 draft for ``evaluation`` to ``path``; return the path.
+    ``view``: the report's view model when the caller has built it already."""
     out = Path(path)
-    view = build_view(evaluation, targets=targets)
+    view = view or build_view(evaluation, targets=targets)
     atomic_write_bytes(out, docx_bytes(build_document(view), view.as_of))
     return out
 
@@ -111,6 +113,8 @@ def _new_document():
     _fonts(d.styles["Table Grid"], BODY_FONT, FALLBACK_SERIF, 10.5)   # the annex tables' style
     _page_numbers(section)
     _update_fields_on_open(d)
+    d._perfscore_styles = {0: d.styles["Title"].style_id, 1: d.styles["Heading 1"].style_id,
+                           2: d.styles["Heading 2"].style_id}
     return d
 
 
@@ -157,6 +161,14 @@ def _update_fields_on_open(d) -> None:
     settings.append(update)
 
 
+def _heading(d, text: str, level: int):
+    """A heading. Its style id is set on the paragraph's XML: python-docx's ``style=``
+    scans every style of the document for each paragraph (most of the drafting time)."""
+    p = d.add_paragraph(_clean(text))
+    p._p.style = d._perfscore_styles[level]
+    return p
+
+
 def _para(d, text: str = "", *, todo: str | None = None, indent: bool = True):
     p = d.add_paragraph()
     if not indent:
@@ -179,7 +191,7 @@ def _todo(p, what: str) -> None:
 
 def build_document(v: ReportView):
     d = _new_document()
-    title = d.add_paragraph(_clean(v.title), style="Title")
+    title = _heading(d, v.title, 0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     sub = _para(d, f"（评价日期：{v.as_of}；评分规则：{v.profile}）", indent=False)
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -198,18 +210,18 @@ def build_document(v: ReportView):
 
 
 def _basics(d, v: ReportView) -> None:
-    d.add_heading(HEADINGS[0], level=1)
-    d.add_heading("（一）单位职能", level=2)
+    _heading(d, HEADINGS[0], 1)
+    _heading(d, "（一）单位职能", 2)
     _para(d, f"{v.unit_name}（单位编码 {v.unit_code}）", todo="单位主要职能、内设机构和人员情况")
-    d.add_heading("（二）项目概况", level=2)
+    _heading(d, "（二）项目概况", 2)
     names = "、".join(f"“{p.name}”" for p in v.projects)
     _para(d, f"{v.year}年度纳入本次绩效自评的项目共{v.n_projects}个：{names}，共设置绩效指标{v.n_indicators}个。")
-    d.add_heading("（三）资金安排与执行情况", level=2)
+    _heading(d, "（三）资金安排与执行情况", 2)
     _para(d, f"上述项目全年预算数合计{v.budget}万元，全年执行数{v.executed}万元，预算执行率{v.exec_rate}。")
     for p in v.projects:
         _para(d, f"“{p.name}”年初预算数{p.initial_budget}万元，全年预算数{p.budget}万元，全年执行数{p.executed}万元，"
                  f"执行率{p.exec_rate}。" + (f"执行偏差原因：{p.exec_reason}" if p.exec_reason else ""))
-    d.add_heading("（四）绩效目标", level=2)
+    _heading(d, "（四）绩效目标", 2)
     for p in v.projects:
         if p.goals:
             _para(d, f"“{p.name}”的年度绩效目标：" + "；".join(g.rstrip("。；;") for g in p.goals) + "。")
@@ -218,14 +230,14 @@ def _basics(d, v: ReportView) -> None:
 
 
 def _work(d, v: ReportView) -> None:
-    d.add_heading(HEADINGS[1], level=1)
+    _heading(d, HEADINGS[1], 1)
     _para(d, f"依据《项目支出绩效评价管理办法》（财预〔2020〕10号），对照年初设定的绩效目标，逐项填报{v.year}年度"
              f"各项目的实际完成值，按评分规则“{v.profile}”（{v.profile_description or '见评分方案'}）逐项计分，"
              f"评价日期为{v.as_of}。", todo="自评的组织方式、工作过程和佐证材料收集情况")
 
 
 def _conclusion(d, v: ReportView) -> None:
-    d.add_heading(HEADINGS[2], level=1)
+    _heading(d, HEADINGS[2], 1)
     grades = "，".join(f"{g} {n} 个" for g, n in v.grade_counts if n)
     _para(d, f"本单位{v.n_projects}个项目按预算加权的部门整体得分为{v.total}分，自评等级为“{v.grade}”"
              + (f"；项目自评等级分布：{grades}" if grades else "") + "。"
@@ -252,9 +264,9 @@ def _indicator_sentence(r: IndicatorRow) -> str:
 
 
 def _achievement(d, v: ReportView) -> None:
-    d.add_heading(HEADINGS[3], level=1)
+    _heading(d, HEADINGS[3], 1)
     for n, p in enumerate(v.projects, start=1):
-        d.add_heading(f"（{_chinese_number(n)}）{p.name}", level=2)
+        _heading(d, f"（{_chinese_number(n)}）{p.name}", 2)
         by_block: dict[str, list[IndicatorRow]] = {}
         for r in p.rows:
             by_block.setdefault(r.level1, []).append(r)
@@ -265,7 +277,7 @@ def _achievement(d, v: ReportView) -> None:
 
 
 def _deviations(d, v: ReportView) -> None:
-    d.add_heading(HEADINGS[4], level=1)
+    _heading(d, HEADINGS[4], 1)
     any_row = False
     for p in v.projects:
         for r in p.rows:
@@ -287,14 +299,14 @@ def _deviations(d, v: ReportView) -> None:
 
 
 def _problems(d, v: ReportView) -> None:
-    d.add_heading(HEADINGS[5], level=1)
+    _heading(d, HEADINGS[5], 1)
     counts = "，".join(f"{label}{n}个" for _, label, n in v.severity_counts if n)
     _para(d, (f"自评检查共发现问题{counts}（明细见自评报告 HTML 版的“发现的问题”）。" if counts else "自评检查未发现问题。"),
           todo="存在的主要问题及下一步改进措施")
 
 
 def _use(d) -> None:
-    d.add_heading(HEADINGS[6], level=1)
+    _heading(d, HEADINGS[6], 1)
     _para(d, "", todo="自评结果在预算安排、政策调整、改进管理和信息公开中的应用情况")
 
 
@@ -371,7 +383,7 @@ def _table_title(d, text: str) -> None:
 
 def _annex(d, v: ReportView) -> None:
     d.add_page_break()
-    d.add_heading(HEADINGS[7], level=1)
+    _heading(d, HEADINGS[7], 1)
     _para(d, "部门整体支出绩效自评表及各项目支出绩效自评表，见以下各页。")
     if v.department_table is not None:
         dt = v.department_table
