@@ -373,6 +373,20 @@ def _child_main(send, fn, args) -> None:
     send.close()
 
 
+# With checks and reports, a unit's own work (checks, results.json, its report and hand-in
+# files) outweighs reading and scoring its rows many times over: a table of a few blocks'
+# rows is then cut finer, into at least this many blocks per worker, so that every worker
+# has units to write. The files do not depend on the cut.
+BLOCKS_PER_WORKER = 4
+MIN_BLOCK_ROWS = 2_000
+
+
+def _balanced_block_rows(run: _Run, rows: int, block_rows: int, workers: int) -> int:
+    if run.opt.tables_only or workers <= 1:
+        return block_rows
+    return min(block_rows, max(MIN_BLOCK_ROWS, -(-rows // (BLOCKS_PER_WORKER * workers))))
+
+
 def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows: int, jobs: int,
                 executor=None) -> None:
     """Pass 2: blocks read here, scored and written here or by ``jobs`` worker processes
@@ -380,6 +394,8 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
     from perfscore.batch.stream import iter_blocks
     from perfscore.batch.worker import BlockJob, run_block
 
+    block_rows = _balanced_block_rows(run, sum(s.rows for s in index.units), block_rows,
+                                      executor.workers if executor is not None else jobs)
     layout = index.layout
     source = {"file": layout.name, "format": "csv", "sha256": index.sha256, "targets": _shown(tp)}
     if ap is not None:

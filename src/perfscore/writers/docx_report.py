@@ -24,8 +24,9 @@ import re
 from pathlib import Path
 
 import docx
+from lxml import etree
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
@@ -70,7 +71,7 @@ def docx_bytes(document, as_of: str) -> bytes:
     props.revision = 1
     raw = io.BytesIO()
     document.save(raw)
-    return fixed_zip(raw.getvalue())
+    return fixed_zip(raw.getvalue(), level=1)   # a thousand units' drafts: speed over a few KB
 
 
 def _clean(text: str) -> str:
@@ -161,43 +162,92 @@ def _update_fields_on_open(d) -> None:
     settings.append(update)
 
 
-def _heading(d, text: str, level: int):
-    """A heading. Its style id is set on the paragraph's XML: python-docx's ``style=``
-    scans every style of the document for each paragraph (most of the drafting time)."""
-    p = d.add_paragraph(_clean(text))
-    p._p.style = d._perfscore_styles[level]
+class _P:
+    """A paragraph of the body, written out as WordprocessingML by :class:`_Body`."""
+
+    __slots__ = ("style", "runs", "center", "indent", "break_before", "field")
+
+    def __init__(self, style: str | None = None, indent: bool = True):
+        self.style, self.runs, self.center, self.indent = style, [], False, indent
+        self.break_before, self.field = False, None
+
+    def add_run(self, text: str, *, bold: bool = False, highlight: bool = False) -> "_P":
+        self.runs.append((_clean(text), bold, highlight))
+        return self
+
+    def xml(self) -> str:
+        ppr = (f'<w:pStyle w:val="{self.style}"/>' if self.style else "") + \
+            ("<w:pageBreakBefore/>" if self.break_before else "") + \
+            ("" if self.indent else '<w:ind w:firstLine="0" w:firstLineChars="0"/>') + \
+            ('<w:jc w:val="center"/>' if self.center else "")
+        runs = []
+        for text, bold, highlight in self.runs:
+            rpr = ("<w:b/>" if bold else "") + ('<w:highlight w:val="yellow"/>' if highlight else "")
+            runs.append(f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}'
+                        f'<w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r>')
+        if self.field:
+            instruction, placeholder = self.field
+            runs.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                        f'<w:r><w:instrText xml:space="preserve"> {_xml_text(instruction)} </w:instrText></w:r>'
+                        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                        f'<w:r><w:t xml:space="preserve">{_xml_text(placeholder)}</w:t></w:r>'
+                        '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{''.join(runs)}</w:p>"
+
+
+class _Body:
+    """The document's body, collected as WordprocessingML and handed to python-docx in one
+    parse: building it paragraph by paragraph through python-docx took most of a unit's time."""
+
+    def __init__(self, styles: dict[int, str]):
+        self.styles = styles
+        self.parts: list = []
+
+    def page_break(self) -> None:
+        self.parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def table(self, xml: str) -> None:
+        self.parts.append(xml)
+
+    def into(self, d) -> None:
+        """Replace the document's (empty) body by this one, keeping its section properties."""
+        old = d.element.body
+        sect = etree.tostring(old.sectPr).decode() if old.sectPr is not None else ""
+        new = parse_xml(f"<w:body {nsdecls('w')}>"
+                        + "".join(p if isinstance(p, str) else p.xml() for p in self.parts) + sect + "</w:body>")
+        d.element.replace(old, new)
+
+
+def _heading(d: _Body, text: str, level: int) -> _P:
+    p = _P(d.styles[level], indent=False).add_run(text)
+    d.parts.append(p)
     return p
 
 
-def _para(d, text: str = "", *, todo: str | None = None, indent: bool = True):
-    p = d.add_paragraph()
-    if not indent:
-        p.paragraph_format.first_line_indent = Pt(0)
+def _para(d: _Body, text: str = "", *, todo: str | None = None, indent: bool = True) -> _P:
+    p = _P(indent=indent)
     if text:
-        p.add_run(_clean(text))
+        p.add_run(text)
     if todo:
         _todo(p, todo)
+    d.parts.append(p)
     return p
 
 
-def _todo(p, what: str) -> None:
-    run = p.add_run(TODO.format(what))
-    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    run.bold = True
+def _todo(p: _P, what: str) -> None:
+    p.add_run(TODO.format(what), bold=True, highlight=True)
 
 
 # --- the outline ----------------------------------------------------------------------
 
 
 def build_document(v: ReportView):
-    d = _new_document()
-    title = _heading(d, v.title, 0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub = _para(d, f"（评价日期：{v.as_of}；评分规则：{v.profile}）", indent=False)
-    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    toc = _para(d, indent=False)
-    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', "（目录：在 Word 中打开时更新；或右键“更新域”）")
-    d.add_page_break()
+    document = _new_document()
+    d = _Body(document._perfscore_styles)
+    _heading(d, v.title, 0).center = True
+    _para(d, f"（评价日期：{v.as_of}；评分规则：{v.profile}）", indent=False).center = True
+    _para(d, indent=False).field = ('TOC \\o "1-2" \\h \\z \\u', "（目录：在 Word 中打开时更新；或右键“更新域”）")
+    d.page_break()
     _basics(d, v)
     _work(d, v)
     _conclusion(d, v)
@@ -206,7 +256,8 @@ def build_document(v: ReportView):
     _problems(d, v)
     _use(d)
     _annex(d, v)
-    return d
+    d.into(document)
+    return document
 
 
 def _basics(d, v: ReportView) -> None:
@@ -288,7 +339,7 @@ def _deviations(d, v: ReportView) -> None:
             what = "需复核" if r.status == "needs_review" else ("超额完成" if overshoot and not r.missed else "未达到年度指标值")
             p_ = _para(d, f"“{p.name}”{r.level3}：年度指标值{r.target}，实际完成{r.actual or '（未填写）'}，{what}。偏差原因：")
             if r.reason:
-                p_.add_run(_clean(r.reason))
+                p_.add_run(r.reason)
             else:
                 _todo(p_, "偏差原因分析及改进措施")
         if p.exec_rate not in (DASH, "") and p.exec_reason:
@@ -350,7 +401,7 @@ def _cell_xml(c: _Cell, width: int) -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
 
 
-def _table_element(rows: list[tuple[list[_Cell], bool]]):
+def _table_xml(rows: list[tuple[list[_Cell], bool]]) -> str:
     """A table of (cells, header?) rows with the 自评表's columns."""
     body = []
     for cells, header in rows:
@@ -361,28 +412,25 @@ def _table_element(rows: list[tuple[list[_Cell], bool]]):
         head = "<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" if header else "<w:trPr><w:cantSplit/></w:trPr>"
         body.append(f"<w:tr>{head}{''.join(xml)}</w:tr>")
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in _WIDTHS)
-    return parse_xml(
-        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:jc w:val=\"center\"/>"
+    return (
+        f"<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:jc w:val=\"center\"/>"
         f'<w:tblW w:w="{sum(_WIDTHS)}" w:type="dxa"/><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>")
 
 
-def _add_table(d, rows) -> None:
-    """Append the table before the body's section properties (which must stay last)."""
-    body = d.element.body
-    body.insert(len(body) - 1 if body.sectPr is not None else len(body), _table_element(rows))
+def _add_table(d: _Body, rows) -> None:
+    d.table(_table_xml(rows))
 
 
-def _table_title(d, text: str) -> None:
+def _table_title(d: _Body, text: str) -> None:
     """Each 自评表 starts a page, as it is printed and stamped."""
-    p = _para(d, text, indent=False)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.page_break_before = True
-    p.runs[0].bold = True
+    p = _P(indent=False).add_run(text, bold=True)
+    p.center = p.break_before = True
+    d.parts.append(p)
 
 
 def _annex(d, v: ReportView) -> None:
-    d.add_page_break()
+    d.page_break()
     _heading(d, HEADINGS[7], 1)
     _para(d, "部门整体支出绩效自评表及各项目支出绩效自评表，见以下各页。")
     if v.department_table is not None:

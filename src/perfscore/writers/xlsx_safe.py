@@ -141,11 +141,13 @@ def workbook_bytes(wb) -> bytes:
     return fixed_zip(raw.getvalue())
 
 
-def fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes, *, level: int = 6) -> bytes:
     """An Office file (zip) re-packed with fixed entry timestamps and a fixed
-    ``dcterms:modified``: openpyxl and python-docx stamp both with the clock while saving."""
+    ``dcterms:modified``: openpyxl and python-docx stamp both with the clock while saving.
+    ``level``: the deflate level (1 is quickest; 6, zlib's default, what the review pack uses)."""
     out = _io.BytesIO()
-    with zipfile.ZipFile(_io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(_io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
