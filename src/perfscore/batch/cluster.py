@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterable
 from perfscore.errors import InputError, Location, UsageError
 
 CONNECT_SECONDS = 10
+STOP_SECONDS = 120
 
 try:  # the optional extra perfscore[cluster]
-    from distributed import Client, LocalCluster, get_worker
-except ImportError:  # pragma: no cover - exercised by test_cluster's install hint test
-    Client = LocalCluster = get_worker = None
+    from distributed import Client, LocalCluster, get_worker, wait
+except ImportError:  # pragma: no cover - the extra is missing: ClusterExecutor says how to install it
+    Client = LocalCluster = get_worker = wait = None
 
 
 def _missing_extra() -> UsageError:
@@ -98,12 +99,26 @@ class ClusterExecutor:
         the cluster with at most ``2 × workers`` in flight."""
         window = 2 * self.workers
         pending: collections.deque = collections.deque()
-        for args in items:
-            pending.append(self.client.submit(_on_worker, fn, *args, pure=False))
-            while len(pending) > window:
+        try:
+            for args in items:
+                pending.append(self.client.submit(_on_worker, fn, *args, pure=False))
+                while len(pending) > window:
+                    self._take(pending.popleft(), take)
+            while pending:
                 self._take(pending.popleft(), take)
-        while pending:
-            self._take(pending.popleft(), take)
+        except BaseException:
+            self._stop(list(pending))
+            raise
+
+    def _stop(self, futures: list) -> None:
+        """Let the tasks in flight finish (at most :data:`STOP_SECONDS`; there are at most
+        ``2 × workers`` of them) before the caller removes the unfinished output: a task
+        that has started cannot be stopped, and Dask's cancel would let it go on writing its
+        units after they were removed."""
+        try:
+            wait(futures, timeout=STOP_SECONDS)
+        except Exception:  # noqa: BLE001 - a lost scheduler or worker: nothing more will be written by us
+            pass
 
     def _take(self, future, take: Callable) -> None:
         result, worker = future.result()
