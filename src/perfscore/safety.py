@@ -134,7 +134,7 @@ def _missing(where: Location) -> InputError:
 # variable PERFSCORE_MAX_INPUT_MB (MiB) replaces both.
 MAX_TABLE_MB = 2048
 MAX_DOCUMENT_MB = 200
-_DOCUMENT_SUFFIXES = (".docx", ".json", ".txt", ".toml")
+_DOCUMENT_SUFFIXES = (".docx", ".json", ".txt", ".toml", ".doc", ".pdf", ".html", ".htm")
 MAX_INPUT_ENV = "PERFSCORE_MAX_INPUT_MB"
 
 
@@ -491,6 +491,50 @@ def check_text_bytes(data: bytes, *, file: str, expected: str = ".csv") -> None:
                       hint="请在 Excel/WPS 中打开原表格并“另存为” CSV UTF-8 或 .xlsx。")
 
 
+# --- legacy Office (OLE2), PDF, HTML ----------------------------------------------------------
+
+# A PDF is read page by page; real 绩效目标 documents have tens to a few hundred pages. A
+# hostile PDF (millions of pages, a content stream that never ends) is stopped by these.
+MAX_PDF_PAGES = 5000
+PDF_TIME_LIMIT_S = 600          # whole document; checked between pages and by a timer
+# An HTML page is parsed by lxml with huge_tree off; these bound its tables.
+MAX_HTML_CELLS = 2_000_000
+MAX_SPAN = 1000                 # a rowspan/colspan above this is a broken or hostile page
+
+
+def ole_kind(data: bytes, *, file: str) -> str:
+    """``doc`` or ``xls`` for an OLE2 (legacy Office) file, by the streams it holds:
+    ``WordDocument`` for Word, ``Workbook``/``Book`` for Excel. A password-protected
+    .docx/.xlsx (``EncryptedPackage``) and anything else get a FormatError saying what to do."""
+    import olefile  # a small pure-Python library, only needed for legacy Office files
+
+    where = Location(file=file)
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # olefile raises OSError and others for a broken container
+        raise FormatError("这是旧版 Office 格式（.doc/.xls），但文件已损坏，无法读取其内容", location=where,
+                          hint="请在 Word/Excel/WPS 中打开它，另存为 .docx（Word）或 .xlsx（Excel）后重试。") from None
+    if "worddocument" in streams:
+        return "doc"
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
+        raise FormatError("文件设置了打开密码（加密的 Office 文件），无法读取", location=where,
+                          hint="请在 Word/Excel/WPS 中输入密码打开，取消密码后另存为 .docx/.xlsx 再试。")
+    raise FormatError("这是旧版 Office 格式的文件，但既不是 Word 文档（.doc）也不是 Excel 工作簿（.xls）",
+                      location=where, hint="请在 Word/Excel/WPS 中打开它，另存为 .docx 或 .xlsx 后重试。")
+
+
+def check_span(value: int, *, file: str, where: str) -> int:
+    """A table's rowspan/colspan, refused above :data:`MAX_SPAN` (a hostile page could ask
+    for a grid of 10^9 slots)."""
+    if value > MAX_SPAN:
+        raise _refuse(f"{where}有单元格合并了 {value} 行或列，超过上限 {MAX_SPAN}（文件已损坏或为恶意构造）", file,
+                      "请在浏览器/Excel 中打开原文件，确认表格正常后重新保存。")
+    return value
+
+
 # --- outputs ----------------------------------------------------------------------------------
 
 # The files a command has read (by device and inode, so another spelling of the path, a
@@ -649,6 +693,7 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 __all__ = [
+    "MAX_HTML_CELLS", "MAX_PDF_PAGES", "MAX_SPAN", "PDF_TIME_LIMIT_S", "check_span", "ole_kind",
     "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_file", "check_input_path", "check_office_bytes", "input_limit_mb",
     "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
     "place_output", "protect_inputs", "read_input_bytes", "refuse_existing_output", "refuse_overwriting_input", "safe_filename", "sniff", "staged_outputs",

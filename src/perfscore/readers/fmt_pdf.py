@@ -1,0 +1,264 @@
+"""PDF with a text layer → :class:`~perfscore.readers.grid.Document`, read with pdfplumber.
+
+What a user must know (for docs/extract.md):
+
+- read: the tables drawn with ruling lines (pdfplumber's table finder), a merged cell as one
+  cell with its spans (from the cells' boxes); a table that runs on over a page break is
+  continued (same columns, at the top of the next page) as one table; the text outside
+  tables line by line (``第N页``), words far apart on a line separated by a tab, so that a
+  table printed without ruling lines still reaches the interpreter as tab-separated text;
+- a cell's text wrapped over several lines is joined without a break (Chinese wraps
+  anywhere), except before a numbered item (``1.`` ``（2）`` ``3、``), which starts a new line;
+- refused: a scan (pages that are only images, no text layer) with a message saying it
+  needs OCR or the Word original; a password-protected PDF; a damaged PDF; a PDF of more
+  than ``safety.MAX_PDF_PAGES`` pages or one that takes longer than
+  ``safety.PDF_TIME_LIMIT_S`` seconds (hostile files must not hang the program).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import io
+import re
+import signal
+import threading
+import time
+
+from perfscore.errors import FormatError, InputError, Location
+from perfscore.readers.grid import Cell, Document, Table, Text, table_from_rows
+from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S
+
+_NUMBERED = re.compile(r"^(\d+[.．、]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
+_TOL = 3.0          # points: words whose tops differ less are on one line
+_SNAP = 1.0         # points: cell edges closer than this are one grid line
+_CONTINUED_GAP = 1.5  # points: column edges of a continued table may differ this much
+
+SCAN_HINT = ("这是扫描件（图片），没有可读取的文字层：请使用绩效目标表的 Word/Excel 原件，"
+             "或先用 OCR 软件（如 WPS、Adobe Acrobat 的“识别文字”）转换为带文字的 PDF 或 Word 后重试。")
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Interrupt a parse running longer than ``seconds`` (a hostile PDF can make pdfminer
+    loop); a timer in the main thread, and checks between pages everywhere."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _TimeUp()
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = ""
+    for line in lines:
+        if not out:
+            out = line
+        elif _NUMBERED.match(line):
+            out += "\n" + line
+        else:
+            out += line
+    return out
+
+
+def _lines(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into lines (by top, within _TOL), each line left to right."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) < _TOL:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def _line_text(line: list[dict], *, tabs: bool) -> str:
+    """A line's words: adjacent words joined by a space, far ones (a column gap) by a tab."""
+    parts = [line[0]["text"]]
+    for prev, w in zip(line, line[1:]):
+        gap = w["x0"] - prev["x1"]
+        size = max(prev.get("size", 10.0), 1.0)
+        parts.append("\t" if tabs and gap > 1.5 * size else " ")
+        parts.append(w["text"])
+    return "".join(parts)
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v - _SNAP)
+    return min(i, len(edges) - 1)
+
+
+class _Found:
+    """One table found on a page: its grid edges, cell boxes and the words inside."""
+
+    def __init__(self, boxes: list[tuple[float, float, float, float]], bbox):
+        self.bbox = bbox
+        self.xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
+        self.ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
+        self.boxes = []
+        for x0, top, x1, bottom in boxes:
+            c0, c1 = _index(self.xs, x0), _index(self.xs, x1)
+            r0, r1 = _index(self.ys, top), _index(self.ys, bottom)
+            self.boxes.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1)))
+        self.slot = {}
+        for n, (r0, c0, rs, cs) in enumerate(self.boxes):
+            for r in range(r0, r0 + rs):
+                for c in range(c0, c0 + cs):
+                    self.slot.setdefault((r, c), n)
+        self.words: list[list[dict]] = [[] for _ in self.boxes]
+
+    def take(self, w: dict) -> bool:
+        x0, top, x1, bottom = self.bbox
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
+            return False
+        c = bisect.bisect_right(self.xs, cx) - 1
+        r = bisect.bisect_right(self.ys, cy) - 1
+        n = self.slot.get((r, c))
+        if n is None:
+            return False
+        self.words[n].append(w)
+        return True
+
+    def cells(self, row_offset: int) -> list[Cell]:
+        out = []
+        for (r0, c0, rs, cs), words in zip(self.boxes, self.words):
+            text = _join_lines([_line_text(line, tabs=False) for line in _lines(words)]) if words else ""
+            out.append(Cell(text.strip(), r0 + row_offset, c0, rs, cs))
+        return out
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+
+def _open(data: bytes, name: str):
+    import pdfplumber  # heavy: loaded only when a PDF is read
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    where = Location(file=name)
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        n_pages = len(pdf.pages)
+    except PDFPasswordIncorrect:
+        raise FormatError("PDF 设置了打开密码，无法读取", location=where,
+                          hint="请用 PDF 阅读器输入密码打开后另存一份不加密的 PDF，或使用 Word/Excel 原件。") from None
+    except _TimeUp:
+        raise
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise FormatError(f"PDF 文件已损坏，无法读取：{type(exc).__name__}", location=where,
+                          hint="请重新下载或导出该 PDF；也可以使用绩效目标表的 Word/Excel 原件。") from None
+    return pdf, n_pages
+
+
+def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, int]:
+    """(blocks with their top on the page, whether the page has images, char count)."""
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
+    found = []
+    for t in page.find_tables():
+        boxes = [tuple(c) for c in t.cells]
+        if len(boxes) >= 2:
+            found.append(_Found(boxes, t.bbox))
+    rest = []
+    for w in words:
+        if not any(f.take(w) for f in found):
+            rest.append(w)
+    items: list[tuple[float, object]] = [(f.bbox[1], f) for f in found]
+    for line in _lines(rest):
+        items.append((line[0]["top"], _line_text(line, tabs=True)))
+    items.sort(key=lambda it: it[0])
+    return items, bool(page.images), len(page.chars)
+
+
+def _same_columns(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= _CONTINUED_GAP for x, y in zip(a, b))
+
+
+def read(data: bytes, *, name: str) -> Document:
+    """Read a PDF given as bytes; ``name`` (file name only) names it in messages."""
+    where = Location(file=name)
+    started = time.monotonic()
+    blocks: list = []
+    try:
+        with _time_limit(PDF_TIME_LIMIT_S):
+            pdf, n_pages = _open(data, name)
+            with pdf:
+                if n_pages > MAX_PDF_PAGES:
+                    raise InputError(f"拒绝读取：PDF 有 {n_pages} 页，超过上限 {MAX_PDF_PAGES} 页", location=where,
+                                     hint="请只导出含绩效目标表的页面后重试。")
+                chars = 0
+                images = False
+                n_tables = 0
+                open_table: dict | None = None  # the last table, while it may continue on the next page
+
+                def close() -> None:
+                    nonlocal open_table
+                    if open_table is not None:
+                        blocks[open_table["at"]] = table_from_rows([open_table["cells"]], where=open_table["where"])
+                        open_table = None
+
+                for page_no, page in enumerate(pdf.pages, start=1):
+                    if time.monotonic() - started > PDF_TIME_LIMIT_S:
+                        raise _TimeUp()
+                    try:
+                        items, has_images, n_chars = _page_blocks(page, page_no)
+                    except (_TimeUp, InputError):
+                        raise
+                    except Exception as exc:
+                        raise FormatError(f"PDF 第{page_no}页已损坏，无法读取：{type(exc).__name__}", location=where,
+                                          hint="请重新下载或导出该 PDF；也可以使用绩效目标表的 Word/Excel 原件。") from None
+                    chars += n_chars
+                    images = images or has_images
+                    page_tables = 0
+                    for i, (_, item) in enumerate(items):
+                        if isinstance(item, _Found):
+                            page_tables += 1
+                            if i == 0 and open_table is not None and _same_columns(open_table["xs"], item.xs):
+                                # the table continues from the previous page
+                                open_table["cells"].extend(item.cells(open_table["rows"]))
+                                open_table["rows"] += item.n_rows
+                                open_table["xs"] = item.xs
+                                continue
+                            close()
+                            n_tables += 1
+                            open_table = {"at": len(blocks), "cells": item.cells(0), "rows": item.n_rows,
+                                          "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格"}
+                            blocks.append(None)
+                        else:
+                            close()
+                            blocks.append(Text(item, f"第{page_no}页"))
+                    if items and not isinstance(items[-1][1], _Found):
+                        close()
+                    page.close()  # pdfplumber keeps each page's objects otherwise: memory grows with pages
+                close()
+    except _TimeUp:
+        raise InputError(f"拒绝读取：PDF 读取超过 {PDF_TIME_LIMIT_S} 秒仍未完成（文件过大、已损坏或为恶意构造）",
+                         location=where, hint="请只导出含绩效目标表的页面，或使用 Word/Excel 原件。") from None
+    if chars == 0:
+        if images:
+            raise FormatError("PDF 没有文字层，是扫描件（每页只是图片）", location=where, hint=SCAN_HINT)
+        raise FormatError("PDF 中没有任何文字", location=where, hint="请确认选对了文件，或使用 Word/Excel 原件。")
+    return Document(blocks=tuple(b for b in blocks if b is not None), name=name, format="pdf")

@@ -1,0 +1,141 @@
+"""Excel (.xlsx) laid out as a form (a 绩效目标表 as printed) → :class:`~perfscore.readers.grid.Document`.
+
+What a user must know (for docs/extract.md):
+
+- read: every VISIBLE worksheet, in workbook order, as one table (``工作表「名」``); hidden
+  sheets are not read. Merged cells become one cell with their spans (what Excel shows in
+  the merged area). Cells are read as Excel shows them: a percent format ``0.07`` → ``7%``,
+  fixed decimals ``0.00`` → ``12.00``, a thousands separator ``#,##0`` → ``1,200``, whole
+  numbers without ``.0``; formulas by their last saved value (a workbook saved by a program
+  that does not compute formulas shows them empty);
+- a cell that Excel shows as a date or time keeps what is shown (``2023年12月31日``,
+  ``2023/1/5``) and carries its serial (``Cell.excel_serial``) and number format, so that a
+  target typed as ``1-5`` and turned into a date by Excel is reported, not read as a value;
+- a workbook whose sheet starts with a long-table header row (项目编码, 三级指标 …, one row
+  per indicator) is read by the long-table reader instead (``has_long_table_header``);
+- refused: anything ``perfscore.safety.check_office_bytes`` refuses (not an .xlsx by its
+  bytes, zip bombs, XML entity declarations, encrypted parts) and a damaged workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.utils.datetime import to_excel as serial_of  # the date → Excel serial
+
+from perfscore.readers.grid import Cell, Document, table_from_rows
+from perfscore.readers.longtable import _HEADER_SCAN_ROWS, _cell_to_text, _is_header_row
+from perfscore.readers.sheets import corrupt, pick_sheet, visible_sheets
+from perfscore.safety import check_office_bytes
+
+_DECIMALS = re.compile(r"0\.(0+)")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def has_long_table_header(data: bytes, *, name: str) -> bool:
+    """True when a visible sheet has a long-table header row in its first rows (read-only
+    mode: a 10^6-row long table is not loaded to decide). Two such sheets: True as well,
+    the long-table reader then says which to keep."""
+    check_office_bytes(data, file=name, kind="xlsx")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raise corrupt(name, exc=exc) from None
+    try:
+        return pick_sheet(workbook, file=name, is_header=_is_header_row, scan_rows=_HEADER_SCAN_ROWS,
+                          what="绩效目标长表", cell_text=lambda c: _cell_to_text(c.value, None)) is not None
+    except Exception:
+        return True
+    finally:
+        workbook.close()
+
+
+def shown_number(value: float | int, number_format: str) -> str:
+    """A number as Excel shows it under the common formats of budget tables (percent,
+    fixed decimals, thousands separator); other formats: the number itself."""
+    fmt = _QUOTED.sub("", (number_format or "General").split(";")[0])
+    if fmt in ("General", "@", ""):
+        return _cell_to_text(value, None)
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if "%" in fmt:
+        exact *= 100
+    m = _DECIMALS.search(fmt)
+    places = len(m.group(1)) if m else 0
+    if not m and "0" not in fmt and "#" not in fmt:
+        return _cell_to_text(value, number_format)
+    text = f"{exact:,.{places}f}" if "," in fmt else f"{exact:.{places}f}"
+    return text + ("%" if "%" in fmt else "")
+
+
+def shown_date(value: _dt.datetime | _dt.date | _dt.time, number_format: str) -> str:
+    """A date/time as Excel shows it, for the formats Chinese workbooks use."""
+    fmt = (number_format or "").lower()
+    if isinstance(value, _dt.time):
+        return value.isoformat()
+    d = value.date() if isinstance(value, _dt.datetime) else value
+    if "年" in fmt and "日" in fmt:
+        return f"{d.year}年{d.month}月{d.day}日"
+    if "年" in fmt:
+        return f"{d.year}年{d.month}月"
+    if "月" in fmt:
+        return f"{d.month}月{d.day}日"
+    if fmt.startswith("m/d") or fmt.startswith("m-d") or fmt in ("d-mmm", "mmm-d"):
+        return f"{d.month}/{d.day}"
+    if "y" in fmt and "/" in fmt:
+        return f"{d.year}/{d.month}/{d.day}"
+    return _cell_to_text(value, None)
+
+
+def _cell(c, row: int, col: int, rowspan: int = 1, colspan: int = 1) -> Cell:
+    value, number_format = c.value, c.number_format or ""
+    serial = None
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        text = shown_date(value, number_format)
+        try:
+            serial = float(serial_of(value))
+        except (TypeError, ValueError, OverflowError):
+            serial = None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = shown_number(value, number_format)
+    else:
+        text = _cell_to_text(value, None)
+    return Cell(text.strip(), row, col, rowspan, colspan, number_format=number_format, excel_serial=serial)
+
+
+def read(data: bytes, *, name: str) -> Document:
+    """Read a form-like .xlsx given as bytes; ``name`` (file name only) names it in messages."""
+    check_office_bytes(data, file=name, kind="xlsx")  # type sniffing, zip bomb, XML declarations
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raise corrupt(name, exc=exc) from None
+    try:
+        tables = []
+        for ws in visible_sheets(workbook):
+            spans: dict[tuple[int, int], tuple[int, int]] = {}
+            covered: set[tuple[int, int]] = set()
+            for rng in ws.merged_cells.ranges:
+                spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+                covered.update((r, k) for r in range(rng.min_row, rng.max_row + 1)
+                               for k in range(rng.min_col, rng.max_col + 1) if (r, k) != (rng.min_row, rng.min_col))
+            cells: list[Cell] = []
+            for (r, k), c in sorted(ws._cells.items()):  # stored cells only: never the whole used range
+                if (r, k) in covered:
+                    continue
+                rowspan, colspan = spans.pop((r, k), (1, 1))
+                cell = _cell(c, r - 1, k - 1, rowspan, colspan)
+                if cell.text or rowspan > 1 or colspan > 1:
+                    cells.append(cell)
+            for (r, k), (rowspan, colspan) in spans.items():  # merged areas with no stored top-left cell
+                cells.append(Cell("", r - 1, k - 1, rowspan, colspan))
+            if cells:
+                tables.append(table_from_rows([cells], where=f"工作表「{ws.title}」"))
+    except Exception as exc:
+        raise corrupt(name, exc=exc) from None
+    finally:
+        workbook.close()
+    return Document(blocks=tuple(tables), name=name, format="xlsx")
