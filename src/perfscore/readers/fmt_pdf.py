@@ -32,7 +32,9 @@ from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S
 _NUMBERED = re.compile(r"^(\d+[.．、]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
 _TOL = 3.0          # points: words whose tops differ less are on one line
 _SNAP = 1.0         # points: cell edges closer than this are one grid line
-_CONTINUED_GAP = 1.5  # points: column edges of a continued table may differ this much
+# A continued table's column edges may differ a little from page to page (a renderer that
+# sizes columns per page): within this share of the table's width they are the same edge.
+_CONTINUED_SHARE = 0.01
 
 SCAN_HINT = ("这是扫描件（图片），没有可读取的文字层：请使用绩效目标表的 Word/Excel 原件，"
              "或先用 OCR 软件（如 WPS、Adobe Acrobat 的“识别文字”）转换为带文字的 PDF 或 Word 后重试。")
@@ -107,8 +109,11 @@ def _snap(values: list[float]) -> list[float]:
 
 
 def _index(edges: list[float], v: float) -> int:
-    i = bisect.bisect_left(edges, v - _SNAP)
-    return min(i, len(edges) - 1)
+    """The index of the edge nearest to ``v``."""
+    i = bisect.bisect_left(edges, v)
+    if i == len(edges) or (i > 0 and v - edges[i - 1] <= edges[i] - v):
+        return i - 1
+    return i
 
 
 class _Found:
@@ -116,10 +121,20 @@ class _Found:
 
     def __init__(self, boxes: list[tuple[float, float, float, float]], bbox):
         self.bbox = bbox
-        self.xs = _snap([b[0] for b in boxes] + [b[2] for b in boxes])
-        self.ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes])
+        self.raw = list(boxes)
+        self.ys = _snap([b[1] for b in boxes] + [b[3] for b in boxes] + [bbox[1], bbox[3]])
+        self.regrid(_snap([b[0] for b in boxes] + [b[2] for b in boxes] + [bbox[0], bbox[2]]))
+        self.words: list[list[dict]] = [[] for _ in self.boxes]
+        # boxes made for text in a slot no drawn cell covers: a cell cut by the page break
+        # (its bottom border is not drawn), continued by the first row of the next page
+        self.open: set[int] = set()
+
+    def regrid(self, xs: list[float]) -> None:
+        """Place the cells on the column edges ``xs`` (a continued table keeps the columns
+        of its first page, where a merge may hide an edge this page does not draw)."""
+        self.xs = xs
         self.boxes = []
-        for x0, top, x1, bottom in boxes:
+        for x0, top, x1, bottom in self.raw:
             c0, c1 = _index(self.xs, x0), _index(self.xs, x1)
             r0, r1 = _index(self.ys, top), _index(self.ys, bottom)
             self.boxes.append((r0, c0, max(r1 - r0, 1), max(c1 - c0, 1)))
@@ -128,7 +143,6 @@ class _Found:
             for r in range(r0, r0 + rs):
                 for c in range(c0, c0 + cs):
                     self.slot.setdefault((r, c), n)
-        self.words: list[list[dict]] = [[] for _ in self.boxes]
 
     def take(self, w: dict) -> bool:
         x0, top, x1, bottom = self.bbox
@@ -137,11 +151,24 @@ class _Found:
             return False
         c = bisect.bisect_right(self.xs, cx) - 1
         r = bisect.bisect_right(self.ys, cy) - 1
-        n = self.slot.get((r, c))
-        if n is None:
+        if not (0 <= r < len(self.ys) - 1 and 0 <= c < len(self.xs) - 1):
             return False
+        n = self.slot.get((r, c))
+        if n is None:  # text in an undrawn slot: a cell of its own, open at the bottom
+            n = len(self.boxes)
+            self.raw.append((self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1]))
+            self.boxes.append((r, c, 1, 1))
+            self.slot[(r, c)] = n
+            self.words.append([])
+            self.open.add(n)
         self.words[n].append(w)
         return True
+
+    def open_cells(self) -> dict[tuple[int, int], int]:
+        """(col, colspan) → index of an open cell that reaches the table's last row."""
+        last = len(self.ys) - 2
+        return {(self.boxes[n][1], self.boxes[n][3]): n for n in self.open
+                if self.boxes[n][0] + self.boxes[n][2] - 1 == last}
 
     def cells(self, row_offset: int) -> list[Cell]:
         out = []
@@ -193,8 +220,16 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, 
     return items, bool(page.images), len(page.chars)
 
 
-def _same_columns(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= _CONTINUED_GAP for x, y in zip(a, b))
+def _same_columns(first: list[float], page: list[float]) -> bool:
+    """True when a table at the top of a page continues one with column edges ``first``:
+    the same outer edges, and every edge it draws near one of ``first`` (merged cells
+    may hide some)."""
+    if len(page) < 2 or len(page) > len(first):
+        return False
+    tol = max(1.5, _CONTINUED_SHARE * (first[-1] - first[0]))
+    if abs(first[0] - page[0]) > tol or abs(first[-1] - page[-1]) > tol:
+        return False
+    return all(any(abs(x - y) <= tol for y in first) for x in page)
 
 
 def read(data: bytes, *, name: str) -> Document:
@@ -237,15 +272,39 @@ def read(data: bytes, *, name: str) -> Document:
                         if isinstance(item, _Found):
                             page_tables += 1
                             if i == 0 and open_table is not None and _same_columns(open_table["xs"], item.xs):
-                                # the table continues from the previous page
-                                open_table["cells"].extend(item.cells(open_table["rows"]))
+                                # the table continues from the previous page, on its columns
+                                item.regrid(open_table["xs"])
+                                cells = open_table["cells"]
+                                placed: dict[int, int] = {}  # this page's box → index in cells
+                                for n, cell in enumerate(item.cells(open_table["rows"])):
+                                    at = open_table["open"].get((cell.col, cell.colspan))
+                                    if cell.row == open_table["rows"] and not cell.text and at is not None:
+                                        top = cells[at]  # the cut cell runs on over this one
+                                        cells[at] = Cell(top.text, top.row, top.col, top.rowspan + cell.rowspan,
+                                                         top.colspan)
+                                        placed[n] = at
+                                    else:
+                                        placed[n] = len(cells)
+                                        cells.append(cell)
+                                for (col, span), at in open_table["open"].items():
+                                    # rows at the top of this page where nothing is drawn under a
+                                    # cut cell: the cut cell's rest (its top border is not drawn)
+                                    free = 0
+                                    while free < item.n_rows and all(
+                                            (free, k) not in item.slot for k in range(col, col + span)):
+                                        free += 1
+                                    if free:
+                                        top = cells[at]
+                                        cells[at] = Cell(top.text, top.row, top.col, top.rowspan + free, top.colspan)
+                                open_table["open"] = {k: placed[n] for k, n in item.open_cells().items()}
                                 open_table["rows"] += item.n_rows
-                                open_table["xs"] = item.xs
                                 continue
                             close()
                             n_tables += 1
-                            open_table = {"at": len(blocks), "cells": item.cells(0), "rows": item.n_rows,
-                                          "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格"}
+                            cells = item.cells(0)
+                            open_table = {"at": len(blocks), "cells": cells, "rows": item.n_rows,
+                                          "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格",
+                                          "open": item.open_cells()}
                             blocks.append(None)
                         else:
                             close()

@@ -43,12 +43,16 @@ def read_document(data: bytes, *, name: str, fmt: str) -> Document:
     return import_module(module).read(data, name=name)
 
 
-def _row_cells(table: Table, row: int) -> tuple[str, ...]:
+def _row_cells(table: Table, row: int, *, fill: bool) -> tuple[str, ...]:
     out: list[str] = []
     seen: set[int] = set()
     for col in range(table.n_cols):
         cell = table.at(row, col)
-        if cell is None or id(cell) in seen:
+        if cell is None:
+            if fill:  # a slot no cell covers: an empty cell, as Word stores one
+                out.append("")
+            continue
+        if id(cell) in seen:
             continue
         seen.add(id(cell))
         out.append(cell.text if cell.row == row else "")  # a vertical merge's continuation
@@ -69,6 +73,19 @@ def legacy_blocks(document: Document) -> list[Block]:
             blocks.append(Paragraph(block.text, line=int(m.group(1)) if m else n_text))
         else:
             n_table += 1
+            # Word stores every cell (a slot no cell covers is outside the table's grid there);
+            # the other formats leave empty cells out, which the older shape wants as "".
+            fill = document.format not in ("docx", "doc")
+            titles = document.format in ("xlsx", "xls")  # a sheet's title lines above its table
             for r in range(block.n_rows):
-                blocks.append(Row(_row_cells(block, r), line=r + 1, table=n_table))
+                cells = _row_cells(block, r, fill=fill)
+                texts = [c for c in cells if c]
+                if titles and not texts:
+                    continue  # empty rows above the sheet's first line
+                if titles and len(texts) == 1 and len(block.row_cells(r)) == 1:
+                    n_text += 1
+                    blocks.append(Paragraph(texts[0], line=r + 1))  # a line alone on its row
+                    continue
+                titles = False
+                blocks.append(Row(cells, line=r + 1, table=n_table))
     return blocks
