@@ -1,0 +1,272 @@
+"""Each format reader on small inputs built here: merges, shown values, encodings, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+from perfscore.errors import FormatError, InputError
+from perfscore.extract import detect_format
+from perfscore.readers import fmt_doc, fmt_docx, fmt_html, fmt_pdf, fmt_xls, fmt_xlsx
+from perfscore.readers.grid import Table, Text
+
+
+def _tables(doc) -> list[Table]:
+    return [b for b in doc.blocks if isinstance(b, Table)]
+
+
+# --- .docx --------------------------------------------------------------------------------------
+
+
+def _docx_with(tbl_xml: str) -> bytes:
+    d = docx.Document()
+    d.add_paragraph("前言")
+    d.element.body.insert(1, parse_xml(f"<w:tbl {nsdecls('w')}>{tbl_xml}</w:tbl>"))
+    d.add_paragraph("")  # empty paragraphs are not text blocks
+    d.add_paragraph("结尾")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _tc(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_docx_vertical_and_horizontal_merges_and_grid_before():
+    restart, cont = '<w:vMerge w:val="restart"/>', "<w:vMerge/>"
+    span2, before1 = '<w:gridSpan w:val="2"/>', '<w:trPr><w:gridBefore w:val="1"/></w:trPr>'
+    xml = (f"<w:tr>{_tc('产出指标', restart)}{_tc('数量指标')}{_tc('合并', span2)}</w:tr>"
+           f"<w:tr>{_tc('', cont)}{_tc('质量指标')}{_tc('a')}{_tc('b')}</w:tr>"
+           f"<w:tr>{before1}{_tc('时效指标')}{_tc('c')}{_tc('d')}</w:tr>")
+    doc = fmt_docx.read(_docx_with(xml), name="x.docx")
+    assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["前言", "结尾"]
+    assert [b.where for b in doc.blocks if isinstance(b, Text)] == ["第1段", "第3段"]  # the empty one counted
+    (t,) = _tables(doc)
+    assert t.where == "第1个表格"
+    assert t.grid() == [["产出指标", "数量指标", "合并", "合并"], ["产出指标", "质量指标", "a", "b"],
+                        ["", "时效指标", "c", "d"]]
+    assert t.at(1, 0).rowspan == 2 and t.at(2, 0) is None  # the merge ends where the row does not continue it
+    assert t.row_texts(0) == ["产出指标", "数量指标", "合并"]
+
+
+def test_docx_deleted_revision_not_read_and_breaks_are_lines():
+    xml = ('<w:tr><w:tc><w:p><w:r><w:t>≥</w:t></w:r><w:del w:id="1" w:author="x" w:date="2023-01-01T00:00:00Z">'
+           '<w:r><w:delText>90</w:delText></w:r></w:del><w:r><w:t>95%</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>第二段</w:t><w:br/><w:t>换行</w:t></w:r></w:p></w:tc></w:tr>')
+    (t,) = _tables(fmt_docx.read(_docx_with(xml), name="x.docx"))
+    assert t.at(0, 0).text == "≥95%\n第二段\n换行"
+
+
+def test_docx_refusals_name_the_file():
+    with pytest.raises(FormatError, match="x.docx"):
+        fmt_docx.read(b"PK\x03\x04broken", name="x.docx")
+
+
+# --- .doc ---------------------------------------------------------------------------------------
+
+
+def test_doc_without_libreoffice_says_how_to_save_as_docx(monkeypatch):
+    monkeypatch.setattr(fmt_doc, "soffice", lambda: None)
+    with pytest.raises(FormatError) as err:
+        fmt_doc.read(b"\xd0\xcf\x11\xe0", name="目标.doc")
+    text = str(err.value)
+    assert "目标.doc" in text and "LibreOffice" in text and "另存为" in text and ".docx" in text
+
+
+def test_doc_libreoffice_failure_is_a_clear_error():
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice 未安装")
+    with pytest.raises(FormatError, match="无法转换|已损坏"):
+        fmt_doc.read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), name="坏.doc")
+
+
+# --- OLE: .doc or .xls --------------------------------------------------------------------------
+
+
+def test_broken_ole_file_is_a_clear_error():
+    with pytest.raises(FormatError, match="旧版 Office.*已损坏") as err:
+        detect_format(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), name="a.xls")
+    assert "另存为" in err.value.hint
+
+
+# --- .xlsx --------------------------------------------------------------------------------------
+
+
+def _xlsx(build) -> bytes:
+    wb = openpyxl.Workbook()
+    build(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_values_as_excel_shows_them_and_dates_with_their_serial():
+    def build(wb):
+        ws = wb.active
+        ws.title = "目标"
+        cells = [(0.95, "0%"), (0.955, "0.0%"), (12.0, "0.00"), (1200, "#,##0"), (35.0, "General"),
+                 (1.5, "General"), (dt.datetime(2023, 1, 5), "yyyy/m/d"), (dt.datetime(2023, 12, 31), 'yyyy"年"m"月"d"日"'),
+                 (dt.datetime(2023, 1, 5), "m月d日"), ("≥95%", "General")]
+        for k, (value, fmt) in enumerate(cells, start=1):
+            ws.cell(1, k, value).number_format = fmt
+        hidden = wb.create_sheet("旧版")
+        hidden["A1"] = "不读"
+        hidden.sheet_state = "hidden"
+
+    (t,) = _tables(fmt_xlsx.read(_xlsx(build), name="x.xlsx"))
+    assert t.where == "工作表「目标」"
+    assert t.row_texts(0) == ["95%", "95.5%", "12.00", "1,200", "35", "1.5", "2023/1/5", "2023年12月31日",
+                              "1月5日", "≥95%"]
+    assert t.at(0, 6).excel_serial == 44931.0 and t.at(0, 6).number_format == "yyyy/m/d"
+    assert t.at(0, 8).excel_serial == 44931.0
+    assert t.at(0, 0).excel_serial is None and t.at(0, 0).number_format == "0%"
+
+
+def test_xlsx_merged_ranges_are_one_cell():
+    def build(wb):
+        ws = wb.active
+        ws["B2"] = "产出指标"
+        ws.merge_cells("B2:B4")
+        ws.merge_cells("C2:D2")  # merged, nothing typed
+        ws["C3"] = "数量指标"
+
+    (t,) = _tables(fmt_xlsx.read(_xlsx(build), name="x.xlsx"))
+    assert t.at(3, 1).text == "产出指标" and t.at(3, 1).rowspan == 3 and (t.at(3, 1).row, t.at(3, 1).col) == (1, 1)
+    assert t.at(1, 3).colspan == 2 and t.at(1, 3).text == ""
+    assert t.at(0, 0) is None
+
+
+def test_xlsx_long_table_is_recognised():
+    def build(wb):
+        ws = wb.active
+        ws.append(["项目编码", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值"])
+
+    assert fmt_xlsx.has_long_table_header(_xlsx(build), name="x.xlsx")
+    assert not fmt_xlsx.has_long_table_header(_xlsx(lambda wb: wb.active.append(["项目名称", "某项目"])), name="y.xlsx")
+
+
+# --- .xls ---------------------------------------------------------------------------------------
+
+
+def test_xls_dates_percent_and_merges(tmp_path):
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice 未安装（Debian 包 libreoffice-calc-nogui），无法生成 .xls")
+
+    def build(wb):
+        ws = wb.active
+        ws.title = "表1"
+        ws["A1"] = "产出指标"
+        ws.merge_cells("A1:A2")
+        ws["B1"] = 0.95
+        ws["B1"].number_format = "0%"
+        ws["B2"] = dt.datetime(2023, 1, 5)
+        ws["B2"].number_format = "yyyy/m/d"
+
+    data = fmt_doc.convert(_xlsx(build), name="x.xlsx", to="xls", suffix=".xlsx")
+    assert detect_format(data, name="x.bin") == "xls"
+    (t,) = _tables(fmt_xls.read(data, name="x.xls"))
+    assert t.where == "工作表「表1」"
+    assert t.grid() == [["产出指标", "95%"], ["产出指标", "2023/1/5"]]
+    assert t.at(1, 1).excel_serial == 44931.0
+
+
+def test_xls_broken_is_a_clear_error():
+    with pytest.raises(FormatError, match="旧版 Excel") as err:
+        fmt_xls.read(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), name="a.xls")
+    assert ".xlsx" in err.value.hint
+
+
+# --- .html --------------------------------------------------------------------------------------
+
+
+PAGE = """<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset={cs}">
+<title>不读</title><style>td {{color: red}}</style><script>var a = "<table>";</script></head><body>
+<div>项目支出绩效目标表</div><!-- 注释 -->
+<table width="100%"><tr><td>
+  <p>（2023年度）</p>
+  <table border="1">
+   <thead><tr><th colspan="2">指标</th><th>指标值</th></tr></thead>
+   <tbody><tr><td rowspan="3">产出<br/>指标</td><td>数量&nbsp;指标</td><td>&ge;95&#37;</td></tr>
+   <tr><td><span>质量</span><b>指标</b></td><td rowspan="5">100%</td></tr>
+   <tr><td>时效指标</td></tr></tbody>
+  </table>
+</td></tr></table>
+<p>填报人：张三</p></body></html>"""
+
+
+@pytest.mark.parametrize("charset, encoding", [("utf-8", "utf-8"), ("gb2312", "gb18030"), ("GBK", "gbk"),
+                                               ("utf-8", "gb18030")])  # a wrong declaration: sniffed
+def test_html_tables_spans_text_and_encodings(charset, encoding):
+    data = PAGE.format(cs=charset).encode(encoding)
+    assert detect_format(data, name="x.txt") == "html"
+    doc = fmt_html.read(data, name="x.html")
+    texts = [b.text for b in doc.blocks if isinstance(b, Text)]
+    assert texts == ["项目支出绩效目标表", "（2023年度）", "填报人：张三"]
+    (t,) = _tables(doc)  # the layout table around it is read through
+    assert t.where == "第1个表格"
+    assert t.grid() == [["指标", "指标", "指标值"], ["产出\n指标", "数量 指标", "≥95%"],
+                        ["产出\n指标", "质量指标", "100%"], ["产出\n指标", "时效指标", "100%"]]
+    assert t.at(2, 2).rowspan == 2  # a rowspan past the table's end is cut at its last row
+
+
+def test_html_hostile_span_is_refused():
+    data = b"<html><body><table><tr><td colspan='100000000'>x</td></tr></table></body></html>"
+    with pytest.raises(InputError, match="合并了 100000000"):
+        fmt_html.read(data, name="x.html")
+
+
+def test_html_entities_are_not_declared_or_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密", encoding="utf-8")
+    data = (f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+            "<html><body><table><tr><td>&x;</td></tr></table></body></html>").encode()
+    doc = fmt_html.read(data, name="x.html")
+    assert "机密" not in repr(doc)
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _pdf(html: str) -> bytes:
+    weasyprint = pytest.importorskip("weasyprint")
+    css = ('@page{size:A4;margin:10mm} body{font-family:"Noto Sans CJK SC";font-size:10pt}'
+           "table{border-collapse:collapse} td{border:0.8pt solid #000;padding:2pt}")
+    return weasyprint.HTML(string=f"<html><head><style>{css}</style></head><body>{html}</body></html>").write_pdf()
+
+
+def test_pdf_unruled_table_lines_keep_their_columns_as_tabs():
+    html = ("<p>单位：万元</p><div style='white-space:pre'>一级指标        三级指标        指标值</div>"
+            "<div style='white-space:pre'>产出指标        培训人数        200人</div>")
+    doc = fmt_pdf.read(_pdf(html), name="x.pdf")
+    assert _tables(doc) == []
+    assert [b.text for b in doc.blocks] == ["单位：万元", "一级指标\t三级指标\t指标值", "产出指标\t培训人数\t200人"]
+    assert {b.where for b in doc.blocks} == {"第1页"}
+
+
+def test_pdf_wrapped_cell_joined_numbered_items_on_lines():
+    html = ("<table><tr><td style='width:30mm'>项目实施内容包括培训宣传和设备购置等多项工作内容</td>"
+            "<td>1.第一项<br>2.第二项</td></tr><tr><td>a</td><td>b</td></tr></table>")
+    (t,) = _tables(fmt_pdf.read(_pdf(html), name="x.pdf"))
+    assert t.at(0, 0).text == "项目实施内容包括培训宣传和设备购置等多项工作内容"
+    assert t.at(0, 1).text == "1.第一项\n2.第二项"
+
+
+def test_pdf_broken_and_limits(monkeypatch):
+    with pytest.raises(FormatError, match="PDF 文件已损坏|PDF 中没有任何文字"):
+        fmt_pdf.read(b"%PDF-1.4\n%garbage\n", name="x.pdf")
+    data = _pdf("<p>一页</p><p style='page-break-before:always'>两页</p>")
+    monkeypatch.setattr(fmt_pdf, "MAX_PDF_PAGES", 1)
+    with pytest.raises(InputError, match="PDF 有 2 页，超过上限 1 页"):
+        fmt_pdf.read(data, name="x.pdf")
+    monkeypatch.setattr(fmt_pdf, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(fmt_pdf, "PDF_TIME_LIMIT_S", 0)
+    with pytest.raises(InputError, match="超过 0 秒"):
+        fmt_pdf.read(data, name="x.pdf")
