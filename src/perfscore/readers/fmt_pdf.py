@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import io
+import logging
 import re
 import signal
 import threading
@@ -35,6 +36,10 @@ _SNAP = 1.0         # points: cell edges closer than this are one grid line
 # A continued table's column edges may differ a little from page to page (a renderer that
 # sizes columns per page): within this share of the table's width they are the same edge.
 _CONTINUED_SHARE = 0.01
+
+# pdfminer logs what it refuses in a hostile or sloppy file (circular references, missing
+# boxes) as warnings; the user gets perfscore's one message instead, not library log lines.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 SCAN_HINT = ("这是扫描件（图片），没有可读取的文字层：请使用绩效目标表的 Word/Excel 原件，"
              "或先用 OCR 软件（如 WPS、Adobe Acrobat 的“识别文字”）转换为带文字的 PDF 或 Word 后重试。")
