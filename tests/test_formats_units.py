@@ -270,3 +270,92 @@ def test_pdf_broken_and_limits(monkeypatch):
     monkeypatch.setattr(fmt_pdf, "PDF_TIME_LIMIT_S", 0)
     with pytest.raises(InputError, match="超过 0 秒"):
         fmt_pdf.read(data, name="x.pdf")
+
+
+# --- Excel 2003 XML, single-file web pages, RTF -------------------------------------------------
+
+SPREADSHEETML = """<?xml version="1.0"?>
+<?mso-application progid="Excel.Sheet"?>
+<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:x="urn:schemas-microsoft-com:office:excel"
+ xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet" xmlns:html="http://www.w3.org/TR/REC-html40">
+ <Styles><Style ss:ID="s1"><NumberFormat ss:Format="Percent"/></Style>
+  <Style ss:ID="s2"><NumberFormat ss:Format="Short Date"/></Style></Styles>
+ <Worksheet ss:Name="绩效目标表"><Table>
+  <Row><Cell ss:MergeAcross="2"><Data ss:Type="String">项目支出绩效目标表</Data></Cell></Row>
+  <Row><Cell ss:MergeDown="1"><Data ss:Type="String">产出指标</Data></Cell><Cell><Data ss:Type="String">数量指标</Data></Cell>
+   <Cell ss:StyleID="s1"><Data ss:Type="Number">0.95</Data></Cell></Row>
+  <Row><Cell ss:Index="2"><Data ss:Type="String">时效指标</Data></Cell>
+   <Cell ss:StyleID="s2"><Data ss:Type="DateTime">2023-01-05T00:00:00.000</Data></Cell></Row>
+  <Row ss:Index="5"><Cell><ss:Data ss:Type="String" xmlns="http://www.w3.org/TR/REC-html40"><Font>富</Font><B>文本</B></ss:Data></Cell>
+   <Cell><Data ss:Type="Number">1200</Data></Cell></Row>
+ </Table></Worksheet>
+ <Worksheet ss:Name="隐藏"><Table><Row><Cell><Data ss:Type="String">x</Data></Cell></Row></Table>
+  <WorksheetOptions xmlns="urn:schemas-microsoft-com:office:excel"><Visible>SheetHidden</Visible></WorksheetOptions>
+ </Worksheet>
+</Workbook>"""
+
+
+def test_excel_2003_xml_saved_as_xls():
+    from perfscore.readers.grid_formats import read_document
+
+    data = SPREADSHEETML.encode("utf-8")
+    assert detect_format(data, name="导出.xls") == "xlsxml"
+    doc = read_document(data, name="导出.xls", fmt="xlsxml")
+    assert doc.format == "xls"
+    (t,) = _tables(doc)  # the hidden sheet is not read
+    assert t.where == "工作表「绩效目标表」"
+    assert t.grid() == [["项目支出绩效目标表"] * 3, ["产出指标", "数量指标", "95.00%"], ["产出指标", "时效指标", "2023/1/5"],
+                        ["", "", ""], ["富文本", "1200", ""]]
+    assert t.at(2, 2).excel_serial == 44931.0 and t.at(2, 0).rowspan == 2
+
+
+def test_excel_2003_xml_with_entity_declarations_is_refused():
+    from perfscore.readers import fmt_xlsxml
+
+    data = SPREADSHEETML.replace('<?mso-application progid="Excel.Sheet"?>',
+                                 '<!DOCTYPE Workbook [<!ENTITY x SYSTEM "file:///etc/passwd">]>').encode()
+    with pytest.raises(FormatError, match="DOCTYPE/ENTITY"):
+        fmt_xlsxml.read(data, name="x.xls")
+
+
+MHTML = b"""From: <Saved by Blink>
+Subject: =?utf-8?Q?=E7=BB=A9=E6=95=88?=
+MIME-Version: 1.0
+Content-Type: multipart/related;
+\ttype="text/html";
+\tboundary="----B----"
+
+------B----
+Content-Type: text/html
+Content-Transfer-Encoding: quoted-printable
+
+<html><head><meta charset=3D"utf-8"></head><body><p>=E6=A0=87=E9=A2=98</p><table><tr><td rowspan=3D"2">=E4=BA=
+=A7=E5=87=BA</td><td>a</td></tr><tr><td>b</td></tr></table></body></html>
+------B----
+Content-Type: image/png
+Content-Transfer-Encoding: base64
+
+iVBORw0KGgo=
+------B------
+"""
+
+
+def test_single_file_web_page_mhtml():
+    assert detect_format(MHTML, name="页面.mhtml") == "html"
+    doc = fmt_html.read(MHTML, name="页面.mhtml")
+    assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["标题"]
+    assert _tables(doc)[0].grid() == [["产出", "a"], ["产出", "b"]]
+
+
+def test_rtf_is_read_through_libreoffice():
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice 未安装")
+    from perfscore.readers.grid_formats import read_document
+
+    rtf = (rb"{\rtf1\ansi\ansicpg936{\fonttbl{\f0 SimSun;}}\f0 \trowd\cellx2000\cellx4000 "
+           rb"\intbl \'b2\'fa\'b3\'f6\cell \intbl 95%\cell\row \pard \'b1\'ea\'cc\'e2\par}")
+    assert detect_format(rtf, name="目标.doc") == "rtf"
+    doc = read_document(rtf, name="目标.rtf", fmt="rtf")
+    assert doc.format == "doc"
+    assert _tables(doc)[0].grid() == [["产出", "95%"]]
+    assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["标题"]

@@ -27,11 +27,12 @@ from perfscore.errors import DataError, FormatError, InputError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Finding, Targets
 
-FORMATS = ("text", "docx", "csv", "xlsx", "json", "doc", "xls", "pdf", "html")
+FORMATS = ("text", "docx", "csv", "xlsx", "json", "doc", "xls", "pdf", "html", "xlsxml", "rtf")
 
 # Formats read into the grid model, and what a user is told the file was read as.
 GRID_LABELS = {"docx": "Word 文档", "doc": "旧版 Word 文档（.doc）", "xlsx": "Excel 工作簿",
-               "xls": "旧版 Excel 工作簿（.xls）", "pdf": "PDF", "html": "网页（HTML）"}
+               "xls": "旧版 Excel 工作簿（.xls）", "pdf": "PDF", "html": "网页（HTML）",
+               "xlsxml": "Excel 2003 XML 工作簿", "rtf": "RTF 文档"}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 _PDF_MAGIC = b"%PDF"
@@ -70,10 +71,15 @@ def detect_format(data: bytes, *, name: str) -> str:
         return ole_kind(data, file=name)  # "doc" or "xls" by the streams inside
     if data.startswith(_PDF_MAGIC):
         return "pdf"
-    from perfscore.safety import sniff
+    from perfscore.safety import looks_like_mhtml, looks_like_spreadsheetml, sniff
 
-    if sniff(data) == "html":
+    kind = sniff(data)
+    if kind == "html" or looks_like_mhtml(data):
         return "html"
+    if kind == "rtf":
+        return "rtf"
+    if looks_like_spreadsheetml(data):
+        return "xlsxml"
     if not data.strip():
         raise FormatError("文件是空的", location=Location(file=name), hint="请检查是否选错了文件。")
     if b"\x00" in data[:4096]:
@@ -186,7 +192,7 @@ def extract(
         from perfscore.safety import check_office_bytes, sniff
 
         # named as Office but is not: say what it really is, unless it is a format read by content
-        if sniff(data) not in ("zip", "ole2", "pdf", "html"):
+        if sniff(data) not in ("zip", "ole2", "pdf", "html") and detect_format(data, name=name) != "xlsxml":
             check_office_bytes(data, file=name, kind="docx" if p.suffix.lower() == ".docx" else "xlsx")
     fmt = detect_format(data, name=name)
     if fmt == "json":
@@ -210,7 +216,7 @@ def extract(
         from perfscore.readers.grid_formats import read_document
 
         document = read_document(data, name=name, fmt=fmt)
-        long_csv = _long_table_csv(document) if fmt in ("xls", "html") else None
+        long_csv = _long_table_csv(document) if fmt in ("xls", "xlsxml", "html") else None
         if long_csv is not None:  # a long table saved as .xls or as a web page
             from perfscore.readers.longtable import read_long_table
 

@@ -355,6 +355,12 @@ def _has_declaration(data: bytes) -> bool:
     return any(d in data for d in _DECLARATIONS)
 
 
+def has_declaration(data: bytes) -> bool:
+    """True when XML ``data`` holds a DOCTYPE or ENTITY declaration (in any encoding an
+    XML parser accepts): what entity expansion and external entities need."""
+    return _has_declaration(data)
+
+
 class _UnsafeEncoding(Exception):
     """A part whose XML declaration names an encoding the byte scan cannot see through."""
 
@@ -526,6 +532,21 @@ def ole_kind(data: bytes, *, file: str) -> str:
                       location=where, hint="请在 Word/Excel/WPS 中打开它，另存为 .docx 或 .xlsx 后重试。")
 
 
+_MHTML = re.compile(rb"^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?content-type:\s*multipart/related", re.IGNORECASE)
+_SPREADSHEETML = re.compile(rb"<(?:\w+:)?Workbook\b[^>]*urn:schemas-microsoft-com:office:spreadsheet")
+
+
+def looks_like_mhtml(data: bytes) -> bool:
+    """True for a single-file web archive (.mht/.mhtml: MIME headers, multipart/related)."""
+    head = data[:4096].replace(b"\r\n", b"\n").lstrip()
+    return bool(_MHTML.match(head)) and b"mime-version" in head.lower()
+
+
+def looks_like_spreadsheetml(data: bytes) -> bool:
+    """True for an Excel 2003 XML workbook (SpreadsheetML), by its root element's namespace."""
+    return bool(_SPREADSHEETML.search(data[:4096]))
+
+
 def check_span(value: int, *, file: str, where: str) -> int:
     """A table's rowspan/colspan, refused above :data:`MAX_SPAN` (a hostile page could ask
     for a grid of 10^9 slots)."""
@@ -693,7 +714,7 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 __all__ = [
-    "MAX_HTML_CELLS", "MAX_PDF_PAGES", "MAX_SPAN", "PDF_TIME_LIMIT_S", "check_span", "ole_kind",
+    "MAX_HTML_CELLS", "MAX_PDF_PAGES", "MAX_SPAN", "PDF_TIME_LIMIT_S", "check_span", "has_declaration", "looks_like_mhtml", "looks_like_spreadsheetml", "ole_kind",
     "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_file", "check_input_path", "check_office_bytes", "input_limit_mb",
     "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
     "place_output", "protect_inputs", "read_input_bytes", "refuse_existing_output", "refuse_overwriting_input", "safe_filename", "sniff", "staged_outputs",

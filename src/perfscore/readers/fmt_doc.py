@@ -2,7 +2,7 @@
 
 What a user must know (for docs/extract.md):
 
-- read: the .doc is converted to .docx by LibreOffice in headless mode (``soffice
+- read: the .doc (and a Word document saved as RTF) is converted to .docx by LibreOffice in headless mode (``soffice
   --headless --convert-to docx``, a private profile in a temporary folder, a time limit)
   and then read exactly as a .docx (``fmt_docx``: paragraphs, tables, merged cells);
 - refused: when LibreOffice is not installed, a clear message says how to save the file
@@ -62,7 +62,10 @@ def convert(data: bytes, *, name: str, to: str = "docx", suffix: str = ".doc") -
 
 
 def read(data: bytes, *, name: str) -> Document:
-    """Read a .doc given as bytes; ``name`` (file name only) names it in messages."""
-    converted = convert(data, name=name)
+    """Read a .doc (or an RTF document, which LibreOffice converts alike) given as bytes;
+    ``name`` (file name only) names it in messages."""
+    from perfscore.safety import sniff
+
+    converted = convert(data, name=name, suffix=".rtf" if sniff(data) == "rtf" else ".doc")
     document = fmt_docx.read(converted, name=name, fmt="doc")
     return document

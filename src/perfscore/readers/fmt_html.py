@@ -24,7 +24,7 @@ import lxml.html
 from perfscore.errors import FormatError, InputError, Location
 from perfscore.io import decode_bytes
 from perfscore.readers.grid import Cell, Document, Table, Text, table_from_rows
-from perfscore.safety import MAX_HTML_CELLS, check_span
+from perfscore.safety import MAX_HTML_CELLS, check_span, looks_like_mhtml
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -149,9 +149,37 @@ def _table(table, where: str, *, name: str, budget: list[int]) -> Table:
     return table_from_rows([cells], where=where)
 
 
+def read_mhtml(data: bytes, *, name: str) -> Document:
+    """Read a single-file web archive (“网页，单个文件” .mht/.mhtml, as Word and browsers save
+    it): its first text/html part, decoded by its declared transfer encoding and charset."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.default)
+    part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+    if part is None:
+        raise FormatError("单个文件网页（.mht/.mhtml）中没有网页内容", location=Location(file=name),
+                          hint="请在浏览器中打开它，另存为“网页，仅 HTML”后重试。")
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset()
+    if charset:
+        try:
+            return read_text(payload.decode(_ALIASES.get(charset.lower(), charset)), name=name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return read(payload, name=name)
+
+
 def read(data: bytes, *, name: str) -> Document:
     """Read a saved web page given as bytes; ``name`` (file name only) names it in messages."""
-    text = _XML_DECL.sub("", decode_html(data, name=name), count=1)
+    if looks_like_mhtml(data):
+        return read_mhtml(data, name=name)
+    return read_text(decode_html(data, name=name), name=name)
+
+
+def read_text(page: str, *, name: str) -> Document:
+    """Read a web page already decoded to text."""
+    text = _XML_DECL.sub("", page, count=1)
     parser = lxml.html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True,
                                   remove_pis=True, recover=True)
     try:

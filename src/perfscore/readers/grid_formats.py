@@ -28,7 +28,9 @@ READERS: dict[str, str] = {
     "xlsx": "perfscore.readers.fmt_xlsx",
     "xls": "perfscore.readers.fmt_xls",
     "pdf": "perfscore.readers.fmt_pdf",
-    "html": "perfscore.readers.fmt_html",
+    "html": "perfscore.readers.fmt_html",             # also .mht/.mhtml single-file archives
+    "xlsxml": "perfscore.readers.fmt_xlsxml",         # Excel 2003 XML (Document.format "xls")
+    "rtf": "perfscore.readers.fmt_doc",               # through LibreOffice, as .doc (Document.format "doc")
     # "text": the plain-text reader (copied text: one cell per line, tabs, |, blank lines)
     # is added here by the layouts work, as "perfscore.readers.<its module>".
 }
