@@ -138,3 +138,17 @@ def test_not_a_targets_document_says_how_it_was_read(tmp_path):
     src.write_text("<html><body><table><tr><td>项目</td><td>金额</td></tr></table></body></html>", encoding="utf-8")
     with pytest.raises(FormatError, match=r"网页（HTML）"):
         extract(src, checks=False)
+
+
+@pytest.mark.parametrize("name", ["sample.docx", "sample.xlsx"])
+def test_pdf_printed_by_libreoffice_extracts_as_the_text_export(tmp_path, name, seed_projects):
+    """Another PDF producer than WeasyPrint: the Word and Excel fixtures printed to PDF by
+    LibreOffice (ruling drawn as rectangles, other fonts and column sizes)."""
+    from test_report_support import office_to_pdf
+
+    src = tmp_path / name
+    src.write_bytes((FIXTURES / name).read_bytes())
+    pdf = office_to_pdf(src, tmp_path / "pdf")
+    targets = extract(pdf, checks=False)
+    assert targets.source["format"] == "pdf"
+    assert [p.model_dump() for p in targets.projects] == seed_projects
