@@ -152,3 +152,46 @@ def test_pdf_printed_by_libreoffice_extracts_as_the_text_export(tmp_path, name, 
     targets = extract(pdf, checks=False)
     assert targets.source["format"] == "pdf"
     assert [p.model_dump() for p in targets.projects] == seed_projects
+
+
+LONG_HEADER = ["项目编码", "项目名称", "预算数", "一级指标", "二级指标", "三级指标", "年度指标值", "分值"]
+LONG_ROWS = [
+    ["P-A", "街道体制经费", "56.25", "产出指标", "数量指标", "宣传品数量", "≥100个", "20"],
+    ["P-A", "街道体制经费", "56.25", "产出指标", "成本指标", "最小成本完成工作", "≤46875元/月", "30"],
+    ["P-A", "街道体制经费", "56.25", "满意度指标", "服务对象满意度指标", "居民满意度", "≥95%", "10"],
+    ["P-B", "防疫工作经费", "15.62", "产出指标", "数量指标", "疫苗接种率", "≥90%", ""],
+]
+
+
+def _long_xlsx() -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["2023年项目绩效目标"])  # a title line above the header
+    for row in [LONG_HEADER, *LONG_ROWS]:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_long_table_as_xls_and_as_web_page_reads_as_the_xlsx(tmp_path):
+    """A long table (one row per indicator) saved as .xls or as a web page goes to the
+    long-table reader, as the .xlsx does."""
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice 未安装（Debian 包 libreoffice-calc-nogui），无法生成 .xls")
+    from perfscore.readers.fmt_doc import convert
+
+    xlsx = _long_xlsx()
+    (tmp_path / "长表.xlsx").write_bytes(xlsx)
+    (tmp_path / "长表.xls").write_bytes(convert(xlsx, name="长表.xlsx", to="xls", suffix=".xlsx"))
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in [LONG_HEADER, *LONG_ROWS])
+    (tmp_path / "长表.html").write_text(f"<html><body><table>{rows}</table></body></html>", encoding="utf-8")
+    want = extract(tmp_path / "长表.xlsx", checks=False)
+    assert want.source["format"] == "xlsx" and want.indicator_count() == 4
+    for name, fmt in (("长表.xls", "xls"), ("长表.html", "html")):
+        got = extract(tmp_path / name, checks=False)
+        assert got.source["format"] == fmt
+        assert got.model_dump(exclude={"source"}) == want.model_dump(exclude={"source"}), name
