@@ -359,3 +359,18 @@ def test_rtf_is_read_through_libreoffice():
     assert doc.format == "doc"
     assert _tables(doc)[0].grid() == [["产出", "95%"]]
     assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["标题"]
+
+
+def test_pdf_text_without_unicode_mapping_is_refused(monkeypatch):
+    """Glyphs without a ToUnicode map come out of pdfminer as (cid:N): refused, not read as text."""
+    data = _pdf("<p>绩效目标表</p>")
+    real = fmt_pdf._page_blocks
+
+    def unmapped(page, page_no):
+        items, images, chars = real(page, page_no)
+        return items, images, [{**c, "text": "(cid:1234)"} for c in chars]
+
+    monkeypatch.setattr(fmt_pdf, "_page_blocks", unmapped)
+    with pytest.raises(FormatError, match=r"PDF 中的文字无法还原（5 个字符") as err:
+        fmt_pdf.read(data, name="x.pdf")
+    assert "原件" in err.value.hint

@@ -206,8 +206,8 @@ def _open(data: bytes, name: str):
     return pdf, n_pages
 
 
-def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, int]:
-    """(blocks with their top on the page, whether the page has images, char count)."""
+def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, list[dict]]:
+    """(blocks with their top on the page, whether the page has images, its characters)."""
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
     found = []
     for t in page.find_tables():
@@ -222,7 +222,7 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, 
     for line in _lines(rest):
         items.append((line[0]["top"], _line_text(line, tabs=True)))
     items.sort(key=lambda it: it[0])
-    return items, bool(page.images), len(page.chars)
+    return items, bool(page.images), page.chars
 
 
 def _same_columns(first: list[float], page: list[float]) -> bool:
@@ -249,7 +249,7 @@ def read(data: bytes, *, name: str) -> Document:
                 if n_pages > MAX_PDF_PAGES:
                     raise InputError(f"拒绝读取：PDF 有 {n_pages} 页，超过上限 {MAX_PDF_PAGES} 页", location=where,
                                      hint="请只导出含绩效目标表的页面后重试。")
-                chars = 0
+                chars = unmapped = 0
                 images = False
                 n_tables = 0
                 open_table: dict | None = None  # the last table, while it may continue on the next page
@@ -264,13 +264,14 @@ def read(data: bytes, *, name: str) -> Document:
                     if time.monotonic() - started > PDF_TIME_LIMIT_S:
                         raise _TimeUp()
                     try:
-                        items, has_images, n_chars = _page_blocks(page, page_no)
+                        items, has_images, page_chars = _page_blocks(page, page_no)
                     except (_TimeUp, InputError):
                         raise
                     except Exception as exc:
                         raise FormatError(f"PDF 第{page_no}页已损坏，无法读取：{type(exc).__name__}", location=where,
                                           hint="请重新下载或导出该 PDF；也可以使用绩效目标表的 Word/Excel 原件。") from None
-                    chars += n_chars
+                    chars += len(page_chars)
+                    unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
                     images = images or has_images
                     page_tables = 0
                     for i, (_, item) in enumerate(items):
@@ -325,4 +326,8 @@ def read(data: bytes, *, name: str) -> Document:
         if images:
             raise FormatError("PDF 没有文字层，是扫描件（每页只是图片）", location=where, hint=SCAN_HINT)
         raise FormatError("PDF 中没有任何文字", location=where, hint="请确认选对了文件，或使用 Word/Excel 原件。")
+    if unmapped > 0.3 * chars:
+        # glyphs without a Unicode mapping come out as (cid:123): the text cannot be read back
+        raise FormatError(f"PDF 中的文字无法还原（{unmapped} 个字符的字体没有编码表，提取出来是乱码）", location=where,
+                          hint="请使用绩效目标表的 Word/Excel 原件，或在 PDF 阅读器中重新“另存为”带文字的 PDF 后重试。")
     return Document(blocks=tuple(b for b in blocks if b is not None), name=name, format="pdf")
