@@ -242,13 +242,24 @@ def _pdf(html: str) -> bytes:
     return weasyprint.HTML(string=f"<html><head><style>{css}</style></head><body>{html}</body></html>").write_pdf()
 
 
-def test_pdf_unruled_table_lines_keep_their_columns_as_tabs():
-    html = ("<p>单位：万元</p><div style='white-space:pre'>一级指标        三级指标        指标值</div>"
-            "<div style='white-space:pre'>产出指标        培训人数        200人</div>")
+def test_pdf_unruled_table_from_word_positions():
+    """A table printed without ruling lines: rows from lines of 3+ column groups, wrapped
+    lines (tighter than the rows) joined into their cells, even across several columns."""
+    html = ("<style>td{border:none;padding:4pt 10pt;vertical-align:top}</style><p>项目支出绩效目标表</p>"
+            "<div style='white-space:pre'>第一部分        1</div>"
+            "<table><tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>"
+            "<tr><td>产出指标</td><td>数量指标</td><td>培训人数</td><td>≥200人</td></tr>"
+            "<tr><td></td><td style='width:25mm'>质量指标质量指标质量指标</td>"
+            "<td style='width:40mm'>培训合格率培训合格率培训合格率培训合格率</td><td style='width:15mm'>≥95%或更多更多</td></tr>"
+            "<tr><td>满意度指标</td><td>服务对象满意度指标</td><td>学员满意度</td><td>≥90%</td></tr></table>"
+            "<p>填报人：张三</p>")
     doc = fmt_pdf.read(_pdf(html), name="x.pdf")
-    assert _tables(doc) == []
-    assert [b.text for b in doc.blocks] == ["单位：万元", "一级指标\t三级指标\t指标值", "产出指标\t培训人数\t200人"]
-    assert {b.where for b in doc.blocks} == {"第1页"}
+    assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["项目支出绩效目标表", "第一部分\t1", "填报人：张三"]
+    (t,) = _tables(doc)
+    assert t.where == "第1页第1个表格（无框线，按文字位置读取）"
+    assert t.grid() == [["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "培训人数", "≥200人"],
+                        ["", "质量指标质量指标质量指标", "培训合格率培训合格率培训合格率培训合格率", "≥95%或更多更多"],
+                        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%"]]
 
 
 def test_pdf_wrapped_cell_joined_numbered_items_on_lines():

@@ -4,9 +4,14 @@ What a user must know (for docs/extract.md):
 
 - read: the tables drawn with ruling lines (pdfplumber's table finder), a merged cell as one
   cell with its spans (from the cells' boxes); a table that runs on over a page break is
-  continued (same columns, at the top of the next page) as one table; the text outside
-  tables line by line (``第N页``), words far apart on a line separated by a tab, so that a
-  table printed without ruling lines still reaches the interpreter as tab-separated text;
+  continued (same columns, at the top of the next page) as one table, and a cell cut by the
+  break runs on over the rows below it; the text outside tables line by line (``第N页``);
+- a table printed WITHOUT ruling lines is read from the words' positions: lines with three or
+  more groups of words far apart are its rows, the groups' left edges its columns; a line
+  between two rows closer than the rows are to each other is wrapped text of the row above.
+  Such a table's place says so (``第1页第1个表格（无框线，按文字位置读取）``): where rows are
+  spaced exactly like the lines inside a cell, a wrapped line cannot be told from a row and
+  the result must be checked. Other lines keep their far-apart groups separated by a tab;
 - a cell's text wrapped over several lines is joined without a break (Chinese wraps
   anywhere), except before a numbered item (``1.`` ``（2）`` ``3、``), which starts a new line;
 - refused: a scan (pages that are only images, no text layer) with a message saying it
@@ -103,6 +108,84 @@ def _line_text(line: list[dict], *, tabs: bool) -> str:
         parts.append("\t" if tabs and gap > 1.5 * size else " ")
         parts.append(w["text"])
     return "".join(parts)
+
+
+# --- tables printed without ruling lines ------------------------------------------------------
+
+_MIN_COLUMNS = 3  # a line of 3+ far-apart word groups is a table row (2 is a heading and its page number)
+
+
+class _Unruled:
+    """A table found from word positions alone: its cells, rows counted from 0."""
+
+    def __init__(self, cells: list[Cell], top: float):
+        self.cells, self.top = cells, top
+
+
+def _segments(line: list[dict]) -> list[list[dict]]:
+    """A line's word groups, split where the gap is a column gap (1.5 × the font size)."""
+    segs = [[line[0]]]
+    for prev, w in zip(line, line[1:]):
+        if w["x0"] - prev["x1"] > 1.5 * max(prev.get("size", 10.0), 1.0):
+            segs.append([w])
+        else:
+            segs[-1].append(w)
+    return segs
+
+
+def _column_starts(rows: list[list[list[dict]]], tol: float) -> list[float]:
+    starts: list[float] = []
+    for x in sorted(seg[0]["x0"] for segs in rows for seg in segs):
+        if not starts or x - starts[-1] > tol:
+            starts.append(x)
+    return starts
+
+
+def _unruled(lines: list[list[dict]]) -> list[tuple[float, object]]:
+    """Lines outside ruled tables: runs of lines with 3+ column groups become a table (one
+    row per such line; a shorter line BETWEEN two of them is wrapped text, added to the
+    cells above it); every other line is text, its column groups separated by tabs."""
+    segs = [_segments(line) for line in lines]
+    out: list[tuple[float, object]] = []
+    i = 0
+    while i < len(lines):
+        if len(segs[i]) < _MIN_COLUMNS:
+            out.append((lines[i][0]["top"], _line_text(lines[i], tabs=True)))
+            i += 1
+            continue
+        size = max(lines[i][0].get("size", 10.0), 1.0)
+        rows = [i]  # candidate lines of the run, and the wrapped lines between them
+        j = i + 1
+        while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] <= 2.5 * size:
+            if len(segs[j]) >= _MIN_COLUMNS:
+                rows.append(j)
+            j += 1
+        end = rows[-1] + 1
+        if len(rows) < 2:
+            out.append((lines[i][0]["top"], _line_text(lines[i], tabs=True)))
+            i += 1
+            continue
+        starts = _column_starts([segs[k] for k in rows], tol=size)
+        # Where rows are spaced wider than the lines inside a cell, a tight gap is a wrap
+        # even when the wrapped line has 3+ groups; with even spacing, each 3+ group line
+        # starts a row (a table without ruling and without padding cannot say more).
+        tops = [lines[k][0]["top"] for k in range(i, end)]
+        pitches = [b - a for a, b in zip(tops, tops[1:])]
+        tight = min(pitches) * 1.25 if pitches else 0.0
+        spaced = any(p > tight for p in pitches)
+        cells: dict[tuple[int, int], str] = {}
+        r = -1
+        for k in range(i, end):
+            if k == i or (k in rows and (not spaced or tops[k - i] - tops[k - i - 1] > tight)):
+                r += 1
+            for seg in segs[k]:
+                c = max(bisect.bisect_right(starts, seg[0]["x0"] + size / 2) - 1, 0)
+                text = _line_text(seg, tabs=False)
+                cells[(r, c)] = _join_lines([cells[(r, c)], text]) if (r, c) in cells else text
+        out.append((lines[i][0]["top"], _Unruled([Cell(t, r, c) for (r, c), t in sorted(cells.items())],
+                                                 lines[i][0]["top"])))
+        i = end
+    return out
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -219,8 +302,7 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, 
         if not any(f.take(w) for f in found):
             rest.append(w)
     items: list[tuple[float, object]] = [(f.bbox[1], f) for f in found]
-    for line in _lines(rest):
-        items.append((line[0]["top"], _line_text(line, tabs=True)))
+    items.extend(_unruled(_lines(rest)))
     items.sort(key=lambda it: it[0])
     return items, bool(page.images), page.chars
 
@@ -312,6 +394,12 @@ def read(data: bytes, *, name: str) -> Document:
                                           "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格",
                                           "open": item.open_cells()}
                             blocks.append(None)
+                        elif isinstance(item, _Unruled):
+                            close()
+                            page_tables += 1
+                            # the place says it was read from word positions: to be checked
+                            blocks.append(table_from_rows(
+                                [item.cells], where=f"第{page_no}页第{page_tables}个表格（无框线，按文字位置读取）"))
                         else:
                             close()
                             blocks.append(Text(item, f"第{page_no}页"))
