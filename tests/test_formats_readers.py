@@ -195,3 +195,28 @@ def test_long_table_as_xls_and_as_web_page_reads_as_the_xlsx(tmp_path):
         got = extract(tmp_path / name, checks=False)
         assert got.source["format"] == fmt
         assert got.model_dump(exclude={"source"}) == want.model_dump(exclude={"source"}), name
+
+
+def test_a_corpus_document_rendered_in_every_format_reads_back_the_same_grid():
+    """make_fixtures.expected_document: a corpus document's expectations as a published
+    table, rendered by each library and read back (targets kept exactly as printed)."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    import make_fixtures
+
+    expected = {"projects": [{"name": "职业技能培训", "code": None, "indicators": 4,
+                              "targets": ["≥200人", "≥95％", "≤***元", "2023年12月31日前"],
+                              "level1": ["产出指标", "产出指标", "成本指标", "效益指标"],
+                              "level3": ["培训人数", "培训合格率", "人均培训成本", "完成时间"]}]}
+    doc = make_fixtures.expected_document(expected, name="x")
+    (want,) = doc.tables()
+    assert want.at(3, 0).text == "产出指标" and want.at(3, 0).rowspan == 2
+    page = make_fixtures.to_html(doc)
+    renders = {"docx": make_fixtures.to_docx(doc), "xlsx": make_fixtures.to_xlsx(doc),
+               "html": page.encode("utf-8"), "pdf": make_fixtures.html_to_pdf(page)}
+    for fmt, data in renders.items():
+        assert detect_format(data, name="x") == fmt
+        (got,) = read_document(data, name=f"x.{fmt}", fmt=fmt).tables()
+        offset = 1 if fmt == "xlsx" else 0  # the sheet's title line
+        assert _shown(got, offset) == _shown(want, 0), fmt
