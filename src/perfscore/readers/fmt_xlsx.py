@@ -27,7 +27,8 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils.datetime import to_excel as serial_of  # the date → Excel serial
 
-from perfscore.readers.grid import Cell, Document, table_from_rows
+from perfscore.errors import PerfscoreError
+from perfscore.readers.grid import Cell, Document, Table, table_from_rows
 from perfscore.readers.longtable import _HEADER_SCAN_ROWS, _cell_to_text, _is_header_row
 from perfscore.readers.sheets import corrupt, pick_sheet, visible_sheets
 from perfscore.safety import check_office_bytes
@@ -48,8 +49,8 @@ def has_long_table_header(data: bytes, *, name: str) -> bool:
     try:
         return pick_sheet(workbook, file=name, is_header=_is_header_row, scan_rows=_HEADER_SCAN_ROWS,
                           what="绩效目标长表", cell_text=lambda c: _cell_to_text(c.value, None)) is not None
-    except Exception:
-        return True
+    except PerfscoreError:
+        return True  # two long-table sheets, a broken sheet: the long-table reader says which
     finally:
         workbook.close()
 
@@ -106,6 +107,27 @@ def _cell(c, row: int, col: int, rowspan: int = 1, colspan: int = 1) -> Cell:
     return Cell(text.strip(), row, col, rowspan, colspan, number_format=number_format, excel_serial=serial)
 
 
+def _sheet_table(ws) -> Table | None:
+    """One worksheet as a table (None when it holds nothing)."""
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
+        covered.update((r, k) for r in range(rng.min_row, rng.max_row + 1)
+                       for k in range(rng.min_col, rng.max_col + 1) if (r, k) != (rng.min_row, rng.min_col))
+    cells: list[Cell] = []
+    for (r, k), c in sorted(ws._cells.items()):  # stored cells only: never the whole formatted range
+        if (r, k) in covered:
+            continue
+        rowspan, colspan = spans.pop((r, k), (1, 1))
+        cell = _cell(c, r - 1, k - 1, rowspan, colspan)
+        if cell.text or rowspan > 1 or colspan > 1:
+            cells.append(cell)
+    for (r, k), (rowspan, colspan) in spans.items():  # merged areas with no stored top-left cell
+        cells.append(Cell("", r - 1, k - 1, rowspan, colspan))
+    return table_from_rows([cells], where=f"工作表「{ws.title}」") if cells else None
+
+
 def read(data: bytes, *, name: str) -> Document:
     """Read a form-like .xlsx given as bytes; ``name`` (file name only) names it in messages."""
     check_office_bytes(data, file=name, kind="xlsx")  # type sniffing, zip bomb, XML declarations
@@ -113,29 +135,8 @@ def read(data: bytes, *, name: str) -> Document:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
         raise corrupt(name, exc=exc) from None
-    try:
-        tables = []
-        for ws in visible_sheets(workbook):
-            spans: dict[tuple[int, int], tuple[int, int]] = {}
-            covered: set[tuple[int, int]] = set()
-            for rng in ws.merged_cells.ranges:
-                spans[(rng.min_row, rng.min_col)] = (rng.max_row - rng.min_row + 1, rng.max_col - rng.min_col + 1)
-                covered.update((r, k) for r in range(rng.min_row, rng.max_row + 1)
-                               for k in range(rng.min_col, rng.max_col + 1) if (r, k) != (rng.min_row, rng.min_col))
-            cells: list[Cell] = []
-            for (r, k), c in sorted(ws._cells.items()):  # stored cells only: never the whole used range
-                if (r, k) in covered:
-                    continue
-                rowspan, colspan = spans.pop((r, k), (1, 1))
-                cell = _cell(c, r - 1, k - 1, rowspan, colspan)
-                if cell.text or rowspan > 1 or colspan > 1:
-                    cells.append(cell)
-            for (r, k), (rowspan, colspan) in spans.items():  # merged areas with no stored top-left cell
-                cells.append(Cell("", r - 1, k - 1, rowspan, colspan))
-            if cells:
-                tables.append(table_from_rows([cells], where=f"工作表「{ws.title}」"))
-    except Exception as exc:
-        raise corrupt(name, exc=exc) from None
+    try:  # the whole workbook is parsed by load_workbook: what follows only walks it
+        tables = [table for ws in visible_sheets(workbook) if (table := _sheet_table(ws)) is not None]
     finally:
         workbook.close()
     return Document(blocks=tuple(tables), name=name, format="xlsx")
