@@ -385,3 +385,19 @@ def test_pdf_text_without_unicode_mapping_is_refused(monkeypatch):
     with pytest.raises(FormatError, match=r"PDF 中的文字无法还原（5 个字符") as err:
         fmt_pdf.read(data, name="x.pdf")
     assert "原件" in err.value.hint
+
+
+def test_pdf_header_repeated_on_each_page_is_read_once():
+    """A long table over three pages whose header row is printed again on each page
+    (Word's 重复标题行, a browser's <thead>): one table, one header, every data row once."""
+    rows = "".join(f"<tr><td>产出指标</td><td>数量指标</td><td>指标{i}</td><td>≥{i}个</td></tr>" for i in range(60))
+    html = ("<style>@page{size:A5}</style><table><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th>"
+            f"<th>指标值</th></tr></thead><tbody>{rows}</tbody></table>")
+    data = _pdf(html)
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) >= 3
+    (t,) = _tables(fmt_pdf.read(data, name="x.pdf"))
+    grid = t.grid()
+    assert grid[0] == ["一级指标", "二级指标", "三级指标", "指标值"]
+    assert [r[3] for r in grid[1:]] == [f"≥{i}个" for i in range(60)]

@@ -310,6 +310,25 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, 
     return items, bool(page.images), page.chars
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _repeated_header(local: list[tuple[int, Cell]], cells: list[Cell]) -> bool:
+    """True when the first row of a continued page repeats a header row of the table (Word's
+    “重复标题行”, a browser's <thead>): words with 指标 and no digits, cell for cell equal to
+    a row already read. A data row is never dropped: a data row has figures or differs."""
+    first = sorted((c.col, c.colspan, c.text) for _, c in local if c.row == 0)
+    if not first or any(c.rowspan > 1 for _, c in local if c.row == 0):
+        return False
+    texts = "".join(t for _, _, t in first)
+    if "指标" not in texts or _DIGIT.search(texts):
+        return False
+    rows: dict[int, list] = {}
+    for c in cells:
+        rows.setdefault(c.row, []).append((c.col, c.colspan, c.text))
+    return any(sorted(row) == first for row in rows.values())
+
+
 def _same_columns(first: list[float], page: list[float]) -> bool:
     """True when a table at the top of a page continues one with column edges ``first``:
     the same outer edges, and every edge it draws near one of ``first`` (merged cells
@@ -366,8 +385,13 @@ def read(data: bytes, *, name: str) -> Document:
                                 # the table continues from the previous page, on its columns
                                 item.regrid(open_table["xs"])
                                 cells = open_table["cells"]
+                                local = list(enumerate(item.cells(0)))
+                                skip = 1 if _repeated_header(local, cells) else 0  # header printed again
+                                base = open_table["rows"] - skip
+                                local = [(n, Cell(c.text, c.row + base, c.col, c.rowspan, c.colspan))
+                                         for n, c in local if c.row >= skip]
                                 placed: dict[int, int] = {}  # this page's box → index in cells
-                                for n, cell in enumerate(item.cells(open_table["rows"])):
+                                for n, cell in local:
                                     at = open_table["open"].get((cell.col, cell.colspan))
                                     if cell.row == open_table["rows"] and not cell.text and at is not None:
                                         top = cells[at]  # the cut cell runs on over this one
@@ -381,14 +405,14 @@ def read(data: bytes, *, name: str) -> Document:
                                     # rows at the top of this page where nothing is drawn under a
                                     # cut cell: the cut cell's rest (its top border is not drawn)
                                     free = 0
-                                    while free < item.n_rows and all(
-                                            (free, k) not in item.slot for k in range(col, col + span)):
+                                    while skip + free < item.n_rows and all(
+                                            (skip + free, k) not in item.slot for k in range(col, col + span)):
                                         free += 1
                                     if free:
                                         top = cells[at]
                                         cells[at] = Cell(top.text, top.row, top.col, top.rowspan + free, top.colspan)
-                                open_table["open"] = {k: placed[n] for k, n in item.open_cells().items()}
-                                open_table["rows"] += item.n_rows
+                                open_table["open"] = {k: placed[n] for k, n in item.open_cells().items() if n in placed}
+                                open_table["rows"] += item.n_rows - skip
                                 continue
                             close()
                             n_tables += 1
