@@ -391,7 +391,7 @@ def test_pdf_header_repeated_on_each_page_is_read_once():
     """A long table over three pages whose header row is printed again on each page
     (Word's 重复标题行, a browser's <thead>): one table, one header, every data row once."""
     rows = "".join(f"<tr><td>产出指标</td><td>数量指标</td><td>指标{i}</td><td>≥{i}个</td></tr>" for i in range(60))
-    html = ("<style>@page{size:A5}</style><table><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th>"
+    html = ("<style>@page{size:A5} th{border:0.8pt solid #000;padding:2pt}</style><table><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th>"
             f"<th>指标值</th></tr></thead><tbody>{rows}</tbody></table>")
     data = _pdf(html)
     pdfplumber = pytest.importorskip("pdfplumber")
