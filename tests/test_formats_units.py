@@ -401,3 +401,23 @@ def test_pdf_header_repeated_on_each_page_is_read_once():
     grid = t.grid()
     assert grid[0] == ["一级指标", "二级指标", "三级指标", "指标值"]
     assert [r[3] for r in grid[1:]] == [f"≥{i}个" for i in range(60)]
+
+
+@pytest.mark.parametrize("parts, words", [
+    ({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<x/>"}, ["OFD 版式文件", "PDF"]),
+    ({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}, ["OpenDocument", ".docx"]),
+])
+def test_other_zip_documents_say_what_they_are(tmp_path, capsys, parts, words):
+    import zipfile
+
+    from perfscore.cli import main
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    src = tmp_path / "目标.zip"
+    src.write_bytes(buf.getvalue())
+    assert main(["extract", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "目标.zip" in err and all(w in err for w in words) and "Traceback" not in err

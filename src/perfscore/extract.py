@@ -60,6 +60,14 @@ def detect_format(data: bytes, *, name: str) -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "OFD.xml" in names:
+            raise FormatError("这是 OFD 版式文件（国产电子公文格式），无法直接读取", location=Location(file=name),
+                              hint="请在数科 OFD 阅读器、福昕等软件中打开，“另存为”或“打印”为 PDF 后重试；"
+                                   "也可以使用绩效目标表的 Word/Excel 原件。")
+        if "content.xml" in names and "mimetype" in names:
+            raise FormatError("这是 OpenDocument 文件（.odt/.ods，WPS/LibreOffice 的开放格式），无法直接读取",
+                              location=Location(file=name),
+                              hint="请在 WPS 或 LibreOffice 中打开，另存为 .docx（文字）或 .xlsx（表格）后重试。")
         raise FormatError(
             "压缩包既不是 Word 文档（.docx）也不是 Excel 工作簿（.xlsx）",
             location=Location(file=name),
