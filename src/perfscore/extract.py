@@ -136,7 +136,11 @@ def _long_table_csv(document) -> bytes | None:
 
 def _targets_from_document(document, *, year: int | None) -> Targets:
     """The interpreter on a grid Document (through the layout bridge until the grid
-    interpreter takes Documents directly); a refusal says what the file was read as."""
+    interpreter takes Documents directly); a refusal says what the file was read as.
+
+    THE place where the grid interpreter (layouts' work) plugs in: replace the
+    ``targets_from_blocks(legacy_blocks(document), …)`` call below by the function that
+    takes a :class:`perfscore.readers.grid.Document`; the refusal wording stays here."""
     from perfscore.readers.document import targets_from_blocks
     from perfscore.readers.grid_formats import legacy_blocks
 
