@@ -12,8 +12,8 @@ What a user must know (for docs/extract.md):
   .docx …), a damaged file, and anything ``perfscore.safety.check_office_bytes`` refuses
   (zip bombs, XML entity declarations, encrypted parts).
 
-The paragraph text rules (runs, tabs, breaks, revisions) are those of the older reader
-``docx_reader``, shared from there so both read a paragraph alike.
+``docx_reader.read_docx_blocks`` (the older row shape) is this reader seen through
+``grid_formats.legacy_blocks``: one implementation of reading Word.
 """
 
 from __future__ import annotations
@@ -25,13 +25,28 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
 from perfscore.errors import FormatError, Location
-from perfscore.readers.docx_reader import _paragraph_text
 from perfscore.readers.grid import Cell, Document, Table, Text, table_from_rows
 from perfscore.safety import check_office_bytes
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _TR, _TC, _TC_PR, _TR_PR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:trPr")
 _V_MERGE, _GRID_SPAN, _GRID_BEFORE, _VAL = qn("w:vMerge"), qn("w:gridSpan"), qn("w:gridBefore"), qn("w:val")
+_T, _TAB, _BR, _CR, _DEL = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:del")
+
+
+def _paragraph_text(p) -> str:
+    """Visible text of a ``w:p``: runs, tabs and breaks, skipping deleted revisions."""
+    parts: list[str] = []
+    for el in p.iter(_T, _TAB, _BR, _CR):
+        if next(el.iterancestors(_DEL), None) is not None:
+            continue
+        if el.tag == _T:
+            parts.append(el.text or "")
+        elif el.tag == _TAB:
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
 
 
 def _int_val(el, default: int) -> int:
