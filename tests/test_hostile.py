@@ -632,3 +632,21 @@ def test_broken_legacy_office_files_end_in_one_message(tmp_path, capsys, data, n
 def test_documents_have_the_document_size_limit(monkeypatch, name):
     monkeypatch.delenv(safety.MAX_INPUT_ENV, raising=False)
     assert safety.input_limit_mb(name) == safety.MAX_DOCUMENT_MB
+
+
+def test_a_pdf_decompression_bomb_is_refused_before_inflating(tmp_path, capsys, monkeypatch):
+    import zlib
+
+    bomb = zlib.compress(b"0 0 m " * (1 << 20), 9)  # 6 MiB of drawing commands in a few KB
+    data = _pdf_objects([_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                         b"<< " + _PAGE + b" /Contents 4 0 R >>",
+                         b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(bomb) + bomb + b"\nendstream"])
+    monkeypatch.setattr(safety, "MAX_PDF_STREAM", 1 << 20)
+    src = tmp_path / "炸弹.pdf"
+    src.write_bytes(data)
+    assert main(["extract", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "炸弹.pdf" in err and "疑似压缩炸弹" in err and "Traceback" not in err
+    monkeypatch.setattr(safety, "MAX_PDF_STREAM", 64 << 20)  # the same file under the real limit: read, no text
+    assert main(["extract", str(src)]) == 1
+    assert "PDF 中没有任何文字" in capsys.readouterr().err

@@ -508,6 +508,38 @@ MAX_HTML_CELLS = 2_000_000
 MAX_SPAN = 1000                 # a rowspan/colspan above this is a broken or hostile page
 
 
+# A PDF's compressed streams are inflated whole by pdfminer when a page is read: a stream
+# of zeros packs 1000:1, so a 1 MB file could ask for a gigabyte. Content streams of real
+# pages are well under 1 MiB; images (not inflated when reading text) are not counted.
+MAX_PDF_STREAM = 64 << 20
+MAX_PDF_INFLATED = 1 << 30
+_PDF_STREAM = re.compile(rb">>\s*stream\r?\n")
+_PDF_IMAGE = re.compile(rb"/Subtype\s*/Image")
+
+
+def check_pdf_streams(data: bytes, *, file: str) -> None:
+    """Refuse a PDF whose compressed streams inflate beyond :data:`MAX_PDF_STREAM` each or
+    :data:`MAX_PDF_INFLATED` in all (a decompression bomb), before pdfminer inflates them;
+    inflation here stops at the limit, so the check itself is bounded."""
+    import zlib
+
+    total = 0
+    for m in _PDF_STREAM.finditer(data):
+        head = data[max(data.rfind(b"obj", 0, m.start()), m.start() - 4096, 0):m.start()]
+        if _PDF_IMAGE.search(head):
+            continue
+        end = data.find(b"endstream", m.end())
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(data[m.end():end if end >= 0 else len(data)], MAX_PDF_STREAM + 1)
+        except zlib.error:
+            continue  # not Flate (or damaged): pdfminer decides
+        total += len(out)
+        if len(out) > MAX_PDF_STREAM or total > MAX_PDF_INFLATED:
+            raise _refuse(f"PDF 中的压缩数据解压后超过 {min(len(out), total) >> 20} MiB（疑似压缩炸弹）", file,
+                          "请确认文件来源可靠；正常的 PDF 请重新导出或打印为 PDF 后再试，也可以使用 Word/Excel 原件。")
+
+
 def ole_kind(data: bytes, *, file: str) -> str:
     """``doc`` or ``xls`` for an OLE2 (legacy Office) file, by the streams it holds:
     ``WordDocument`` for Word, ``Workbook``/``Book`` for Excel. A password-protected
@@ -714,7 +746,7 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 __all__ = [
-    "MAX_HTML_CELLS", "MAX_PDF_PAGES", "MAX_SPAN", "PDF_TIME_LIMIT_S", "check_span", "has_declaration", "looks_like_mhtml", "looks_like_spreadsheetml", "ole_kind",
+    "MAX_HTML_CELLS", "MAX_PDF_PAGES", "MAX_SPAN", "PDF_TIME_LIMIT_S", "check_pdf_streams", "check_span", "has_declaration", "looks_like_mhtml", "looks_like_spreadsheetml", "ole_kind",
     "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_file", "check_input_path", "check_office_bytes", "input_limit_mb",
     "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
     "place_output", "protect_inputs", "read_input_bytes", "refuse_existing_output", "refuse_overwriting_input", "safe_filename", "sniff", "staged_outputs",

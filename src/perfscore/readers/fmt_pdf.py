@@ -16,8 +16,9 @@ What a user must know (for docs/extract.md):
   anywhere), except before a numbered item (``1.`` ``（2）`` ``3、``), which starts a new line;
 - refused: a scan (pages that are only images, no text layer) with a message saying it
   needs OCR or the Word original; a password-protected PDF; a damaged PDF; a PDF of more
-  than ``safety.MAX_PDF_PAGES`` pages or one that takes longer than
-  ``safety.PDF_TIME_LIMIT_S`` seconds (hostile files must not hang the program).
+  than ``safety.MAX_PDF_PAGES`` pages, one that takes longer than ``safety.PDF_TIME_LIMIT_S``
+  seconds, or one whose compressed streams inflate beyond ``safety.MAX_PDF_STREAM`` (hostile
+  files must neither hang the program nor exhaust its memory).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import time
 
 from perfscore.errors import FormatError, InputError, Location
 from perfscore.readers.grid import Cell, Document, Table, Text, table_from_rows
-from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S
+from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S, check_pdf_streams
 
 _NUMBERED = re.compile(r"^(\d+[.．、]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
 _TOL = 3.0          # points: words whose tops differ less are on one line
@@ -344,6 +345,7 @@ def _same_columns(first: list[float], page: list[float]) -> bool:
 def read(data: bytes, *, name: str) -> Document:
     """Read a PDF given as bytes; ``name`` (file name only) names it in messages."""
     where = Location(file=name)
+    check_pdf_streams(data, file=name)  # decompression bombs, before pdfminer inflates anything
     started = time.monotonic()
     blocks: list = []
     try:
