@@ -421,3 +421,11 @@ def test_other_zip_documents_say_what_they_are(tmp_path, capsys, parts, words):
     assert main(["extract", str(src)]) == 1
     err = capsys.readouterr().err
     assert "目标.zip" in err and all(w in err for w in words) and "Traceback" not in err
+
+
+def test_xlsx_too_large_for_a_form_is_refused_not_loaded(monkeypatch):
+    monkeypatch.setattr(fmt_xlsx, "MAX_FORM_SHEET_XML", 100)
+    data = _xlsx(lambda wb: [wb.active.append(["项目名称", f"第{i}行"]) for i in range(20)])
+    with pytest.raises(FormatError, match="工作簿很大.*不是绩效目标长表") as err:
+        fmt_xlsx.read(data, name="大.xlsx")
+    assert "大.xlsx" in str(err.value)

@@ -22,12 +22,13 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 from openpyxl.utils.datetime import to_excel as serial_of  # the date → Excel serial
 
-from perfscore.errors import PerfscoreError
+from perfscore.errors import FormatError, Location, PerfscoreError
 from perfscore.readers.grid import Cell, Document, Table, table_from_rows
 from perfscore.readers.longtable import _HEADER_SCAN_ROWS, _cell_to_text, _is_header_row
 from perfscore.readers.sheets import corrupt, pick_sheet, visible_sheets
@@ -128,9 +129,27 @@ def _sheet_table(ws) -> Table | None:
     return table_from_rows([cells], where=f"工作表「{ws.title}」") if cells else None
 
 
+# A form (绩效目标表 as printed) is a few hundred rows; its sheets' XML a few MB. Loaded
+# whole (merged ranges need the full mode), a sheet of 10^6 rows would take gigabytes: a
+# workbook that large and without a long-table header is refused instead.
+MAX_FORM_SHEET_XML = 100 << 20
+
+
+def _check_form_size(data: bytes, name: str) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:  # checked by check_office_bytes
+        size = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
+    if size > MAX_FORM_SHEET_XML:
+        raise FormatError(
+            f"工作簿很大（工作表解压后 {size >> 20} MiB），却不是绩效目标长表（前30行中没有同时含“项目编码”和“三级指标”的表头行）",
+            location=Location(file=name),
+            hint="长表每行一个指标，表头一行写明项目编码、一级指标、三级指标、年度指标值；"
+                 "按绩效目标表格式填写的工作簿通常只有几百行，请确认选对了文件。")
+
+
 def read(data: bytes, *, name: str) -> Document:
     """Read a form-like .xlsx given as bytes; ``name`` (file name only) names it in messages."""
     check_office_bytes(data, file=name, kind="xlsx")  # type sniffing, zip bomb, XML declarations
+    _check_form_size(data, name)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
