@@ -4,21 +4,31 @@ and extract to the same targets as the sample's text export."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from perfscore.cli import main
 from perfscore.errors import FormatError
 from perfscore.extract import detect_format, extract
 from perfscore.readers.grid import Table, Text
+from perfscore.readers import fmt_docx
+from perfscore.readers.docx_reader import read_docx_blocks
+from perfscore.readers.fmt_doc import convert
 from perfscore.readers.grid_formats import legacy_blocks, read_document
+from test_report_support import office_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "targets_formats"
 SEED = ROOT / "data" / "yanshan-2023" / "000_9a0311abce8b0d69.txt"
+sys.path.insert(0, str(FIXTURES))  # the fixture script's builders
+import make_fixtures  # noqa: E402
+
 WANT = json.loads((FIXTURES / "sample.grid.json").read_text(encoding="utf-8"))
 
 # fixture → (format detected from its bytes, rows above the table in its sheet)
@@ -99,11 +109,8 @@ def test_pdf_table_over_a_page_break_is_one_table():
 
 def test_docx_reader_matches_the_older_reader():
     """The grid read of a .docx, seen through the bridge, is exactly the older reader's rows."""
-    from perfscore.readers.docx_reader import read_docx_blocks
-    from perfscore.readers.fmt_docx import read
-
     data = (FIXTURES / "sample.docx").read_bytes()
-    assert legacy_blocks(read(data, name="x.docx")) == read_docx_blocks(data, file="x.docx")
+    assert legacy_blocks(fmt_docx.read(data, name="x.docx")) == read_docx_blocks(data, file="x.docx")
 
 
 def test_scan_is_refused_as_a_scan(tmp_path, capsys):
@@ -144,8 +151,6 @@ def test_not_a_targets_document_says_how_it_was_read(tmp_path):
 def test_pdf_printed_by_libreoffice_extracts_as_the_text_export(tmp_path, name, seed_projects):
     """Another PDF producer than WeasyPrint: the Word and Excel fixtures printed to PDF by
     LibreOffice (ruling drawn as rectangles, other fonts and column sizes)."""
-    from test_report_support import office_to_pdf
-
     src = tmp_path / name
     src.write_bytes((FIXTURES / name).read_bytes())
     pdf = office_to_pdf(src, tmp_path / "pdf")
@@ -164,10 +169,6 @@ LONG_ROWS = [
 
 
 def _long_xlsx() -> bytes:
-    import io
-
-    import openpyxl
-
     wb = openpyxl.Workbook()
     wb.active.append(["2023年项目绩效目标"])  # a title line above the header
     for row in [LONG_HEADER, *LONG_ROWS]:
@@ -182,8 +183,6 @@ def test_long_table_as_xls_and_as_web_page_reads_as_the_xlsx(tmp_path):
     long-table reader, as the .xlsx does."""
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         pytest.skip("LibreOffice 未安装（Debian 包 libreoffice-calc-nogui），无法生成 .xls")
-    from perfscore.readers.fmt_doc import convert
-
     xlsx = _long_xlsx()
     (tmp_path / "长表.xlsx").write_bytes(xlsx)
     (tmp_path / "长表.xls").write_bytes(convert(xlsx, name="长表.xlsx", to="xls", suffix=".xlsx"))
@@ -200,11 +199,6 @@ def test_long_table_as_xls_and_as_web_page_reads_as_the_xlsx(tmp_path):
 def test_a_corpus_document_rendered_in_every_format_reads_back_the_same_grid():
     """make_fixtures.expected_document: a corpus document's expectations as a published
     table, rendered by each library and read back (targets kept exactly as printed)."""
-    import sys
-
-    sys.path.insert(0, str(FIXTURES))
-    import make_fixtures
-
     expected = {"projects": [{"name": "职业技能培训", "code": None, "indicators": 4,
                               "targets": ["≥200人", "≥95％", "≤***元", "2023年12月31日前"],
                               "level1": ["产出指标", "产出指标", "成本指标", "效益指标"],

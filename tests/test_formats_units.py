@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
+import zipfile
 
 import docx
 import openpyxl
@@ -12,10 +13,12 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from perfscore.cli import main
 from perfscore.errors import FormatError, InputError
 from perfscore.extract import detect_format
-from perfscore.readers import fmt_doc, fmt_docx, fmt_html, fmt_pdf, fmt_xls, fmt_xlsx
+from perfscore.readers import fmt_doc, fmt_docx, fmt_html, fmt_pdf, fmt_xls, fmt_xlsx, fmt_xlsxml
 from perfscore.readers.grid import Table, Text
+from perfscore.readers.grid_formats import read_document
 
 
 def _tables(doc) -> list[Table]:
@@ -307,8 +310,6 @@ SPREADSHEETML = """<?xml version="1.0"?>
 
 
 def test_excel_2003_xml_saved_as_xls():
-    from perfscore.readers.grid_formats import read_document
-
     data = SPREADSHEETML.encode("utf-8")
     assert detect_format(data, name="导出.xls") == "xlsxml"
     doc = read_document(data, name="导出.xls", fmt="xlsxml")
@@ -321,8 +322,6 @@ def test_excel_2003_xml_saved_as_xls():
 
 
 def test_excel_2003_xml_with_entity_declarations_is_refused():
-    from perfscore.readers import fmt_xlsxml
-
     data = SPREADSHEETML.replace('<?mso-application progid="Excel.Sheet"?>',
                                  '<!DOCTYPE Workbook [<!ENTITY x SYSTEM "file:///etc/passwd">]>').encode()
     with pytest.raises(FormatError, match="DOCTYPE/ENTITY"):
@@ -361,7 +360,6 @@ def test_single_file_web_page_mhtml():
 def test_rtf_is_read_through_libreoffice():
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         pytest.skip("LibreOffice 未安装")
-    from perfscore.readers.grid_formats import read_document
 
     rtf = (rb"{\rtf1\ansi\ansicpg936{\fonttbl{\f0 SimSun;}}\f0 \trowd\cellx2000\cellx4000 "
            rb"\intbl \'b2\'fa\'b3\'f6\cell \intbl 95%\cell\row \pard \'b1\'ea\'cc\'e2\par}")
@@ -408,10 +406,6 @@ def test_pdf_header_repeated_on_each_page_is_read_once():
     ({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}, ["OpenDocument", ".docx"]),
 ])
 def test_other_zip_documents_say_what_they_are(tmp_path, capsys, parts, words):
-    import zipfile
-
-    from perfscore.cli import main
-
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, data in parts.items():

@@ -36,6 +36,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -521,8 +522,6 @@ def check_pdf_streams(data: bytes, *, file: str) -> None:
     """Refuse a PDF whose compressed streams inflate beyond :data:`MAX_PDF_STREAM` each or
     :data:`MAX_PDF_INFLATED` in all (a decompression bomb), before pdfminer inflates them;
     inflation here stops at the limit, so the check itself is bounded."""
-    import zlib
-
     total = 0
     for m in _PDF_STREAM.finditer(data):
         head = data[max(data.rfind(b"obj", 0, m.start()), m.start() - 4096, 0):m.start()]

@@ -20,6 +20,7 @@ from pathlib import Path
 from perfscore.errors import FormatError, Location
 from perfscore.readers import fmt_docx
 from perfscore.readers.grid import Document
+from perfscore.safety import sniff
 
 CONVERT_TIMEOUT_S = 120
 SAVE_AS_HINT = "请在 Word 或 WPS 中打开该文件，选择“文件 → 另存为”，保存类型选“Word 文档（*.docx）”，再读取新文件。"
@@ -64,8 +65,6 @@ def convert(data: bytes, *, name: str, to: str = "docx", suffix: str = ".doc") -
 def read(data: bytes, *, name: str) -> Document:
     """Read a .doc (or an RTF document, which LibreOffice converts alike) given as bytes;
     ``name`` (file name only) names it in messages."""
-    from perfscore.safety import sniff
-
     converted = convert(data, name=name, suffix=".rtf" if sniff(data) == "rtf" else ".doc")
     document = fmt_docx.read(converted, name=name, fmt="doc")
     return document

@@ -16,7 +16,9 @@ What a user must know (for docs/extract.md):
 
 from __future__ import annotations
 
+import email
 import re
+from email import policy
 
 import lxml.etree
 import lxml.html
@@ -152,9 +154,6 @@ def _table(table, where: str, *, name: str, budget: list[int]) -> Table:
 def read_mhtml(data: bytes, *, name: str) -> Document:
     """Read a single-file web archive (“网页，单个文件” .mht/.mhtml, as Word and browsers save
     it): its first text/html part, decoded by its declared transfer encoding and charset."""
-    import email
-    from email import policy
-
     message = email.message_from_bytes(data, policy=policy.default)
     part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
     if part is None:
