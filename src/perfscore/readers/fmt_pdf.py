@@ -33,7 +33,7 @@ import threading
 import time
 
 from perfscore.errors import FormatError, InputError, Location
-from perfscore.readers.grid import Cell, Document, Table, Text, table_from_rows
+from perfscore.readers.grid import Cell, Document, Text, table_from_rows
 from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S, check_pdf_streams
 
 _NUMBERED = re.compile(r"^(\d+[.．、]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
