@@ -423,3 +423,12 @@ def test_xlsx_too_large_for_a_form_is_refused_not_loaded(monkeypatch):
     with pytest.raises(FormatError, match="工作簿很大.*不是绩效目标长表") as err:
         fmt_xlsx.read(data, name="大.xlsx")
     assert "大.xlsx" in str(err.value)
+
+
+def test_docx_older_horizontal_merge():
+    restart, cont = '<w:hMerge w:val="restart"/>', "<w:hMerge/>"
+    xml = (f"<w:tr>{_tc('项目名称', restart)}{_tc('', cont)}{_tc('某项目')}</w:tr>"
+           f"<w:tr>{_tc('a')}{_tc('b')}{_tc('c')}</w:tr>")
+    (t,) = _tables(fmt_docx.read(_docx_with(xml), name="x.docx"))
+    assert t.at(0, 1).text == "项目名称" and t.at(0, 0).colspan == 2
+    assert t.grid() == [["项目名称", "项目名称", "某项目"], ["a", "b", "c"]]

@@ -4,8 +4,8 @@ What a user must know (for docs/extract.md):
 
 - read: every paragraph outside tables (as text, in order) and every table, nested
   content controls (``w:sdt``, e.g. a table of contents) read through; merged cells are
-  resolved from the XML: a horizontally merged cell (``w:gridSpan``, and cells skipped by
-  ``w:gridBefore``) and a vertically merged cell (``w:vMerge restart`` … ``continue``)
+  resolved from the XML: a horizontally merged cell (``w:gridSpan`` or the older ``w:hMerge``,
+  and cells skipped by ``w:gridBefore``) and a vertically merged cell (``w:vMerge restart`` … ``continue``)
   become ONE cell with its column/row span; deleted revisions (``w:del``) are not read,
   inserted ones are;
 - refused: a file that is not a .docx (by its bytes: an old .doc, a PDF, a page saved as
@@ -32,6 +32,7 @@ _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtCon
 _TR, _TC, _TC_PR, _TR_PR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:trPr")
 _V_MERGE, _GRID_SPAN, _GRID_BEFORE, _VAL = qn("w:vMerge"), qn("w:gridSpan"), qn("w:gridBefore"), qn("w:val")
 _T, _TAB, _BR, _CR, _DEL = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:del")
+_H_MERGE = qn("w:hMerge")
 
 
 def _paragraph_text(p) -> str:
@@ -73,6 +74,22 @@ def _cell_text(tc) -> str:
     return "\n".join(_paragraph_text(p) for p in tc.iter(_P)).strip()
 
 
+def _row_cells(tr) -> list[tuple[object, int]]:
+    """A row's ``w:tc`` with their column spans; the older horizontal merge (``w:hMerge``,
+    written by some WPS and old Word versions instead of ``w:gridSpan``) joined into the
+    cell that starts it."""
+    out: list[list] = []
+    for tc in _children(tr, _TC):
+        tc_pr = tc.find(_TC_PR)
+        span = _int_val(tc_pr.find(_GRID_SPAN) if tc_pr is not None else None, 1)
+        h_merge = tc_pr.find(_H_MERGE) if tc_pr is not None else None
+        if h_merge is not None and h_merge.get(_VAL, "continue") != "restart" and out:
+            out[-1][1] += span
+        else:
+            out.append([tc, span])
+    return [(tc, span) for tc, span in out]
+
+
 def _table(tbl, where: str) -> Table:
     """One ``w:tbl`` as a grid; a vMerge continuation extends the cell above it."""
     rows: list[list[Cell]] = []
@@ -83,9 +100,8 @@ def _table(tbl, where: str) -> Table:
         tr_pr = tr.find(_TR_PR)
         col = _int_val(tr_pr.find(_GRID_BEFORE) if tr_pr is not None else None, 0)
         seen_keys: set[tuple[int, int]] = set()
-        for tc in _children(tr, _TC):
+        for tc, span in _row_cells(tr):
             tc_pr = tc.find(_TC_PR)
-            span = _int_val(tc_pr.find(_GRID_SPAN) if tc_pr is not None else None, 1)
             v_merge = tc_pr.find(_V_MERGE) if tc_pr is not None else None
             key = (col, span)
             if v_merge is not None and v_merge.get(_VAL, "continue") != "restart" and key in open_merges:
