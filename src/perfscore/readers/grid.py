@@ -19,6 +19,25 @@ Excel-only extras on :class:`Cell` (defaults elsewhere): ``number_format`` is th
 number format and ``excel_serial`` the stored number when Excel shows the cell as a date or
 time, so the interpreter can report an Excel date serial where a target was expected (the
 text keeps what Excel shows; the serial says what was typed was turned into a date).
+
+What each reader gives, for the interpreter (the format-free part):
+
+- docx/doc: paragraphs as Text (``第N段``, empty paragraphs counted, not given); every table,
+  even an empty one (so the n-th Table is the file's n-th table); nested tables' text is
+  part of their cell's text;
+- xlsx/xls (and Excel 2003 XML, format "xls"): NO Text blocks; one Table per visible sheet,
+  rows and columns numbered as in the sheet (row 0 is Excel's row 1, even when empty), so a
+  title or a ``单位：万元`` line typed above the form is a row of the table (one cell, often
+  merged across); empty cells are absent (``at`` gives None);
+- html (and .mht): text outside tables as Text (``第N段``); layout tables that hold other
+  tables are read through, only tables without tables inside are Tables;
+- pdf: each page's lines outside tables as Text (``第N页``; far-apart word groups joined by a
+  tab); a ruled table continued over pages is one Table (``第P页第K个表格``, P its first
+  page), a header row printed again on each page given once; a table read from word
+  positions (no ruling) has ``（无框线，按文字位置读取）`` at the end of its ``where``; a
+  cell's wrapped lines are joined without a break except before a numbered item;
+- every reader: cell text stripped, a cell's lines joined with ``"\n"``, targets exactly as
+  shown (full-width signs, masks such as ``≤***元`` untouched).
 """
 
 from __future__ import annotations
