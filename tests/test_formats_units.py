@@ -432,3 +432,17 @@ def test_docx_older_horizontal_merge():
     (t,) = _tables(fmt_docx.read(_docx_with(xml), name="x.docx"))
     assert t.at(0, 1).text == "项目名称" and t.at(0, 0).colspan == 2
     assert t.grid() == [["项目名称", "项目名称", "某项目"], ["a", "b", "c"]]
+
+
+def test_pdf_texts_of_adjacent_cells_stay_apart():
+    """A number right-aligned against the next cell's text, closer than pdfplumber's word gap:
+    characters, not words, are placed in cells."""
+    html = ("<table style='width:60mm'><tr><td style='padding:0;text-align:right'>56.25</td>"
+            "<td style='padding:0'>其他资金</td><td style='padding:0;text-align:right'>≥95%</td>"
+            "<td style='padding:0'>万元</td></tr><tr><td>a</td><td>b</td><td>c</td><td>d</td></tr></table>")
+    data = _pdf(html)
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(io.BytesIO(data)) as pdf:  # the premise: as words, they run together
+        assert "56.25其他资金" in [w["text"] for w in pdf.pages[0].extract_words()]
+    (t,) = _tables(fmt_pdf.read(data, name="x.pdf"))
+    assert t.row_texts(0) == ["56.25", "其他资金", "≥95%", "万元"]

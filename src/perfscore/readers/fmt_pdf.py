@@ -32,6 +32,10 @@ import signal
 import threading
 import time
 
+import pdfplumber  # this module is loaded only when a PDF is read (grid_formats.READERS)
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils import extract_words
+
 from perfscore.errors import FormatError, InputError, Location
 from perfscore.readers.grid import Cell, Document, Text, table_from_rows
 from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S, check_pdf_streams
@@ -192,6 +196,11 @@ def _unruled(lines: list[list[dict]]) -> list[tuple[float, object]]:
     return out
 
 
+def _words(chars: list[dict]) -> list[dict]:
+    """pdfplumber's words (with their font size) made of ``chars``."""
+    return extract_words(chars, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"]) if chars else []
+
+
 def _snap(values: list[float]) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
@@ -209,7 +218,7 @@ def _index(edges: list[float], v: float) -> int:
 
 
 class _Found:
-    """One table found on a page: its grid edges, cell boxes and the words inside."""
+    """One table found on a page: its grid edges, cell boxes and the characters inside."""
 
     def __init__(self, boxes: list[tuple[float, float, float, float]], bbox):
         self.bbox = bbox
@@ -237,6 +246,7 @@ class _Found:
                     self.slot.setdefault((r, c), n)
 
     def take(self, w: dict) -> bool:
+        """Place a character (by its centre) in its cell; False when outside the table."""
         x0, top, x1, bottom = self.bbox
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         if not (x0 <= cx <= x1 and top <= cy <= bottom):
@@ -265,7 +275,7 @@ class _Found:
     def cells(self, row_offset: int) -> list[Cell]:
         out = []
         for (r0, c0, rs, cs), words in zip(self.boxes, self.words):
-            text = _join_lines([_line_text(line, tabs=False) for line in _lines(words)]) if words else ""
+            text = _join_lines([_line_text(line, tabs=False) for line in _lines(_words(words))]) if words else ""
             out.append(Cell(text.strip(), r0 + row_offset, c0, rs, cs))
         return out
 
@@ -275,9 +285,6 @@ class _Found:
 
 
 def _open(data: bytes, name: str):
-    import pdfplumber  # heavy: loaded only when a PDF is read
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
     where = Location(file=name)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -295,18 +302,16 @@ def _open(data: bytes, name: str):
 
 def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, list[dict]]:
     """(blocks with their top on the page, whether the page has images, its characters)."""
-    words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
     found = []
     for t in page.find_tables():
         boxes = [tuple(c) for c in t.cells]
         if len(boxes) >= 2:
             found.append(_Found(boxes, t.bbox))
-    rest = []
-    for w in words:
-        if not any(f.take(w) for f in found):
-            rest.append(w)
+    # Characters, not words, are placed in cells: two cells' texts closer than the word
+    # gap (a number right-aligned against the next cell's text) must not become one word.
+    rest = [ch for ch in page.chars if not any(f.take(ch) for f in found)]
     items: list[tuple[float, object]] = [(f.bbox[1], f) for f in found]
-    items.extend(_unruled(_lines(rest)))
+    items.extend(_unruled(_lines(_words(rest))))
     items.sort(key=lambda it: it[0])
     return items, bool(page.images), page.chars
 
