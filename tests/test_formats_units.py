@@ -446,3 +446,15 @@ def test_pdf_texts_of_adjacent_cells_stay_apart():
         assert "56.25其他资金" in [w["text"] for w in pdf.pages[0].extract_words()]
     (t,) = _tables(fmt_pdf.read(data, name="x.pdf"))
     assert t.row_texts(0) == ["56.25", "其他资金", "≥95%", "万元"]
+
+
+def test_doc_conversion_that_hangs_is_stopped(monkeypatch, tmp_path):
+    """A LibreOffice that never finishes (a hostile .doc) is killed with its children."""
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 60 &\nsleep 60\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(fmt_doc, "soffice", lambda: str(fake))
+    monkeypatch.setattr(fmt_doc, "CONVERT_TIMEOUT_S", 1)
+    with pytest.raises(FormatError, match="超过 1 秒未完成") as err:
+        fmt_doc.read(b"\xd0\xcf\x11\xe0", name="慢.doc")
+    assert "另存为" in err.value.hint

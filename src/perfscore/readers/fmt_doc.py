@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -47,14 +48,21 @@ def convert(data: bytes, *, name: str, to: str = "docx", suffix: str = ".doc") -
         cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                "--convert-to", to, "--outdir", str(Path(tmp) / "out"), str(src)]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False,
-                           env={**os.environ, "HOME": tmp}, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise FormatError(f"LibreOffice 转换旧版 Word 文档超过 {CONVERT_TIMEOUT_S} 秒未完成（文件可能已损坏）",
-                              location=where, hint=SAVE_AS_HINT) from None
+            # its own process group: soffice starts soffice.bin as a child, which a timeout
+            # must end as well (killing the launcher alone would leave it running)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, env={**os.environ, "HOME": tmp},
+                                    start_new_session=True)
         except OSError as exc:
             raise FormatError(f"无法启动 LibreOffice（{exc.strerror or type(exc).__name__}）", location=where,
                               hint=SAVE_AS_HINT) from None
+        try:
+            proc.wait(timeout=CONVERT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise FormatError(f"LibreOffice 转换文件超过 {CONVERT_TIMEOUT_S} 秒未完成（文件可能已损坏）",
+                              location=where, hint=SAVE_AS_HINT) from None
         out = Path(tmp) / "out" / f"{src.stem}.{to}"
         if not out.is_file() or out.stat().st_size == 0:
             raise FormatError("LibreOffice 无法转换该文件（可能已损坏或设置了打开密码）", location=where,
