@@ -458,3 +458,17 @@ def test_doc_conversion_that_hangs_is_stopped(monkeypatch, tmp_path):
     with pytest.raises(FormatError, match="超过 1 秒未完成") as err:
         fmt_doc.read(b"\xd0\xcf\x11\xe0", name="慢.doc")
     assert "另存为" in err.value.hint
+
+
+def test_html_form_fields_show_their_values():
+    """A page saved from a budget system's web form: the targets are in input fields."""
+    page = ("<html><body><form><p>项目名称：<input type='text' value='职业技能培训'></p><table>"
+            "<tr><td>三级指标</td><td>指标值</td><td>指标性质</td></tr>"
+            "<tr><td><input value='培训人数'></td><td><input type='text' value='≥200人'><input type='hidden' value='id7'></td>"
+            "<td><select><option>≤</option><option selected>≥</option></select></td></tr>"
+            "<tr><td><textarea>合格率</textarea></td><td><input type='number' value='95'></td>"
+            "<td><select><option>＝</option><option>≥</option></select></td></tr></table></form></body></html>")
+    doc = fmt_html.read(page.encode("utf-8"), name="x.html")
+    assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["项目名称：职业技能培训"]
+    assert _tables(doc)[0].grid() == [["三级指标", "指标值", "指标性质"], ["培训人数", "≥200人", "≥"],
+                                      ["合格率", "95", "＝"]]

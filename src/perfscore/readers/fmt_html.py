@@ -7,7 +7,9 @@ What a user must know (for docs/extract.md):
   ``&ge;`` …) as the characters they stand for; the page's text outside tables as
   paragraphs, in order. A table used only to lay the page out (one that holds other tables)
   is read through: its inner tables are the tables. Scripts, styles and comments are not
-  read. The encoding is taken from the page (byte-order mark, ``<meta charset>``), else
+  read. Form fields of a page saved from a budget system's web form show their values (an
+  input's value, a drop-down's selected option; hidden fields are not shown, so not read).
+  A single-file web archive (.mht/.mhtml) is read by its HTML part. The encoding is taken from the page (byte-order mark, ``<meta charset>``), else
   tried as UTF-8 and then GB18030 (which covers GB2312 and GBK);
 - refused: a page whose merges ask for more than ``safety.MAX_SPAN`` rows/columns or whose
   tables exceed ``safety.MAX_HTML_CELLS`` cells (broken or hostile). The parser never
@@ -31,7 +33,21 @@ from perfscore.safety import MAX_HTML_CELLS, check_span, looks_like_mhtml
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0\u3000]+")
-_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "select", "option"})
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title"})
+_FIELD_TYPES = frozenset({"", "text", "number", "date", "search", "tel", "url", "email"})
+
+
+def _field_value(el) -> str | None:
+    """What a form field shows on a page saved from a budget system's web form: an input's
+    value, a drop-down's selected option; None for any other element."""
+    tag = _tag(el)
+    if tag == "input":
+        return (el.get("value") or "") if (el.get("type") or "").lower() in _FIELD_TYPES else ""
+    if tag == "select":
+        options = [o for o in el.iter("option")]
+        chosen = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+        return "" if chosen is None else chosen.text_content()
+    return None
 # Elements after which a paragraph ends (their text stands on its own line).
 _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
                     "header", "footer", "blockquote", "pre", "dl", "dt", "dd", "center", "form", "caption",
@@ -92,7 +108,10 @@ def _cell_text(td) -> str:
             if tag in _SKIP or not tag:
                 out.add(child.tail)
                 continue
-            if tag == "br":
+            value = _field_value(child)
+            if value is not None:
+                out.add(value)
+            elif tag == "br":
                 out.end()
             else:
                 if tag in _BLOCK:
@@ -204,7 +223,10 @@ def read_text(page: str, *, name: str) -> Document:
             if not tag or tag in _SKIP:
                 lines.add(child.tail)
                 continue
-            if tag == "table" and not any(True for _ in child.iterdescendants("table")):
+            value = _field_value(child)
+            if value is not None:
+                lines.add(value)
+            elif tag == "table" and not any(True for _ in child.iterdescendants("table")):
                 flush()
                 counters["t"] += 1
                 blocks.append(_table(child, f"第{counters['t']}个表格", name=name, budget=budget))
