@@ -63,9 +63,12 @@ def test_docx_vertical_and_horizontal_merges_and_grid_before():
 def test_docx_deleted_revision_not_read_and_breaks_are_lines():
     xml = ('<w:tr><w:tc><w:p><w:r><w:t>≥</w:t></w:r><w:del w:id="1" w:author="x" w:date="2023-01-01T00:00:00Z">'
            '<w:r><w:delText>90</w:delText></w:r></w:del><w:r><w:t>95%</w:t></w:r></w:p>'
-           '<w:p><w:r><w:t>第二段</w:t><w:br/><w:t>换行</w:t></w:r></w:p></w:tc></w:tr>')
+           '<w:p><w:r><w:t>第二段</w:t><w:br/><w:t>换行</w:t></w:r></w:p>'
+           '<w:p><w:moveFrom w:id="2" w:author="x" w:date="2023-01-01T00:00:00Z"><w:r><w:t>移走</w:t></w:r></w:moveFrom>'
+           '<w:moveTo w:id="3" w:author="x" w:date="2023-01-01T00:00:00Z"><w:r><w:t>移来</w:t></w:r></w:moveTo></w:p>'
+           '</w:tc></w:tr>')
     (t,) = _tables(fmt_docx.read(_docx_with(xml), name="x.docx"))
-    assert t.at(0, 0).text == "≥95%\n第二段\n换行"
+    assert t.at(0, 0).text == "≥95%\n第二段\n换行\n移来"
 
 
 def test_docx_refusals_name_the_file():

@@ -32,14 +32,15 @@ _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtCon
 _TR, _TC, _TC_PR, _TR_PR = qn("w:tr"), qn("w:tc"), qn("w:tcPr"), qn("w:trPr")
 _V_MERGE, _GRID_SPAN, _GRID_BEFORE, _VAL = qn("w:vMerge"), qn("w:gridSpan"), qn("w:gridBefore"), qn("w:val")
 _T, _TAB, _BR, _CR, _DEL = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:del")
-_H_MERGE = qn("w:hMerge")
+_H_MERGE, _MOVE_FROM = qn("w:hMerge"), qn("w:moveFrom")
 
 
 def _paragraph_text(p) -> str:
-    """Visible text of a ``w:p``: runs, tabs and breaks, skipping deleted revisions."""
+    """Visible text of a ``w:p``: runs, tabs and breaks, skipping deleted revisions and the
+    old place of moved text (tracked changes: the text shows once, where it was moved to)."""
     parts: list[str] = []
     for el in p.iter(_T, _TAB, _BR, _CR):
-        if next(el.iterancestors(_DEL), None) is not None:
+        if next(el.iterancestors(_DEL, _MOVE_FROM), None) is not None:
             continue
         if el.tag == _T:
             parts.append(el.text or "")
