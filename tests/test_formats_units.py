@@ -120,7 +120,7 @@ def test_xlsx_values_as_excel_shows_them_and_dates_with_their_serial():
         ws.title = "目标"
         cells = [(0.95, "0%"), (0.955, "0.0%"), (12.0, "0.00"), (1200, "#,##0"), (35.0, "General"),
                  (1.5, "General"), (dt.datetime(2023, 1, 5), "yyyy/m/d"), (dt.datetime(2023, 12, 31), 'yyyy"年"m"月"d"日"'),
-                 (dt.datetime(2023, 1, 5), "m月d日"), ("≥95%", "General")]
+                 (dt.datetime(2023, 1, 5), "m月d日"), ("≥95%", "General"), (0.1 + 0.2, "General")]
         for k, (value, fmt) in enumerate(cells, start=1):
             ws.cell(1, k, value).number_format = fmt
         hidden = wb.create_sheet("旧版")
@@ -130,7 +130,7 @@ def test_xlsx_values_as_excel_shows_them_and_dates_with_their_serial():
     (t,) = _tables(fmt_xlsx.read(_xlsx(build), name="x.xlsx"))
     assert t.where == "工作表「目标」"
     assert t.row_texts(0) == ["95%", "95.5%", "12.00", "1,200", "35", "1.5", "2023/1/5", "2023年12月31日",
-                              "1月5日", "≥95%"]
+                              "1月5日", "≥95%", "0.3"]
     assert t.at(0, 6).excel_serial == 44931.0 and t.at(0, 6).number_format == "yyyy/m/d"
     assert t.at(0, 8).excel_serial == 44931.0
     assert t.at(0, 0).excel_serial is None and t.at(0, 0).number_format == "0%"

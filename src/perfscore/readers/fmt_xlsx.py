@@ -61,6 +61,9 @@ def shown_number(value: float | int, number_format: str) -> str:
     fixed decimals, thousands separator); other formats: the number itself."""
     fmt = _QUOTED.sub("", (number_format or "General").split(";")[0])
     if fmt in ("General", "@", ""):
+        if isinstance(value, float) and not value.is_integer() and abs(value) < 1e15:
+            # Excel shows at most 15 significant digits: 0.1+0.2 stored as 0.30000000000000004 shows 0.3
+            return f"{value:.15g}"
         return _cell_to_text(value, None)
     exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if "%" in fmt:
