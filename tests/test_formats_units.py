@@ -475,3 +475,11 @@ def test_html_form_fields_show_their_values():
     assert [b.text for b in doc.blocks if isinstance(b, Text)] == ["项目名称：职业技能培训"]
     assert _tables(doc)[0].grid() == [["三级指标", "指标值", "指标性质"], ["培训人数", "≥200人", "≥"],
                                       ["合格率", "95", "＝"]]
+
+
+def test_html_saved_by_ie_with_a_leading_comment_is_a_web_page():
+    page = ("<!-- saved from url=(0053)http://czj.example.gov.cn/art/2023/1/5/art_1.html -->\r\n"
+            "<html><head><meta charset='gb2312'></head><body><table><tr><td>指标值</td></tr></table></body></html>")
+    data = page.encode("gb18030")
+    assert detect_format(data, name="目标.htm") == "html"
+    assert _tables(fmt_html.read(data, name="目标.htm"))[0].grid() == [["指标值"]]

@@ -61,7 +61,9 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # legacy .xls / .doc / .et / .wps, encrypted OOXML
 PDF_MAGIC = b"%PDF"
 RTF_MAGIC = b"{\\rtf"
-_HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<table|<meta)", re.IGNORECASE)
+_HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<table|<meta|<head>|<body)", re.IGNORECASE)
+# Comments before the markup: IE and 360 browser save pages with "<!-- saved from url=… -->" first
+_LEADING_COMMENTS = re.compile(rb"^(\s*<!--.*?-->)+", re.DOTALL)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 KINDS = {"docx": ("Word 文档", "word/document.xml"), "xlsx": ("Excel 工作簿", "xl/workbook.xml")}
@@ -86,7 +88,7 @@ def sniff(data: bytes) -> str:
         stripped = stripped.removeprefix(bom)
     if stripped.lstrip().startswith(RTF_MAGIC):
         return "rtf"
-    if _HTML_RE.match(stripped):
+    if _HTML_RE.match(_LEADING_COMMENTS.sub(b"", stripped, count=1)):
         return "html"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "text"  # UTF-16 text (Excel's "Unicode text") holds NUL bytes by design
