@@ -483,3 +483,16 @@ def test_html_saved_by_ie_with_a_leading_comment_is_a_web_page():
     data = page.encode("gb18030")
     assert detect_format(data, name="目标.htm") == "html"
     assert _tables(fmt_html.read(data, name="目标.htm"))[0].grid() == [["指标值"]]
+
+
+def test_pdf_table_runs_on_over_page_numbers_and_running_headers():
+    """页眉/页脚 (a running header, a page number) between the parts of a table do not end it."""
+    rows = "".join(f"<tr><td>产出指标</td><td>数量指标</td><td>指标{i}</td><td>≥{i}个</td></tr>" for i in range(60))
+    html = ("<style>@page{size:A5; @bottom-center{content:'- ' counter(page) ' -'} "
+            "@top-center{content:'某单位2023年绩效目标'}}</style><table><tr><td>一级指标</td><td>二级指标</td>"
+            f"<td>三级指标</td><td>指标值</td></tr>{rows}</table>")
+    doc = fmt_pdf.read(_pdf(html), name="x.pdf")
+    (t,) = _tables(doc)
+    assert t.n_rows == 61 and [r[3] for r in t.grid()[1:]] == [f"≥{i}个" for i in range(60)]
+    texts = [b.text for b in doc.blocks if isinstance(b, Text)]
+    assert "- 1 -" in texts and "- 3 -" in texts and texts.count("某单位2023年绩效目标") >= 3  # kept, as text

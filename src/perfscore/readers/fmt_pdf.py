@@ -347,6 +347,43 @@ def _same_columns(first: list[float], page: list[float]) -> bool:
     return all(any(abs(x - y) <= tol for y in first) for x in page)
 
 
+def _in_margin(top: float, height: float, text: str) -> bool:
+    """A short line in the top or bottom tenth of the page: a page number or running header
+    (页眉/页脚), which does not end a table that runs on over the page break."""
+    return len(text) <= 40 and (top < 0.1 * height or top > 0.9 * height)
+
+
+def _continue(open_table: dict, item: _Found) -> None:
+    """Add the table found at the top of a page to the one open from the previous page."""
+    item.regrid(open_table["xs"])
+    cells = open_table["cells"]
+    local = list(enumerate(item.cells(0)))
+    skip = 1 if _repeated_header(local, cells) else 0  # the header printed again on this page
+    base = open_table["rows"] - skip
+    local = [(n, Cell(c.text, c.row + base, c.col, c.rowspan, c.colspan)) for n, c in local if c.row >= skip]
+    placed: dict[int, int] = {}  # this page's box → index in cells
+    for n, cell in local:
+        at = open_table["open"].get((cell.col, cell.colspan))
+        if cell.row == open_table["rows"] and not cell.text and at is not None:
+            top = cells[at]  # the cell cut by the page break runs on over this one
+            cells[at] = Cell(top.text, top.row, top.col, top.rowspan + cell.rowspan, top.colspan)
+            placed[n] = at
+        else:
+            placed[n] = len(cells)
+            cells.append(cell)
+    for (col, span), at in open_table["open"].items():
+        # rows at the top of this page where nothing is drawn under a cut cell: the cut
+        # cell's rest (its top border is not drawn)
+        free = 0
+        while skip + free < item.n_rows and all((skip + free, k) not in item.slot for k in range(col, col + span)):
+            free += 1
+        if free:
+            top = cells[at]
+            cells[at] = Cell(top.text, top.row, top.col, top.rowspan + free, top.colspan)
+    open_table["open"] = {k: placed[n] for k, n in item.open_cells().items() if n in placed}
+    open_table["rows"] += item.n_rows - skip
+
+
 def read(data: bytes, *, name: str) -> Document:
     """Read a PDF given as bytes; ``name`` (file name only) names it in messages."""
     where = Location(file=name)
@@ -385,46 +422,18 @@ def read(data: bytes, *, name: str) -> Document:
                     unmapped += sum(1 for c in page_chars if c["text"].startswith("(cid:"))
                     images = images or has_images
                     page_tables = 0
+                    margin = [isinstance(it, str) and _in_margin(top, page.height, it) for top, it in items]
+                    body = [i for i, m in enumerate(margin) if not m]  # items that are not 页眉/页脚
                     for i, (_, item) in enumerate(items):
                         if isinstance(item, _Found):
                             page_tables += 1
-                            if i == 0 and open_table is not None and _same_columns(open_table["xs"], item.xs):
-                                # the table continues from the previous page, on its columns
-                                item.regrid(open_table["xs"])
-                                cells = open_table["cells"]
-                                local = list(enumerate(item.cells(0)))
-                                skip = 1 if _repeated_header(local, cells) else 0  # header printed again
-                                base = open_table["rows"] - skip
-                                local = [(n, Cell(c.text, c.row + base, c.col, c.rowspan, c.colspan))
-                                         for n, c in local if c.row >= skip]
-                                placed: dict[int, int] = {}  # this page's box → index in cells
-                                for n, cell in local:
-                                    at = open_table["open"].get((cell.col, cell.colspan))
-                                    if cell.row == open_table["rows"] and not cell.text and at is not None:
-                                        top = cells[at]  # the cut cell runs on over this one
-                                        cells[at] = Cell(top.text, top.row, top.col, top.rowspan + cell.rowspan,
-                                                         top.colspan)
-                                        placed[n] = at
-                                    else:
-                                        placed[n] = len(cells)
-                                        cells.append(cell)
-                                for (col, span), at in open_table["open"].items():
-                                    # rows at the top of this page where nothing is drawn under a
-                                    # cut cell: the cut cell's rest (its top border is not drawn)
-                                    free = 0
-                                    while skip + free < item.n_rows and all(
-                                            (skip + free, k) not in item.slot for k in range(col, col + span)):
-                                        free += 1
-                                    if free:
-                                        top = cells[at]
-                                        cells[at] = Cell(top.text, top.row, top.col, top.rowspan + free, top.colspan)
-                                open_table["open"] = {k: placed[n] for k, n in item.open_cells().items() if n in placed}
-                                open_table["rows"] += item.n_rows - skip
+                            if body and i == body[0] and open_table is not None \
+                                    and _same_columns(open_table["xs"], item.xs):
+                                _continue(open_table, item)  # the table runs on from the previous page
                                 continue
                             close()
                             n_tables += 1
-                            cells = item.cells(0)
-                            open_table = {"at": len(blocks), "cells": cells, "rows": item.n_rows,
+                            open_table = {"at": len(blocks), "cells": item.cells(0), "rows": item.n_rows,
                                           "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格",
                                           "open": item.open_cells()}
                             blocks.append(None)
@@ -435,9 +444,10 @@ def read(data: bytes, *, name: str) -> Document:
                             blocks.append(table_from_rows(
                                 [item.cells], where=f"第{page_no}页第{page_tables}个表格（无框线，按文字位置读取）"))
                         else:
-                            close()
+                            if not margin[i]:  # a page number or running header does not end a table
+                                close()
                             blocks.append(Text(item, f"第{page_no}页"))
-                    if items and not isinstance(items[-1][1], _Found):
+                    if not body or not isinstance(items[body[-1]][1], _Found):
                         close()
                     page.close()  # pdfplumber keeps each page's objects otherwise: memory grows with pages
                 close()
