@@ -4,8 +4,9 @@ What a user must know (for docs/extract.md):
 
 - read: the tables drawn with ruling lines (pdfplumber's table finder), a merged cell as one
   cell with its spans (from the cells' boxes); a table that runs on over a page break is
-  continued (same columns, at the top of the next page) as one table, and a cell cut by the
-  break runs on over the rows below it; the text outside tables line by line (``第N页``);
+  continued (same columns, at the top of the next page, page numbers and running headers
+  notwithstanding) as one table, a header row printed again on the new page read once, and
+  a cell cut by the break runs on over the rows below it; the text outside tables line by line (``第N页``);
 - a table printed WITHOUT ruling lines is read from the words' positions: lines with three or
   more groups of words far apart are its rows, the groups' left edges its columns; a line
   between two rows closer than the rows are to each other is wrapped text of the row above.

@@ -33,7 +33,8 @@ What each reader gives, for the interpreter (the format-free part):
   tables are read through, only tables without tables inside are Tables;
 - pdf: each page's lines outside tables as Text (``第N页``; far-apart word groups joined by a
   tab); a ruled table continued over pages is one Table (``第P页第K个表格``, P its first
-  page), a header row printed again on each page given once; a table read from word
+  page; page numbers and running headers between its parts are Text and do not split it),
+  a header row printed again on each page given once; a table read from word
   positions (no ruling) has ``（无框线，按文字位置读取）`` at the end of its ``where``; a
   cell's wrapped lines are joined without a break except before a numbered item;
 - every reader: cell text stripped, a cell's lines joined with ``"\n"``, targets exactly as
