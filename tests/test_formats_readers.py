@@ -179,8 +179,8 @@ def _long_xlsx() -> bytes:
 
 
 def test_long_table_as_xls_and_as_web_page_reads_as_the_xlsx(tmp_path):
-    """A long table (one row per indicator) saved as .xls or as a web page goes to the
-    long-table reader, as the .xlsx does."""
+    """A long table (one row per indicator) saved as .xls, as Excel 2003 XML or as a web page
+    goes to the long-table reader, as the .xlsx does."""
     if not (shutil.which("soffice") or shutil.which("libreoffice")):
         pytest.skip("LibreOffice 未安装（Debian 包 libreoffice-calc-nogui），无法生成 .xls")
     xlsx = _long_xlsx()
@@ -188,9 +188,15 @@ def test_long_table_as_xls_and_as_web_page_reads_as_the_xlsx(tmp_path):
     (tmp_path / "长表.xls").write_bytes(convert(xlsx, name="长表.xlsx", to="xls", suffix=".xlsx"))
     rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in [LONG_HEADER, *LONG_ROWS])
     (tmp_path / "长表.html").write_text(f"<html><body><table>{rows}</table></body></html>", encoding="utf-8")
+    xml_rows = "".join("<Row>" + "".join(f'<Cell><Data ss:Type="String">{c}</Data></Cell>' for c in r) + "</Row>"
+                       for r in [LONG_HEADER, *LONG_ROWS])
+    (tmp_path / "导出.xls").write_text(
+        '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="长表"><Table>'
+        f"{xml_rows}</Table></Worksheet></Workbook>", encoding="utf-8")
     want = extract(tmp_path / "长表.xlsx", checks=False)
     assert want.source["format"] == "xlsx" and want.indicator_count() == 4
-    for name, fmt in (("长表.xls", "xls"), ("长表.html", "html")):
+    for name, fmt in (("长表.xls", "xls"), ("长表.html", "html"), ("导出.xls", "xlsxml")):
         got = extract(tmp_path / name, checks=False)
         assert got.source["format"] == fmt
         assert got.model_dump(exclude={"source"}) == want.model_dump(exclude={"source"}), name
