@@ -68,7 +68,7 @@ def read(data: bytes, *, name: str) -> Document:
                     rowspan, colspan = spans.get((r, k), (1, 1))
                     text, fmt, serial = _text(book, sheet, r, k)
                     if text or rowspan > 1 or colspan > 1:
-                        cells.append(Cell(text, r, k, rowspan, colspan, number_format=fmt if serial is not None or fmt != "General" else "",
+                        cells.append(Cell(text, r, k, rowspan, colspan, number_format=fmt,
                                           excel_serial=serial))
             if cells:
                 tables.append(table_from_rows([cells], where=f"工作表「{sheet.name}」"))
