@@ -136,6 +136,13 @@ def test_xlsx_values_as_excel_shows_them_and_dates_with_their_serial():
     assert t.at(0, 0).excel_serial is None and t.at(0, 0).number_format == "0%"
 
 
+def test_xlsx_escaped_carriage_returns_are_line_breaks():
+    """Excel stores a carriage return as _x000D_, which openpyxl leaves in the text."""
+    data = _xlsx(lambda wb: wb.active.append(["1.第一项_x000D_\n2.第二项", "a\r\nb"]))
+    (t,) = _tables(fmt_xlsx.read(data, name="x.xlsx"))
+    assert t.row_texts(0) == ["1.第一项\n2.第二项", "a\nb"]
+
+
 def test_xlsx_merged_ranges_are_one_cell():
     def build(wb):
         ws = wb.active

@@ -16,7 +16,7 @@ from __future__ import annotations
 import xlrd
 
 from perfscore.errors import FormatError, Location
-from perfscore.readers.fmt_xlsx import shown_date, shown_number
+from perfscore.readers.fmt_xlsx import one_line_break, shown_date, shown_number
 from perfscore.readers.grid import Cell, Document, table_from_rows
 from perfscore.readers.longtable import _cell_to_text
 
@@ -38,7 +38,7 @@ def _text(book, sheet, r: int, k: int) -> tuple[str, str, float | None]:
         return _cell_to_text(bool(cell.value), None), fmt, None
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
         return "", fmt, None
-    return str(cell.value).strip(), fmt, None
+    return one_line_break(str(cell.value)).strip(), fmt, None
 
 
 def read(data: bytes, *, name: str) -> Document:

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 import openpyxl
 from openpyxl.utils.datetime import to_excel as serial_of  # the date → Excel serial
+from openpyxl.utils.escape import unescape
 
 from perfscore.errors import FormatError, Location, PerfscoreError
 from perfscore.readers.grid import Cell, Document, Table, table_from_rows
@@ -35,7 +36,13 @@ from perfscore.readers.sheets import corrupt, pick_sheet, visible_sheets
 from perfscore.safety import check_office_bytes
 
 _DECIMALS = re.compile(r"0\.(0+)")
+_LINE_BREAKS = re.compile(r"\r\n?")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def one_line_break(text: str) -> str:
+    """Carriage returns (CR LF, CR) as the one line break every reader uses, ``"\n"``."""
+    return _LINE_BREAKS.sub("\n", text)
 
 
 def has_long_table_header(data: bytes, *, name: str) -> bool:
@@ -106,6 +113,10 @@ def _cell(c, row: int, col: int, rowspan: int = 1, colspan: int = 1) -> Cell:
             serial = None
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         text = shown_number(value, number_format)
+    elif isinstance(value, str):
+        # Excel writes a carriage return (and other control characters) as _x000D_, which
+        # openpyxl leaves in the text; a cell's lines are joined with "\n" like every format's
+        text = one_line_break(unescape(value))
     else:
         text = _cell_to_text(value, None)
     return Cell(text.strip(), row, col, rowspan, colspan, number_format=number_format, excel_serial=serial)
