@@ -59,7 +59,10 @@ def convert(data: bytes, *, name: str, to: str = "docx", suffix: str = ".doc") -
         try:
             proc.wait(timeout=CONVERT_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            if hasattr(os, "killpg"):  # POSIX: the launcher's whole group
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:  # Windows: soffice.exe is the process itself
+                proc.kill()
             proc.wait()
             raise FormatError(f"LibreOffice 转换文件超过 {CONVERT_TIMEOUT_S} 秒未完成（文件可能已损坏）",
                               location=where, hint=SAVE_AS_HINT) from None
