@@ -27,9 +27,16 @@ CONVERT_TIMEOUT_S = 120
 SAVE_AS_HINT = "请在 Word 或 WPS 中打开该文件，选择“文件 → 另存为”，保存类型选“Word 文档（*.docx）”，再读取新文件。"
 
 
+# Where LibreOffice installs itself when it is not on PATH (Windows, macOS)
+_INSTALLED = (r"C:\Program Files\LibreOffice\program\soffice.exe",
+              r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+              "/Applications/LibreOffice.app/Contents/MacOS/soffice")
+
+
 def soffice() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((p for p in _INSTALLED if Path(p).is_file()), None)
 
 
 def convert(data: bytes, *, name: str, to: str = "docx", suffix: str = ".doc") -> bytes:
