@@ -2,11 +2,12 @@
 
 Supported inputs, recognised by content (never by the file name alone):
 
-- a 绩效目标 document in any format a unit holds: Word (``.docx``; legacy ``.doc`` through
-  LibreOffice), Excel (``.xlsx``, legacy ``.xls``) laid out as a form, PDF with a text layer,
-  a web page (``.html``/``.htm``), and its plain-text export (``.txt``);
-- a long table (``.csv`` in UTF-8 / UTF-8 with BOM / GB18030, ``.xlsx`` or ``.xls``), one
-  row per indicator;
+- a 绩效目标 document in any format a unit holds: Word (``.docx``; legacy ``.doc`` and RTF
+  through LibreOffice), Excel (``.xlsx``, legacy ``.xls``, Excel 2003 XML) laid out as a form,
+  PDF with a text layer, a web page (``.html``/``.htm``, single-file ``.mht``), and its
+  plain-text export (``.txt``);
+- a long table (``.csv`` in UTF-8 / UTF-8 with BOM / GB18030, ``.xlsx``, ``.xls``, Excel 2003
+  XML or a web page's table), one row per indicator;
 - a ``targets.json`` (validated and returned as is).
 
 Binary documents are read into the grid model (``perfscore.readers.grid``) by
