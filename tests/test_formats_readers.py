@@ -10,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -220,3 +221,23 @@ def test_a_corpus_document_rendered_in_every_format_reads_back_the_same_grid():
         (got,) = read_document(data, name=f"x.{fmt}", fmt=fmt).tables()
         offset = 1 if fmt == "xlsx" else 0  # the sheet's title line
         assert _shown(got, offset) == _shown(want, 0), fmt
+
+
+def test_pdf_of_a_table_without_ruling_lines_printed_by_libreoffice(tmp_path, seed_projects):
+    """The Word fixture with its ruling removed, printed by LibreOffice: the table is read from
+    word positions (rows and lines equally spaced inside, wrapped cells told from rows by
+    text that filled its column); the first project's indicators come out as printed."""
+    doc = docx.Document(io.BytesIO(make_fixtures.to_docx(make_fixtures.sample_document(1))))
+    for table in doc.tables:
+        table.style = doc.styles["Normal Table"]  # no borders
+    buf = io.BytesIO()
+    doc.save(buf)
+    src = tmp_path / "无框线.docx"
+    src.write_bytes(buf.getvalue())
+    pdf = office_to_pdf(src, tmp_path / "pdf")
+    document = read_document(pdf.read_bytes(), name="无框线.pdf", fmt="pdf")
+    assert document.tables() and all(t.where.endswith("（无框线，按文字位置读取）") for t in document.tables())
+    (project,) = extract(pdf, checks=False).projects
+    want = seed_projects[0]["indicators"]
+    assert [(i.level1, i.level3, i.target) for i in project.indicators] == \
+        [(i["level1"], i["level3"], i["target"]) for i in want]

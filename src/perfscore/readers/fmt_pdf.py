@@ -152,8 +152,9 @@ def _column_starts(rows: list[list[list[dict]]], tol: float) -> list[float]:
 
 def _unruled(lines: list[list[dict]]) -> list[tuple[float, object]]:
     """Lines outside ruled tables: runs of lines with 3+ column groups become a table (one
-    row per such line; a shorter line BETWEEN two of them is wrapped text, added to the
-    cells above it); every other line is text, its column groups separated by tabs."""
+    row per such line; a shorter line between two of them, or after the last one continuing
+    groups that filled their columns, is wrapped text, added to the cells above it); every
+    other line is text, its column groups separated by tabs."""
     segs = [_segments(line) for line in lines]
     out: list[tuple[float, object]] = []
     i = 0
@@ -175,20 +176,43 @@ def _unruled(lines: list[list[dict]]) -> list[tuple[float, object]]:
             i += 1
             continue
         starts = _column_starts([segs[k] for k in rows], tol=size)
+        right = max(seg[-1]["x1"] for k in range(i, end) for seg in segs[k])
+
+        def column(seg: list[dict]) -> int:
+            return max(bisect.bisect_right(starts, seg[0]["x0"] + size / 2) - 1, 0)
+
+        def wrapped(k: int) -> bool:
+            """Every group of line k lies under a group of the line above that ran to its
+            column's right edge: Chinese text wrapped there, so line k goes on that row."""
+            above = {column(seg): seg for seg in segs[k - 1]}
+            for seg in segs[k]:
+                c = column(seg)
+                limit = starts[c + 1] if c + 1 < len(starts) else right
+                if c not in above or above[c][-1]["x1"] < limit - 2.5 * size:
+                    return False
+            return True
+
+        while end < len(lines) and lines[end][0]["top"] - lines[end - 1][0]["top"] <= 2.5 * size \
+                and wrapped(end):
+            end += 1  # the last row's wrapped lines (they continue groups that filled their column)
         # Where rows are spaced wider than the lines inside a cell, a tight gap is a wrap
-        # even when the wrapped line has 3+ groups; with even spacing, each 3+ group line
-        # starts a row (a table without ruling and without padding cannot say more).
+        # even when the wrapped line has 3+ groups; with even spacing, a line is a wrap when
+        # each of its groups continues a group that filled its column on the line above.
         tops = [lines[k][0]["top"] for k in range(i, end)]
         pitches = [b - a for a, b in zip(tops, tops[1:])]
-        tight = min(pitches) * 1.25 if pitches else 0.0
-        spaced = any(p > tight for p in pitches)
+        # the line pitch inside a cell: the most common one (closer than a line height is
+        # texts of different cells at offset heights, not a pitch)
+        real = [round(p * 2) / 2 for p in pitches if p >= 0.8 * size]
+        tight = min(real, key=lambda p: (-real.count(p), p)) * 1.25 if real else 0.0
+        # spaced: row gaps are a regular feature (not a stray wider gap or two)
+        spaced = sum(p > tight for p in pitches) >= 0.3 * len(pitches)
         cells: dict[tuple[int, int], str] = {}
         r = -1
         for k in range(i, end):
-            if k == i or (k in rows and (not spaced or tops[k - i] - tops[k - i - 1] > tight)):
+            if k == i or (k in rows and (tops[k - i] - tops[k - i - 1] > tight if spaced else not wrapped(k))):
                 r += 1
             for seg in segs[k]:
-                c = max(bisect.bisect_right(starts, seg[0]["x0"] + size / 2) - 1, 0)
+                c = column(seg)
                 text = _line_text(seg, tabs=False)
                 cells[(r, c)] = _join_lines([cells[(r, c)], text]) if (r, c) in cells else text
         out.append((lines[i][0]["top"], _Unruled([Cell(t, r, c) for (r, c), t in sorted(cells.items())],
