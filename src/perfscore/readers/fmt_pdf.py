@@ -9,10 +9,13 @@ What a user must know (for docs/extract.md):
   a cell cut by the break runs on over the rows below it; the text outside tables line by line (``第N页``);
 - a table printed WITHOUT ruling lines is read from the words' positions: lines with three or
   more groups of words far apart are its rows, the groups' left edges its columns; a line
-  between two rows closer than the rows are to each other is wrapped text of the row above.
-  Such a table's place says so (``第1页第1个表格（无框线，按文字位置读取）``): where rows are
-  spaced exactly like the lines inside a cell, a wrapped line cannot be told from a row and
-  the result must be checked. Other lines keep their far-apart groups separated by a tab;
+  is wrapped text of the row above when rows are spaced wider than the lines inside a cell
+  and it is closer, or, with even spacing, when each of its groups continues a group that
+  filled its column on the line above (Chinese wraps at the column's edge). Such a table's
+  place says so (``第1页第1个表格（无框线，按文字位置读取）``): its result must be checked —
+  a number wrapped after a few digits, a row cut by a page break, text centred across
+  several lines of a merged cell are where reading by position goes wrong. Other lines keep
+  their far-apart groups separated by a tab;
 - a cell's text wrapped over several lines is joined without a break (Chinese wraps
   anywhere), except before a numbered item (``1.`` ``（2）`` ``3、``), which starts a new line;
 - refused: a scan (pages that are only images, no text layer) with a message saying it
