@@ -414,6 +414,7 @@ def test_pdf_header_repeated_on_each_page_is_read_once():
 @pytest.mark.parametrize("parts, words", [
     ({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<x/>"}, ["OFD 版式文件", "PDF"]),
     ({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<x/>"}, ["OpenDocument", ".docx"]),
+    ({"xl/workbook.bin": b"\x83\x01\x00", "[Content_Types].xml": b"<Types/>"}, [".xlsb", "另存为 .xlsx"]),
 ])
 def test_other_zip_documents_say_what_they_are(tmp_path, capsys, parts, words):
     buf = io.BytesIO()

@@ -61,6 +61,9 @@ def detect_format(data: bytes, *, name: str) -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "xl/workbook.bin" in names:
+            raise FormatError("这是 Excel 二进制工作簿（.xlsb），无法直接读取", location=Location(file=name),
+                              hint="请在 Excel/WPS 中打开，另存为 .xlsx 后重试。")
         if "OFD.xml" in names:
             raise FormatError("这是 OFD 版式文件（国产电子公文格式），无法直接读取", location=Location(file=name),
                               hint="请在数科 OFD 阅读器、福昕等软件中打开，“另存为”或“打印”为 PDF 后重试；"
