@@ -117,7 +117,7 @@ def _is_long_table_xlsx(data: bytes, name: str) -> bool:
     form into the grid model."""
     from perfscore.readers.fmt_xlsx import has_long_table_header
 
-    return has_long_table_header(data, name=name)
+    return has_long_table_header(data, name=name, checked=True)  # detect_format inspected the zip
 
 
 def _long_table_csv(document) -> bytes | None:

@@ -45,11 +45,13 @@ def one_line_break(text: str) -> str:
     return _LINE_BREAKS.sub("\n", text)
 
 
-def has_long_table_header(data: bytes, *, name: str) -> bool:
+def has_long_table_header(data: bytes, *, name: str, checked: bool = False) -> bool:
     """True when a visible sheet has a long-table header row in its first rows (read-only
     mode: a 10^6-row long table is not loaded to decide). Two such sheets: True as well,
-    the long-table reader then says which to keep."""
-    check_office_bytes(data, file=name, kind="xlsx")
+    the long-table reader then says which to keep. ``checked``: the bytes already passed
+    the zip checks (``extract.detect_format`` runs them; a large workbook is not scanned twice)."""
+    if not checked:
+        check_office_bytes(data, file=name, kind="xlsx")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken workbooks
