@@ -263,6 +263,8 @@ def _content_types(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, 
         raw = archive.read("[Content_Types].xml")
     except KeyError:
         raw = b""
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        raw = b""  # a damaged member: the scan of every member below says so, naming it
     if raw and not _has_declaration(raw):
         from defusedxml import ElementTree as SafeET  # a declared dependency
 
@@ -432,7 +434,7 @@ def inspect_zip(data: bytes, *, file: str, kind: str = "xlsx") -> ZipReport:
                     f"部件「{name}」声明了字符编码「{exc.args[0]}」（Office 文件只用 UTF-8/UTF-16；"
                     "其他编码可以把 DOCTYPE/ENTITY 声明藏起来，用于实体膨胀或读取外部文件的攻击）",
                     file, "请确认文件来源可靠；如确需使用，请在 Excel/Word 中新建文件并复制内容后保存。") from None
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
                 raise FormatError(f"文件已损坏：压缩包成员「{name}」无法解压", location=Location(file=file),
                                   hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}。") from None
             if found:
