@@ -38,14 +38,12 @@ import time
 
 import pdfplumber  # this module is loaded only when a PDF is read (grid_formats.READERS)
 from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils import extract_words
 
 from perfscore.errors import FormatError, InputError, Location
 from perfscore.readers.grid import Cell, Document, Text, table_from_rows
+from perfscore.readers.pdf_text import Unruled, join_lines, line_text, lines_of, unruled_blocks, words_of
 from perfscore.safety import MAX_PDF_PAGES, PDF_TIME_LIMIT_S, check_pdf_streams
 
-_NUMBERED = re.compile(r"^(\d+[.．、]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
-_TOL = 3.0          # points: words whose tops differ less are on one line
 _SNAP = 1.0         # points: cell edges closer than this are one grid line
 # A continued table's column edges may differ a little from page to page (a renderer that
 # sizes columns per page): within this share of the table's width they are the same edge.
@@ -84,149 +82,6 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
         if outer:  # a timer the caller had set keeps running, less the time spent here
             signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-6), outer_interval)
-
-
-def _join_lines(lines: list[str]) -> str:
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif _NUMBERED.match(line):
-            out += "\n" + line
-        else:
-            out += line
-    return out
-
-
-def _lines(words: list[dict]) -> list[list[dict]]:
-    """Words grouped into lines (by top, within _TOL), each line left to right."""
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - w["top"]) < _TOL:
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    for line in lines:
-        line.sort(key=lambda w: w["x0"])
-    return lines
-
-
-def _line_text(line: list[dict], *, tabs: bool) -> str:
-    """A line's words: adjacent words joined by a space, far ones (a column gap) by a tab."""
-    parts = [line[0]["text"]]
-    for prev, w in zip(line, line[1:]):
-        gap = w["x0"] - prev["x1"]
-        size = max(prev.get("size", 10.0), 1.0)
-        parts.append("\t" if tabs and gap > 1.5 * size else " ")
-        parts.append(w["text"])
-    return "".join(parts)
-
-
-# --- tables printed without ruling lines ------------------------------------------------------
-
-_MIN_COLUMNS = 3  # a line of 3+ far-apart word groups is a table row (2 is a heading and its page number)
-
-
-class _Unruled:
-    """A table found from word positions alone: its cells, rows counted from 0."""
-
-    def __init__(self, cells: list[Cell], top: float):
-        self.cells, self.top = cells, top
-
-
-def _segments(line: list[dict]) -> list[list[dict]]:
-    """A line's word groups, split where the gap is a column gap (1.5 × the font size)."""
-    segs = [[line[0]]]
-    for prev, w in zip(line, line[1:]):
-        if w["x0"] - prev["x1"] > 1.5 * max(prev.get("size", 10.0), 1.0):
-            segs.append([w])
-        else:
-            segs[-1].append(w)
-    return segs
-
-
-def _column_starts(rows: list[list[list[dict]]], tol: float) -> list[float]:
-    starts: list[float] = []
-    for x in sorted(seg[0]["x0"] for segs in rows for seg in segs):
-        if not starts or x - starts[-1] > tol:
-            starts.append(x)
-    return starts
-
-
-def _unruled(lines: list[list[dict]]) -> list[tuple[float, object]]:
-    """Lines outside ruled tables: runs of lines with 3+ column groups become a table (one
-    row per such line; a shorter line between two of them, or after the last one continuing
-    groups that filled their columns, is wrapped text, added to the cells above it); every
-    other line is text, its column groups separated by tabs."""
-    segs = [_segments(line) for line in lines]
-    out: list[tuple[float, object]] = []
-    i = 0
-    while i < len(lines):
-        if len(segs[i]) < _MIN_COLUMNS:
-            out.append((lines[i][0]["top"], _line_text(lines[i], tabs=True)))
-            i += 1
-            continue
-        size = max(lines[i][0].get("size", 10.0), 1.0)
-        rows = [i]  # candidate lines of the run, and the wrapped lines between them
-        j = i + 1
-        while j < len(lines) and lines[j][0]["top"] - lines[j - 1][0]["top"] <= 2.5 * size:
-            if len(segs[j]) >= _MIN_COLUMNS:
-                rows.append(j)
-            j += 1
-        end = rows[-1] + 1
-        if len(rows) < 2:
-            out.append((lines[i][0]["top"], _line_text(lines[i], tabs=True)))
-            i += 1
-            continue
-        starts = _column_starts([segs[k] for k in rows], tol=size)
-        right = max(seg[-1]["x1"] for k in range(i, end) for seg in segs[k])
-
-        def column(seg: list[dict]) -> int:
-            return max(bisect.bisect_right(starts, seg[0]["x0"] + size / 2) - 1, 0)
-
-        def wrapped(k: int) -> bool:
-            """Every group of line k lies under a group of the line above that ran to its
-            column's right edge: Chinese text wrapped there, so line k goes on that row."""
-            above = {column(seg): seg for seg in segs[k - 1]}
-            for seg in segs[k]:
-                c = column(seg)
-                limit = starts[c + 1] if c + 1 < len(starts) else right
-                if c not in above or above[c][-1]["x1"] < limit - 2.5 * size:
-                    return False
-            return True
-
-        while end < len(lines) and lines[end][0]["top"] - lines[end - 1][0]["top"] <= 2.5 * size \
-                and wrapped(end):
-            end += 1  # the last row's wrapped lines (they continue groups that filled their column)
-        # Where rows are spaced wider than the lines inside a cell, a tight gap is a wrap
-        # even when the wrapped line has 3+ groups; with even spacing, a line is a wrap when
-        # each of its groups continues a group that filled its column on the line above.
-        tops = [lines[k][0]["top"] for k in range(i, end)]
-        pitches = [b - a for a, b in zip(tops, tops[1:])]
-        # the line pitch inside a cell: the most common one (closer than a line height is
-        # texts of different cells at offset heights, not a pitch)
-        real = [round(p * 2) / 2 for p in pitches if p >= 0.8 * size]
-        tight = min(real, key=lambda p: (-real.count(p), p)) * 1.25 if real else 0.0
-        # spaced: row gaps are a regular feature (not a stray wider gap or two)
-        spaced = sum(p > tight for p in pitches) >= 0.3 * len(pitches)
-        cells: dict[tuple[int, int], str] = {}
-        r = -1
-        for k in range(i, end):
-            if k == i or (k in rows and (tops[k - i] - tops[k - i - 1] > tight if spaced else not wrapped(k))):
-                r += 1
-            for seg in segs[k]:
-                c = column(seg)
-                text = _line_text(seg, tabs=False)
-                cells[(r, c)] = _join_lines([cells[(r, c)], text]) if (r, c) in cells else text
-        out.append((lines[i][0]["top"], _Unruled([Cell(t, r, c) for (r, c), t in sorted(cells.items())],
-                                                 lines[i][0]["top"])))
-        i = end
-    return out
-
-
-def _words(chars: list[dict]) -> list[dict]:
-    """pdfplumber's words (with their font size) made of ``chars``."""
-    return extract_words(chars, keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"]) if chars else []
 
 
 def _snap(values: list[float]) -> list[float]:
@@ -303,7 +158,7 @@ class _Found:
     def cells(self, row_offset: int) -> list[Cell]:
         out = []
         for (r0, c0, rs, cs), words in zip(self.boxes, self.words):
-            text = _join_lines([_line_text(line, tabs=False) for line in _lines(_words(words))]) if words else ""
+            text = join_lines([line_text(line, tabs=False) for line in lines_of(words_of(words))]) if words else ""
             out.append(Cell(text.strip(), r0 + row_offset, c0, rs, cs))
         return out
 
@@ -339,7 +194,7 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, object]], bool, 
     # gap (a number right-aligned against the next cell's text) must not become one word.
     rest = [ch for ch in page.chars if not any(f.take(ch) for f in found)]
     items: list[tuple[float, object]] = [(f.bbox[1], f) for f in found]
-    items.extend(_unruled(_lines(_words(rest))))
+    items.extend(unruled_blocks(lines_of(words_of(rest))))
     items.sort(key=lambda it: it[0])
     return items, bool(page.images), page.chars
 
@@ -465,7 +320,7 @@ def read(data: bytes, *, name: str) -> Document:
                                           "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格",
                                           "open": item.open_cells()}
                             blocks.append(None)
-                        elif isinstance(item, _Unruled):
+                        elif isinstance(item, Unruled):
                             close()
                             page_tables += 1
                             # the place says it was read from word positions: to be checked
