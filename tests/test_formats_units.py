@@ -216,7 +216,8 @@ PAGE = """<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="te
 
 
 @pytest.mark.parametrize("charset, encoding", [("utf-8", "utf-8"), ("gb2312", "gb18030"), ("GBK", "gbk"),
-                                               ("utf-8", "gb18030")])  # a wrong declaration: sniffed
+                                               ("utf-8", "gb18030"),   # wrong declarations: sniffed
+                                               ("gb2312", "utf-8"), ("big5", "utf-8")])
 def test_html_tables_spans_text_and_encodings(charset, encoding):
     data = PAGE.format(cs=charset).encode(encoding)
     assert detect_format(data, name="x.txt") == "html"

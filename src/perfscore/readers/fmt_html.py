@@ -9,8 +9,9 @@ What a user must know (for docs/extract.md):
   is read through: its inner tables are the tables. Scripts, styles and comments are not
   read. Form fields of a page saved from a budget system's web form show their values (an
   input's value, a drop-down's selected option; hidden fields are not shown, so not read).
-  A single-file web archive (.mht/.mhtml) is read by its HTML part. The encoding is taken from the page (byte-order mark, ``<meta charset>``), else
-  tried as UTF-8 and then GB18030 (which covers GB2312 and GBK);
+  A single-file web archive (.mht/.mhtml) is read by its HTML part. The encoding: a
+  byte-order mark; else UTF-8 when the bytes are valid UTF-8; else the page's
+  ``<meta charset>``; else GB18030 (which covers GB2312 and GBK);
 - refused: a page whose merges ask for more than ``safety.MAX_SPAN`` rows/columns or whose
   tables exceed ``safety.MAX_HTML_CELLS`` cells (broken or hostile). The parser never
   fetches anything from the network and does not expand entity declarations.
@@ -56,9 +57,15 @@ _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-
 
 
 def decode_html(data: bytes, *, name: str) -> str:
-    """The page's text: BOM, then ``<meta charset>``, then UTF-8 / GB18030."""
+    """The page's text: BOM; else UTF-8 when the bytes are valid UTF-8 (GBK text almost never
+    is, while a page re-saved as UTF-8 often keeps its old ``charset=gb2312`` and GB18030
+    would decode it without an error, into nonsense); else the ``<meta charset>``; else GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     m = _META_CHARSET.search(data[:4096])
     if m:
         declared = m.group(1).decode("ascii", errors="ignore").lower()
@@ -66,7 +73,7 @@ def decode_html(data: bytes, *, name: str) -> str:
         try:
             return data.decode(codec)
         except (LookupError, UnicodeDecodeError):
-            pass  # a wrong declaration is common on saved pages: sniff instead
+            pass  # a wrong declaration is common on saved pages
     try:
         return decode_bytes(data, file=name)[0]
     except InputError:
