@@ -194,7 +194,8 @@ def extract(
     year: int | None = None,
     checks: bool = True,
 ) -> Targets:
-    """Read a 绩效文本 (.docx/.txt), a long table (.csv/.xlsx) or a targets.json.
+    """Read a 绩效目标 document in any supported format (see the module docstring), a long
+    table or a targets.json; the format is recognised from the bytes (``detect_format``).
 
     ``year`` (预算年度) overrides the year printed in the document. ``Targets.source``
     records the file NAME (never a path), the format and the SHA-256 of the bytes, so the
