@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import re
 import zipfile
 from pathlib import Path
@@ -539,3 +540,142 @@ def test_a_review_workbook_with_a_stale_dimension_is_read_to_its_last_row(tmp_pa
     capsys.readouterr()
     assert main(["review", str(tmp_path / "ev" / "results.json"), "--merge", str(pack), "-o", str(tmp_path / "m")]) == 0
     assert "复核 1 个指标" in capsys.readouterr().err
+
+
+# --- the document formats read by content (issue 13): PDF, HTML, legacy Office ----------------
+
+
+def _pdf_objects(objs: list[bytes]) -> bytes:
+    """A minimal PDF of the given objects (1 is the catalog), with a correct xref table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for n, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+_CATALOG, _PAGE = b"<< /Type /Catalog /Pages 2 0 R >>", b"/Type /Page /Parent 2 0 R /MediaBox [0 0 100 100]"
+HOSTILE_PDFS = {
+    "pages-tree-cycle": _pdf_objects([_CATALOG, b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+                                      b"<< " + _PAGE + b" >>"]),
+    "page-count-lie": _pdf_objects([_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 99999999 >>",
+                                    b"<< " + _PAGE + b" >>"]),
+    "length-refers-to-itself": _pdf_objects([_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                                             b"<< " + _PAGE + b" /Contents 4 0 R >>",
+                                             b"<< /Length 4 0 R >>\nstream\nBT ET\nendstream"]),
+    "form-draws-itself": _pdf_objects([
+        _CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< " + _PAGE + b" /Contents 4 0 R /Resources << /XObject << /X 5 0 R >> >> >>",
+        b"<< /Length 8 >>\nstream\n/X Do   \nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X 5 0 R >> >> "
+        b"/Length 8 >>\nstream\n/X Do   \nendstream"]),
+    "truncated": b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R",
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_PDFS)
+def test_hostile_pdfs_end_in_one_message(tmp_path, capsys, case):
+    src = tmp_path / "目标.pdf"
+    src.write_bytes(HOSTILE_PDFS[case])
+    assert main(["extract", str(src), "-o", str(tmp_path / "t.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：目标.pdf") and "PDF" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 2, err  # the message and what to do; no library log lines
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_a_pdf_that_takes_too_long_is_stopped(monkeypatch):
+    from perfscore.readers import fmt_pdf
+
+    weasyprint = pytest.importorskip("weasyprint")
+    data = weasyprint.HTML(string="<p>一</p>" + "<p style='page-break-before:always'>页</p>" * 3).write_pdf()
+    monkeypatch.setattr(fmt_pdf, "PDF_TIME_LIMIT_S", 0)
+    with pytest.raises(InputError, match="拒绝读取：PDF 读取超过 0 秒"):
+        fmt_pdf.read(data, name="x.pdf")
+
+
+@pytest.mark.parametrize("page", [
+    # billion laughs in a page's internal DTD: never expanded
+    b'<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><html><body><table><tr><td>&c;&c;</td></tr></table></body></html>',
+    # nesting far deeper than any page: the parser stops at its depth limit
+    b"<html><body>" + b"<div>" * 100_000 + b"x" + b"</div>" * 100_000 + b"</body></html>",
+    b"<html><body>" + b"<table><tr><td>" * 5_000 + b"x" + b"</td></tr></table>" * 5_000 + b"</body></html>",
+    # a merge asking for a grid of 10^16 slots
+    b"<html><body><table><tr><td rowspan='99999999' colspan='99999999'>x</td></tr></table></body></html>",
+])
+def test_hostile_html_pages_end_in_one_message(tmp_path, capsys, page):
+    src = tmp_path / "page.html"
+    src.write_bytes(page)
+    assert main(["extract", str(src), "-o", str(tmp_path / "t.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("错误：page.html") and "Traceback" not in err
+    assert "aaaaaaaaaaaaaaaaaaaa" not in err
+
+
+@pytest.mark.parametrize("data", [
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(4096),
+])
+@pytest.mark.parametrize("name", ["a.doc", "a.xls", "a.xlsx"])
+def test_broken_legacy_office_files_end_in_one_message(tmp_path, capsys, data, name):
+    src = tmp_path / name
+    src.write_bytes(data)
+    assert main(["extract", str(src), "-o", str(tmp_path / "t.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"错误：{name}") and "旧版 Office" in err and "另存为" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["目标.pdf", "目标.doc", "目标.html", "目标.htm"])
+def test_documents_have_the_document_size_limit(monkeypatch, name):
+    monkeypatch.delenv(safety.MAX_INPUT_ENV, raising=False)
+    assert safety.input_limit_mb(name) == safety.MAX_DOCUMENT_MB
+
+
+def test_a_pdf_decompression_bomb_is_refused_before_inflating(tmp_path, capsys, monkeypatch):
+    import zlib
+
+    bomb = zlib.compress(b"0 0 m " * (1 << 20), 9)  # 6 MiB of drawing commands in a few KB
+    data = _pdf_objects([_CATALOG, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                         b"<< " + _PAGE + b" /Contents 4 0 R >>",
+                         b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(bomb) + bomb + b"\nendstream"])
+    monkeypatch.setattr(safety, "MAX_PDF_STREAM", 1 << 20)
+    src = tmp_path / "炸弹.pdf"
+    src.write_bytes(data)
+    assert main(["extract", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "炸弹.pdf" in err and "疑似压缩炸弹" in err and "Traceback" not in err
+    monkeypatch.setattr(safety, "MAX_PDF_STREAM", 64 << 20)  # the same file under the real limit: read, no text
+    assert main(["extract", str(src)]) == 1
+    assert "PDF 中没有任何文字" in capsys.readouterr().err
+
+
+FORMAT_FIXTURES = ROOT / "tests" / "fixtures" / "targets_formats"
+
+
+@pytest.mark.parametrize("name", ["sample.docx", "sample.xlsx", "sample.xls", "sample.html", "sample.pdf"])
+def test_damaged_documents_of_every_format_end_in_one_message(tmp_path, capsys, name):
+    """Cut, overwritten and spliced copies of each format's fixture (seeded): exit 0 or 1,
+    never a traceback."""
+    rng = random.Random(name)
+    data = (FORMAT_FIXTURES / name).read_bytes()
+    for k in range(6):
+        b = bytearray(data)
+        if k % 3 == 0:
+            b = b[: rng.randrange(len(b))]
+        elif k % 3 == 1:
+            for _ in range(20):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+        else:
+            i = rng.randrange(len(b))
+            b = b[:i] + bytes(rng.randrange(256) for _ in range(50)) + b[i:]
+        src = tmp_path / f"{k}_{name}"
+        src.write_bytes(bytes(b))
+        code = main(["extract", str(src), "-o", str(tmp_path / "t.json")])
+        err = capsys.readouterr().err
+        assert code in (0, 1) and "Traceback" not in err, (k, err)
+        assert code == 0 or err.startswith(f"错误：{src.name}"), (k, err)

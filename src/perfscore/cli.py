@@ -88,7 +88,7 @@ def _points(value) -> str:
 
 @app.command("extract")
 def extract_command(
-    input: str = typer.Argument(..., help="绩效文本（Word .docx 或其文本导出 .txt），或每行一个指标的长表（.csv/.xlsx）。"),
+    input: str = typer.Argument(..., help="绩效目标文本或表格：Word（.docx/.doc）、Excel（.xlsx/.xls）、PDF、网页（.html）、文本（.txt），按内容识别；或每行一个指标的长表（.csv/.xlsx/.xls）。"),
     output: str = typer.Option("-", "-o", "--output", help="写出的 targets.json；省略或为 - 时输出到标准输出。"),
     year: Optional[int] = typer.Option(None, "--year", help="预算年度；不给时取文件标题中的年度（如“2023年部门预算绩效文本”）。"),
 ) -> None:

@@ -1,11 +1,17 @@
 """``extract``: any supported targets file → :class:`perfscore.model.Targets`.
 
-Supported inputs, recognised by content first and file name second:
+Supported inputs, recognised by content (never by the file name alone):
 
-- a Word 绩效文本 (``.docx``) and its plain-text export (``.txt``);
-- a long table (``.csv`` in UTF-8 / UTF-8 with BOM / GB18030, or ``.xlsx``), one row per
-  indicator;
+- a 绩效目标 document in any format a unit holds: Word (``.docx``; legacy ``.doc`` and RTF
+  through LibreOffice), Excel (``.xlsx``, legacy ``.xls``, Excel 2003 XML) laid out as a form,
+  PDF with a text layer, a web page (``.html``/``.htm``, single-file ``.mht``), and its
+  plain-text export (``.txt``);
+- a long table (``.csv`` in UTF-8 / UTF-8 with BOM / GB18030, ``.xlsx``, ``.xls``, Excel 2003
+  XML or a web page's table), one row per indicator;
 - a ``targets.json`` (validated and returned as is).
+
+Binary documents are read into the grid model (``perfscore.readers.grid``) by
+``perfscore.readers.grid_formats.read_document`` and interpreted from there.
 
 ``load_targets`` is what the other commands call: it accepts a targets.json or anything
 ``extract`` reads. After reading, the target checks of ``perfscore.checks`` (written
@@ -18,11 +24,16 @@ import hashlib
 import os
 from pathlib import Path
 
-from perfscore.errors import FormatError, InputError, Location
+from perfscore.errors import DataError, FormatError, InputError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Finding, Targets
 
-FORMATS = ("text", "docx", "csv", "xlsx", "json")
+FORMATS = ("text", "docx", "csv", "xlsx", "json", "doc", "xls", "pdf", "html", "xlsxml", "rtf")
+
+# Formats read into the grid model, and what a user is told the file was read as.
+GRID_LABELS = {"docx": "Word 文档", "doc": "旧版 Word 文档（.doc）", "xlsx": "Excel 工作簿",
+               "xls": "旧版 Excel 工作簿（.xls）", "pdf": "PDF", "html": "网页（HTML）",
+               "xlsxml": "Excel 2003 XML 工作簿", "rtf": "RTF 文档"}
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls
 _PDF_MAGIC = b"%PDF"
@@ -50,23 +61,37 @@ def detect_format(data: bytes, *, name: str) -> str:
             return "docx"
         if "xl/workbook.xml" in names:
             return "xlsx"
+        if "xl/workbook.bin" in names:
+            raise FormatError("这是 Excel 二进制工作簿（.xlsb），无法直接读取", location=Location(file=name),
+                              hint="请在 Excel/WPS 中打开，另存为 .xlsx 后重试。")
+        if "OFD.xml" in names:
+            raise FormatError("这是 OFD 版式文件（国产电子公文格式），无法直接读取", location=Location(file=name),
+                              hint="请在数科 OFD 阅读器、福昕等软件中打开，“另存为”或“打印”为 PDF 后重试；"
+                                   "也可以使用绩效目标表的 Word/Excel 原件。")
+        if "content.xml" in names and "mimetype" in names:
+            raise FormatError("这是 OpenDocument 文件（.odt/.ods，WPS/LibreOffice 的开放格式），无法直接读取",
+                              location=Location(file=name),
+                              hint="请在 WPS 或 LibreOffice 中打开，另存为 .docx（文字）或 .xlsx（表格）后重试。")
         raise FormatError(
             "压缩包既不是 Word 文档（.docx）也不是 Excel 工作簿（.xlsx）",
             location=Location(file=name),
             hint="请提供绩效文本 .docx/.txt，或长表 .csv/.xlsx。",
         )
     if data.startswith(_OLE_MAGIC):
-        raise FormatError(
-            "这是旧版 Office 格式（.doc 或 .xls），无法直接读取",
-            location=Location(file=name),
-            hint="请在 Word/WPS 中另存为 .docx，或在 Excel 中另存为 .xlsx 后重试。",
-        )
+        from perfscore.safety import ole_kind
+
+        return ole_kind(data, file=name)  # "doc" or "xls" by the streams inside
     if data.startswith(_PDF_MAGIC):
-        raise FormatError(
-            "这是 PDF 文件，无法从中读取绩效目标表",
-            location=Location(file=name),
-            hint="请使用绩效文本的 Word 原件（.docx），或从预算系统导出 .xlsx/.csv 长表。",
-        )
+        return "pdf"
+    from perfscore.safety import looks_like_mhtml, looks_like_spreadsheetml, sniff
+
+    kind = sniff(data)
+    if kind == "html" or looks_like_mhtml(data):
+        return "html"
+    if kind == "rtf":
+        return "rtf"
+    if looks_like_spreadsheetml(data):
+        return "xlsxml"
     if not data.strip():
         raise FormatError("文件是空的", location=Location(file=name), hint="请检查是否选错了文件。")
     if b"\x00" in data[:4096]:
@@ -84,6 +109,61 @@ def detect_format(data: bytes, *, name: str) -> str:
     if looks_like_long_table(text) or Path(name).suffix.lower() in (".csv", ".tsv"):
         return "csv"
     return "text"
+
+
+def _is_long_table_xlsx(data: bytes, name: str) -> bool:
+    """True when a visible sheet has a long-table header row (项目编码 and 三级指标 …) in
+    its first rows; the workbook is then read as a long table (fast, streamed), else as a
+    form into the grid model."""
+    from perfscore.readers.fmt_xlsx import has_long_table_header
+
+    return has_long_table_header(data, name=name, checked=True)  # detect_format inspected the zip
+
+
+def _long_table_csv(document) -> bytes | None:
+    """A Document's first table as CSV bytes when it is a long table (one row per
+    indicator under a 项目编码/三级指标 header), so the long-table reader reads it; else None."""
+    import csv
+    import io
+
+    from perfscore.readers.grid import Table
+    from perfscore.readers.longtable import looks_like_long_table
+
+    table = next((b for b in document.blocks if isinstance(b, Table)), None)
+    if table is None:
+        return None
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(table.grid())
+    text = buf.getvalue()
+    return text.encode("utf-8") if looks_like_long_table(text) else None
+
+
+def _targets_from_document(document, *, year: int | None) -> Targets:
+    """The interpreter on a grid Document (through the layout bridge until the grid
+    interpreter takes Documents directly); a refusal says what the file was read as.
+
+    THE place where the grid interpreter (layouts' work) plugs in: replace the
+    ``targets_from_blocks(legacy_blocks(document), …)`` call below by the function that
+    takes a :class:`perfscore.readers.grid.Document`; the refusal wording stays here."""
+    from perfscore.readers.document import targets_from_blocks
+    from perfscore.readers.grid_formats import legacy_blocks
+
+    try:
+        return targets_from_blocks(legacy_blocks(document), source=document.name, year=year)
+    except (FormatError, DataError) as exc:
+        if document.format == "docx":
+            raise
+        message = f"{exc.message}（文件按{GRID_LABELS[document.format]}读取）"
+        if document.format in ("xlsx", "xls"):
+            # a workbook is a long table or a form: say why it is neither
+            message = (f"工作簿既不是绩效目标长表（前30行中没有同时含“项目编码”和“三级指标”的表头行），"
+                       f"也无法按绩效目标表读取：{exc.location}：{exc.message}" if exc.location else
+                       f"工作簿既不是绩效目标长表（前30行中没有同时含“项目编码”和“三级指标”的表头行），"
+                       f"也无法按绩效目标表读取：{exc.message}")
+            raise FormatError(message, location=Location(file=document.name), problems=exc.problems,
+                              hint="长表每行一个指标，表头一行写明项目编码、一级指标、三级指标、年度指标值；"
+                                   "绩效目标表应含“一级指标/二级指标/三级指标/指标值”表头。详见 docs/extract.md。") from None
+        raise type(exc)(message, location=exc.location, problems=exc.problems, hint=exc.hint) from None
 
 
 def _head_text(data: bytes, name: str) -> tuple[str, str]:
@@ -114,7 +194,8 @@ def extract(
     year: int | None = None,
     checks: bool = True,
 ) -> Targets:
-    """Read a 绩效文本 (.docx/.txt), a long table (.csv/.xlsx) or a targets.json.
+    """Read a 绩效目标 document in any supported format (see the module docstring), a long
+    table or a targets.json; the format is recognised from the bytes (``detect_format``).
 
     ``year`` (预算年度) overrides the year printed in the document. ``Targets.source``
     records the file NAME (never a path), the format and the SHA-256 of the bytes, so the
@@ -127,7 +208,8 @@ def extract(
     if p.suffix.lower() in (".docx", ".xlsx", ".xlsm"):
         from perfscore.safety import check_office_bytes, sniff
 
-        if sniff(data) != "zip":  # named as Office but is not: say what it really is
+        # named as Office but is not: say what it really is, unless it is a format read by content
+        if sniff(data) not in ("zip", "ole2", "pdf", "html") and detect_format(data, name=name) != "xlsxml":
             check_office_bytes(data, file=name, kind="docx" if p.suffix.lower() == ".docx" else "xlsx")
     fmt = detect_format(data, name=name)
     if fmt == "json":
@@ -137,18 +219,27 @@ def extract(
         if year is not None:
             targets.year = year
         return targets
-    if fmt in ("text", "docx"):
+    if fmt == "text":
         from perfscore.readers.document import targets_from_blocks
+        from perfscore.readers.text_export import read_text_export
 
-        if fmt == "docx":
-            from perfscore.readers.docx_reader import read_docx_blocks
-
-            blocks = read_docx_blocks(data, file=name)
-        else:
-            from perfscore.readers.text_export import read_text_export
-
-            blocks = read_text_export(decode_bytes(data, file=name)[0])
+        blocks = read_text_export(decode_bytes(data, file=name)[0])
         targets = targets_from_blocks(blocks, source=name, year=year)
+    elif fmt == "xlsx" and _is_long_table_xlsx(data, name):
+        from perfscore.readers.longtable import read_long_table
+
+        targets = read_long_table(data, file=name, kind="xlsx", year=year)
+    elif fmt in GRID_LABELS:
+        from perfscore.readers.grid_formats import read_document
+
+        document = read_document(data, name=name, fmt=fmt)
+        long_csv = _long_table_csv(document) if fmt in ("xls", "xlsxml", "html") else None
+        if long_csv is not None:  # a long table saved as .xls or as a web page
+            from perfscore.readers.longtable import read_long_table
+
+            targets = read_long_table(long_csv, file=name, kind="csv", year=year)
+        else:
+            targets = _targets_from_document(document, year=year)
     else:
         from perfscore.readers.longtable import read_long_table
 

@@ -36,6 +36,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -60,7 +61,9 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"   # legacy .xls / .doc / .et / .wps, encrypted OOXML
 PDF_MAGIC = b"%PDF"
 RTF_MAGIC = b"{\\rtf"
-_HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<table|<meta)", re.IGNORECASE)
+_HTML_RE = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<table|<meta|<head>|<body)", re.IGNORECASE)
+# Comments before the markup: IE and 360 browser save pages with "<!-- saved from url=… -->" first
+_LEADING_COMMENTS = re.compile(rb"^(\s*<!--.*?-->)+", re.DOTALL)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 KINDS = {"docx": ("Word 文档", "word/document.xml"), "xlsx": ("Excel 工作簿", "xl/workbook.xml")}
@@ -85,7 +88,7 @@ def sniff(data: bytes) -> str:
         stripped = stripped.removeprefix(bom)
     if stripped.lstrip().startswith(RTF_MAGIC):
         return "rtf"
-    if _HTML_RE.match(stripped):
+    if _HTML_RE.match(_LEADING_COMMENTS.sub(b"", stripped, count=1)):
         return "html"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "text"  # UTF-16 text (Excel's "Unicode text") holds NUL bytes by design
@@ -134,7 +137,7 @@ def _missing(where: Location) -> InputError:
 # variable PERFSCORE_MAX_INPUT_MB (MiB) replaces both.
 MAX_TABLE_MB = 2048
 MAX_DOCUMENT_MB = 200
-_DOCUMENT_SUFFIXES = (".docx", ".json", ".txt", ".toml")
+_DOCUMENT_SUFFIXES = (".docx", ".json", ".txt", ".toml", ".doc", ".pdf", ".html", ".htm")
 MAX_INPUT_ENV = "PERFSCORE_MAX_INPUT_MB"
 
 
@@ -260,6 +263,8 @@ def _content_types(archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, 
         raw = archive.read("[Content_Types].xml")
     except KeyError:
         raw = b""
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        raw = b""  # a damaged member: the scan of every member below says so, naming it
     if raw and not _has_declaration(raw):
         from defusedxml import ElementTree as SafeET  # a declared dependency
 
@@ -355,6 +360,12 @@ def _has_declaration(data: bytes) -> bool:
     return any(d in data for d in _DECLARATIONS)
 
 
+def has_declaration(data: bytes) -> bool:
+    """True when XML ``data`` holds a DOCTYPE or ENTITY declaration (in any encoding an
+    XML parser accepts): what entity expansion and external entities need."""
+    return _has_declaration(data)
+
+
 class _UnsafeEncoding(Exception):
     """A part whose XML declaration names an encoding the byte scan cannot see through."""
 
@@ -423,7 +434,7 @@ def inspect_zip(data: bytes, *, file: str, kind: str = "xlsx") -> ZipReport:
                     f"部件「{name}」声明了字符编码「{exc.args[0]}」（Office 文件只用 UTF-8/UTF-16；"
                     "其他编码可以把 DOCTYPE/ENTITY 声明藏起来，用于实体膨胀或读取外部文件的攻击）",
                     file, "请确认文件来源可靠；如确需使用，请在 Excel/Word 中新建文件并复制内容后保存。") from None
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, zlib.error):
                 raise FormatError(f"文件已损坏：压缩包成员「{name}」无法解压", location=Location(file=file),
                                   hint=f"请用 Excel/WPS/Word 打开原文件并重新“另存为” .{kind}。") from None
             if found:
@@ -489,6 +500,95 @@ def check_text_bytes(data: bytes, *, file: str, expected: str = ".csv") -> None:
         raise FormatError(f"不是 {expected} 文本文件：{what}", location=where, hint=todo)
     raise FormatError(f"不是 {expected} 文本文件：内容含有二进制数据（可能已损坏或不是表格）", location=where,
                       hint="请在 Excel/WPS 中打开原表格并“另存为” CSV UTF-8 或 .xlsx。")
+
+
+# --- legacy Office (OLE2), PDF, HTML ----------------------------------------------------------
+
+# A PDF is read page by page; real 绩效目标 documents have tens to a few hundred pages. A
+# hostile PDF (millions of pages, a content stream that never ends) is stopped by these.
+MAX_PDF_PAGES = 5000
+PDF_TIME_LIMIT_S = 600          # whole document; checked between pages and by a timer
+# An HTML page is parsed by lxml with huge_tree off; these bound its tables.
+MAX_HTML_CELLS = 2_000_000
+MAX_SPAN = 1000                 # a rowspan/colspan above this is a broken or hostile page
+
+
+# A PDF's compressed streams are inflated whole by pdfminer when a page is read: a stream
+# of zeros packs 1000:1, so a 1 MB file could ask for a gigabyte. Content streams of real
+# pages are well under 1 MiB; images (not inflated when reading text) are not counted.
+MAX_PDF_STREAM = 64 << 20
+MAX_PDF_INFLATED = 1 << 30
+_PDF_STREAM = re.compile(rb">>\s*stream\r?\n")
+_PDF_IMAGE = re.compile(rb"/Subtype\s*/Image")
+
+
+def check_pdf_streams(data: bytes, *, file: str) -> None:
+    """Refuse a PDF whose compressed streams inflate beyond :data:`MAX_PDF_STREAM` each or
+    :data:`MAX_PDF_INFLATED` in all (a decompression bomb), before pdfminer inflates them;
+    inflation here stops at the limit, so the check itself is bounded."""
+    total = 0
+    for m in _PDF_STREAM.finditer(data):
+        head = data[max(data.rfind(b"obj", 0, m.start()), m.start() - 4096, 0):m.start()]
+        if _PDF_IMAGE.search(head):
+            continue
+        end = data.find(b"endstream", m.end())
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(data[m.end():end if end >= 0 else len(data)], MAX_PDF_STREAM + 1)
+        except zlib.error:
+            continue  # not Flate (or damaged): pdfminer decides
+        total += len(out)
+        if len(out) > MAX_PDF_STREAM or total > MAX_PDF_INFLATED:
+            raise _refuse(f"PDF 中的压缩数据解压后超过 {min(len(out), total) >> 20} MiB（疑似压缩炸弹）", file,
+                          "请确认文件来源可靠；正常的 PDF 请重新导出或打印为 PDF 后再试，也可以使用 Word/Excel 原件。")
+
+
+def ole_kind(data: bytes, *, file: str) -> str:
+    """``doc`` or ``xls`` for an OLE2 (legacy Office) file, by the streams it holds:
+    ``WordDocument`` for Word, ``Workbook``/``Book`` for Excel. A password-protected
+    .docx/.xlsx (``EncryptedPackage``) and anything else get a FormatError saying what to do."""
+    import olefile  # a small pure-Python library, only needed for legacy Office files
+
+    where = Location(file=file)
+    try:
+        with olefile.OleFileIO(data) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # olefile raises OSError and others for a broken container
+        raise FormatError("这是旧版 Office 格式（.doc/.xls），但文件已损坏，无法读取其内容", location=where,
+                          hint="请在 Word/Excel/WPS 中打开它，另存为 .docx（Word）或 .xlsx（Excel）后重试。") from None
+    if "worddocument" in streams:
+        return "doc"
+    if "workbook" in streams or "book" in streams:
+        return "xls"
+    if "encryptedpackage" in streams or "encryptioninfo" in streams:
+        raise FormatError("文件设置了打开密码（加密的 Office 文件），无法读取", location=where,
+                          hint="请在 Word/Excel/WPS 中输入密码打开，取消密码后另存为 .docx/.xlsx 再试。")
+    raise FormatError("这是旧版 Office 格式的文件，但既不是 Word 文档（.doc）也不是 Excel 工作簿（.xls）",
+                      location=where, hint="请在 Word/Excel/WPS 中打开它，另存为 .docx 或 .xlsx 后重试。")
+
+
+_MHTML = re.compile(rb"^(?:[\w-]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?content-type:\s*multipart/related", re.IGNORECASE)
+_SPREADSHEETML = re.compile(rb"<(?:\w+:)?Workbook\b[^>]*urn:schemas-microsoft-com:office:spreadsheet")
+
+
+def looks_like_mhtml(data: bytes) -> bool:
+    """True for a single-file web archive (.mht/.mhtml: MIME headers, multipart/related)."""
+    head = data[:4096].replace(b"\r\n", b"\n").lstrip()
+    return bool(_MHTML.match(head)) and b"mime-version" in head.lower()
+
+
+def looks_like_spreadsheetml(data: bytes) -> bool:
+    """True for an Excel 2003 XML workbook (SpreadsheetML), by its root element's namespace."""
+    return bool(_SPREADSHEETML.search(data[:4096]))
+
+
+def check_span(value: int, *, file: str, where: str) -> int:
+    """A table's rowspan/colspan, refused above :data:`MAX_SPAN` (a hostile page could ask
+    for a grid of 10^9 slots)."""
+    if value > MAX_SPAN:
+        raise _refuse(f"{where}有单元格合并了 {value} 行或列，超过上限 {MAX_SPAN}（文件已损坏或为恶意构造）", file,
+                      "请在浏览器/Excel 中打开原文件，确认表格正常后重新保存。")
+    return value
 
 
 # --- outputs ----------------------------------------------------------------------------------
@@ -649,6 +749,7 @@ def ensure_inside(out_dir: str | os.PathLike, path: str | os.PathLike) -> None:
 
 
 __all__ = [
+    "MAX_HTML_CELLS", "MAX_PDF_PAGES", "MAX_SPAN", "PDF_TIME_LIMIT_S", "check_pdf_streams", "check_span", "has_declaration", "looks_like_mhtml", "looks_like_spreadsheetml", "ole_kind",
     "MAX_MEMBERS", "MAX_RATIO", "MAX_TOTAL_UNCOMPRESSED", "ZipReport", "check_input_file", "check_input_path", "check_office_bytes", "input_limit_mb",
     "check_office_file", "check_text_bytes", "ensure_inside", "inspect_zip", "note_input", "output_path",
     "place_output", "protect_inputs", "read_input_bytes", "refuse_existing_output", "refuse_overwriting_input", "safe_filename", "sniff", "staged_outputs",

@@ -54,6 +54,12 @@ FORMAT_LABELS = {
     "csv": "长表（CSV）",
     "xlsx": "长表（Excel）",
     "json": "targets.json",
+    "doc": "旧版Word文档（.doc）",
+    "xls": "旧版Excel工作簿（.xls）",
+    "xlsxml": "Excel 2003 XML 工作簿",
+    "rtf": "RTF文档",
+    "pdf": "PDF",
+    "html": "网页",
 }
 
 
