@@ -603,7 +603,7 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     order = np.argsort(pcodes, kind="stable")  # the rows project after project, in table order
     col["level2"] = col["level2"].ffill(col["level2"].blank & blank1, pcodes, order)
     inferred1 = _level1_from_framework(col, blank1, pcodes, order)
-    col["level1"] = col["level1"].ffill(blank1, pcodes, order)
+    col["level1"] = col["level1"].ffill(blank1 & ~inferred1, pcodes, order)
     problems.rows(col["level1"].blank, "level1", col["level1"].values(),
                   "一级指标为空（且同一项目上方没有可沿用的一级指标）")
     problems.rows(col["level3"].blank, "level3", col["level3"].values(), "三级指标为空")

@@ -27,6 +27,7 @@ import pandas as pd
 
 from perfscore.errors import UsageError
 from perfscore.model import Finding, Targets
+from perfscore.scoring import lenient as L_
 from perfscore.scoring import rules as R_
 from perfscore.scoring import text as T_
 from perfscore.scoring.evaluation import (
@@ -345,6 +346,9 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     with np.errstate(invalid="ignore"):
         flags["survey_ci_below_target"] = has_ci & scored & rule_l.isin(["ge", "eq-ge"]) & (ci_low < T)
 
+    for name in L_.FLAGS:  # the joint readings of scoring/lenient.py, on rows scored by them
+        if L_.FLAG_PREFIX + name in rd.cols:
+            flags[name] = rd.cols[L_.FLAG_PREFIX + name] & scored
     flag_text = _join_flags(flags, n)
     arith = _arithmetic(rd, dict(
         rule=rule, status=status, scored=scored, met=met, weight_q=weight_q, score_q=score_q,
@@ -494,7 +498,7 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
     else:
         total_q = np.full(n, float(to_quanta([profile.department.indicator_weight], digits)[0]))
         weight_q = split_quanta(total_q, np.arange(n), np.full(n, n))
-    rd = read_values(frame, targets.year)
+    rd = L_.read_with_lenient(frame, targets.year)
     sc = score_rows(frame, rd, weight_q, profile, as_of)
     table = indicator_table(frame, rd, sc, np.array([""] * n, dtype=object), digits)
     table.insert(0, "subgoal", [title for title, _ in pairs])
@@ -568,7 +572,7 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     frame, pframe = frames if frames is not None else flatten(targets)
     codes = pframe["project_code"].tolist()
     weights = W_.assign(frame, prof, project_codes=codes)
-    rd = read_values(frame, targets.year)
+    rd = L_.read_with_lenient(frame, targets.year)
     sc = score_rows(frame, rd, weights.quanta, prof, day, block_known=~np.isnan(weights.quanta))
     ind = indicator_table(frame, rd, sc, weights.block, digits)
     gap_projects = {f.project_code for f in weights.findings if f.check == "weights-gap"}

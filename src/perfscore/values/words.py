@@ -102,7 +102,8 @@ NOT_APPLICABLE = {"不适用", "无", "暂无", "不涉及", "无此项", "本�
 PLACEHOLDER_PATTERN = r"[*_\-/\\.?#~·xX]+"
 
 PLACEHOLDERS = {"*", "**", "***", "_", "__", "___", "-", "--", "---", "/", "//", "\\", "...", "…", "……",
-                "?", "??", "x", "X", "xx", "XX", "#", "0/0"}
+                "?", "??", "x", "X", "xx", "XX", "#", "0/0",
+                "一"}  # a lone 一 is a dash typed with the IME (一 for —), never the number one
 
 NOT_A_NUMBER = {"nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#n/a", "#div/0!", "#value!",
                 "#ref!", "#num!", "#name?", "null", "none"}
