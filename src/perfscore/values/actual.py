@@ -25,6 +25,7 @@ from perfscore.values import words
 from perfscore.values.dates import excel_serial, parse_actual_date
 from perfscore.values.quantity import NotAQuantity, Quantity, quick_quantity, read_quantity
 from perfscore.values.target import _periods_per_year
+from perfscore.values.simplified import to_simplified
 from perfscore.values.text import normalize
 from perfscore.values.types import Actual, Target
 from perfscore.values.units import UNITS, comparable, convert, lookup
@@ -295,7 +296,7 @@ def _from_number(value) -> str | None:
     return None
 
 
-# The fast path. A text made only of characters normalize() leaves alone (CJK ideographs,
+# The fast path. A text made only of characters normalize() leaves alone (simplified CJK ideographs,
 # ASCII digits, % ‰ / · . -) or of the full-width ％ it folds to %, needs no normalising;
 # holding a digit, it is none of the fixed words (placeholders, not-applicable marks,
 # grades, tiers, completion words: none holds a digit, the 0/0 placeholder aside), so
@@ -318,8 +319,8 @@ def _quick_reading(text: str, target: Target | None) -> Actual | None:
     when the reference path must decide (other texts, a deadline target's Excel day
     number, an achievement target written as this very text)."""
     m = _QUICK.fullmatch(text)
-    if m is None or text == "0/0":
-        return None
+    if m is None or text == "0/0" or to_simplified(text) != text:
+        return None                       # (traditional characters: normalize() changes them)
     s = text.replace("％", "%") if "％" in text else text
     kind = target.kind if target is not None else None
     if kind == "achievement" and s == normalize(target.text):

@@ -18,6 +18,7 @@ LADDERS: tuple[tuple[str, ...], ...] = (
 GRADE_ALIASES = {
     "优秀": "优", "良好": "良", "中等": "中", "较差": "较差", "很好": "好", "非常满意": "满意",
     "比较满意": "较满意", "比较好": "较好",
+    "优良": "良",   # 优良 = 优 or 良: as a target, at least 良; as an actual, no more than 良 is certain
 }
 
 
