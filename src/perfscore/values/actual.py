@@ -174,6 +174,19 @@ def _bound(q: Quantity, s: str) -> tuple[bool, str | None] | Actual:
     return approx, "；".join(notes) or None
 
 
+_MONEY_WRITTEN = re.compile(r"\d(?:千万元|百万元|千元|万元|亿元|万)")
+
+
+def _written_money(target: Target) -> str | None:
+    """The money unit a target was written in (``≤90万元`` → 万元; ``≤25万/季度`` → 万元),
+    None for 元 or none: a target's value is held in 元, so this is the only record of it."""
+    m = _MONEY_WRITTEN.search(normalize(target.text))
+    if m is None:
+        return None
+    word = m.group(0)[1:]
+    return "万元" if word == "万" else word
+
+
 def _number(text: str, s: str, target: Target | None, q: Quantity | None = None) -> Actual:
     """The reading of a number; ``q`` is ``read_quantity(s)`` when the caller has it already."""
     if q is None:
@@ -213,6 +226,11 @@ def _number(text: str, s: str, target: Target | None, q: Quantity | None = None)
     if unit is None:
         if t_unit is not None:
             unit = t_unit
+            written = _written_money(target) if t_unit.dimension == "money" else None
+            if written is not None and written != t_unit.name:
+                # ≤90万元 against 90: the bare number is in the unit the target was written in
+                value = Decimal(repr(convert(float(value), written, t_unit.name)))
+                notes.append(f"只写了数字，按指标值的单位「{written}」理解")
             if t_unit.name == "%" and 0 < value <= 1:
                 reference = target.value if target.value is not None else target.high
                 if reference is not None and reference > 1:
