@@ -87,6 +87,24 @@ def _tier(text: str, s: str, target: Target | None = None) -> Actual | None:
     return Actual(text=text, kind="tier", tier=tier)
 
 
+# A target that nothing happen (无安全事故, 零投诉, 杜绝违规) and an actual saying nothing did.
+_NOTHING_TARGET = re.compile(r"^(?:无|零|杜绝|未发生|不发生|没有)")
+_NOTHING_ACTUAL = re.compile(r"^(?:无|零|没有|未发生|未出现|无发生|杜绝|0(?:起|次|件|例|个|人次|宗)?)(?:[\u4e00-\u9fff]{0,12})$")
+
+
+def _nothing_happened(text: str, s: str, target: Target | None) -> Actual | None:
+    """``无`` / ``0起`` / ``未发生安全事故`` under ``无安全事故``: the target met (``无`` alone
+    would otherwise read as 不适用)."""
+    if target is None or target.kind != "achievement" or not _NOTHING_TARGET.match(normalize(target.text)):
+        return None
+    if not _NOTHING_ACTUAL.match(s) or _NEGATION_OF_NOTHING.search(s):
+        return None
+    return Actual(text=text, kind="tier", tier="达成", reason=f"「{s}」：没有发生，与指标值「{target.text}」一致")
+
+
+_NEGATION_OF_NOTHING = re.compile(r"[1-9]")
+
+
 def _completion(text: str, s: str) -> Actual | None:
     found = words.COMPLETION_WORDS.get(s) or words.COMPLETION_WORDS.get(_plain(s))
     if found is None:
@@ -341,8 +359,8 @@ def _quick_reading(text: str, target: Target | None) -> Actual | None:
         return None                       # (traditional characters: normalize() changes them)
     s = text.replace("％", "%") if "％" in text else text
     kind = target.kind if target is not None else None
-    if kind == "achievement" and s == normalize(target.text):
-        return None                       # _tier: 与指标值表述一致
+    if kind == "achievement":
+        return None                       # _tier (与指标值表述一致), _nothing_happened (0起 under 无事故)
     digits = m["digits"]
     if digits is None or kind == "deadline" or _YEAR_DATE.match(s):
         found = _date(text, s, target)
@@ -383,6 +401,9 @@ def _parse_actual_reference(text: str | None, target: Target | None = None) -> A
         return Actual(text=text, kind="empty")
     if s.lower() in words.NOT_A_NUMBER:
         return _unreadable(text, f"「{s}」不是有效数值")
+    nothing = _nothing_happened(text, s, target)
+    if nothing is not None:
+        return nothing
     if s in words.NOT_APPLICABLE:
         return Actual(text=text, kind="not_applicable")
     if s in words.PLACEHOLDERS or _PLACEHOLDER.fullmatch(s):
