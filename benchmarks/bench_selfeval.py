@@ -91,6 +91,15 @@ def score_table(csv_path: Path) -> Table:
         return table
     ind = ev.indicators.reset_index(drop=True)
     proj = ev.projects.reset_index(drop=True)
+    # The reader leaves out a template row left empty (finding empty-indicator-row, source
+    # file:row with the header on row 1): the indicators are the other data rows, in order.
+    with open(csv_path, encoding="utf-8-sig", newline="") as f:
+        n_rows = sum(1 for _ in csv.reader(f)) - 1
+    dropped = {int(x.source.rsplit(":", 1)[1]) - 1 for x in targets.findings if x.check == "empty-indicator-row"}
+    position = {}
+    for data_row in range(1, n_rows + 1):
+        if data_row not in dropped:
+            position[data_row] = len(position)
     for p in published:
         label = p["行"].strip()
         weight, score = _num(p["分值"]), _num(p["得分"])
@@ -111,8 +120,11 @@ def score_table(csv_path: Path) -> Table:
                 table.rows.append(Row(tid, label, label, weight, score, share, float(ew),
                                       _verdict(share, score, weight), "", discretion))
             continue
-        i = int(label) - 1
-        r = ind.iloc[i]
+        if int(label) in dropped:
+            table.rows.append(Row(tid, label, label, weight, score, None, None, "unscored",
+                                  "表中留空的一行（没有三级指标、指标值和实际完成值），不是指标", discretion))
+            continue
+        r = ind.iloc[position[int(label)]]
         w = float(r["weight"]) if r["weight"] == r["weight"] else None
         if r["status"] != "scored" or w is None or w == 0:
             why = r["review_reason"] or ("不适用" if r["status"] == "not_applicable" else "")

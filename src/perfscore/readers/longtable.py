@@ -577,6 +577,8 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
         if key in col:
             col[key] = col[key].ffill(col[key].blank)
     findings: list[Finding] = []
+    col, row_numbers, n = _drop_empty_slots(col, row_numbers, fields, where, header_row, findings)
+    problems.row_numbers = row_numbers
     if "project_code" not in fields:
         col["project_code"] = _derived_codes(col["project_name"], document or where)
     code = col["project_code"]
@@ -774,6 +776,33 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     money_unit = units.get("budget") or (money[0] if money else "万元")
     return Targets(year=year, unit=Unit(code=u_code, name=u_name, money_unit=money_unit), projects=projects,
                    findings=findings), columns
+
+
+# Cells that a printed template row carries even when nothing was filled in.
+_SLOT_LABELS = ("unit_code", "unit_name", "project_code", "project_name", "year", "money_unit", "level1", "level2")
+
+
+def _drop_empty_slots(col: dict[str, _Col], row_numbers: np.ndarray, fields: dict[str, str], where: str,
+                      header_row: int, findings: list[Finding]) -> tuple[dict[str, _Col], np.ndarray, int]:
+    """A row of the printed template left empty (``经济效益指标`` with no 三级, no target, no
+    actual, no 分值, no amount) is no indicator: left out, with a finding naming its row.
+    Called after the key cells are filled down, so no project loses its name or code."""
+    n = len(row_numbers)
+    slot = ~(col["level1"].blank & col["level2"].blank)
+    for key, c in col.items():
+        if key not in _SLOT_LABELS:
+            slot &= c.blank
+    if not slot.any():
+        return col, row_numbers, n
+    for i in np.flatnonzero(slot).tolist():
+        label = col["level2"].uniques[col["level2"].codes[i]] or col["level1"].uniques[col["level1"].codes[i]]
+        findings.append(Finding(
+            check="empty-indicator-row", severity="info",
+            message=f"第{header_row + 1 + int(row_numbers[i])}行只有指标类别「{label}」，没有三级指标、指标值和实际完成值，"
+                    "是表格中留空的一行，不作为指标读取。",
+            source=f"{where}:{header_row + 1 + int(row_numbers[i])}"))
+    keep = np.flatnonzero(~slot)
+    return {k: c.take(keep) for k, c in col.items()}, row_numbers[keep], len(keep)
 
 
 def _derived_codes(names: _Col, document: str) -> _Col:
