@@ -123,28 +123,33 @@ def apply(frame: pd.DataFrame, rd: Readings, year: int | None) -> dict[str, np.n
                                 | ((t_kind == "comparison") & (a_kind == "unreadable")))
     if not len(candidates):
         return flags
-    target = frame["target"].to_numpy(dtype=object)
-    actual = frame["actual"].fillna("").astype(str).to_numpy(dtype=object)
-    levels = [frame[c].to_numpy(dtype=object) for c in ("level1", "level2", "level3")]
-    done: dict[tuple, object] = {}
-    for i in candidates.tolist():
-        key = (target[i], actual[i], levels[0][i], levels[1][i], levels[2][i])
-        if key not in done:
-            done[key] = reread(str(target[i]), str(actual[i]), key[2:], year)
-        result = done[key]
+    target = frame["target"].to_numpy(dtype=object)[candidates]
+    actual = frame["actual"].fillna("").astype(str).to_numpy(dtype=object)[candidates]
+    levels = [frame[c].to_numpy(dtype=object)[candidates] for c in ("level1", "level2", "level3")]
+    # Each distinct (target, actual, levels) is read once and written to all its rows at once.
+    joined = pd.Series([f"{t}\x1f{a}\x1f{l1}\x1f{l2}\x1f{l3}" for t, a, l1, l2, l3
+                        in zip(target, actual, *levels)], dtype=object)
+    codes, _ = pd.factorize(joined, sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    for group in np.split(order, bounds):
+        first = int(group[0])
+        result = reread(str(target[first]), str(actual[first]),
+                        (levels[0][first], levels[1][first], levels[2][first]), year)
         if result is None:
             continue
+        rows = candidates[group]
         if isinstance(result, str):
-            if t_kind[i] == "unreadable":  # a 不适用 mark (——) without a judgement stays not applicable
-                rd.cols["t_reason"][i] = result
+            rows = rows[t_kind[rows] == "unreadable"]  # a 不适用 mark (——) without a judgement stays not applicable
+            rd.cols["t_reason"][rows] = result
             continue
         t, a, flag = result
         for k, v in target_columns([t]).items():
-            rd.cols[k][i] = v[0]
+            rd.cols[k][rows] = v[0]
         for k, v in actual_columns([a], [t]).items():
-            rd.cols[k][i] = v[0]
+            rd.cols[k][rows] = v[0]
         if flag:
-            flags[flag][i] = True
+            flags[flag][rows] = True
     return flags
 
 
