@@ -255,3 +255,10 @@ def test_a_row_with_a_target_but_no_level3_is_still_refused(tmp_path):
     with pytest.raises(DataError):
         load_targets(table(tmp_path, [row("数量", "≥5个", "6个"), row("", "≥90%", "95%", level1="满意度指标",
                                                                      level2="服务对象满意度指标")]))
+
+
+def test_traditional_level_names_find_their_block_and_framework(tmp_path):
+    rows = [row("數量", "≥5個", "6個", level1="產出指標", level2="數量指標"),
+            row("滿意", "≥90％", "95％", level1="", level2="服務對象滿意度指標")]
+    ev, ind = scored(table(tmp_path, rows))
+    assert ind["block"].tolist() == ["产出指标", "满意度指标"] and ind["status"].tolist() == ["scored", "scored"]

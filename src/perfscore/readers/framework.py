@@ -8,6 +8,7 @@ blank; every reader then knows the 一级 from the 二级: 数量/质量/时效/
 from __future__ import annotations
 
 from perfscore.readers.common import norm_label
+from perfscore.values.simplified import to_simplified
 
 # (二级 name without the trailing 指标, 一级). Matched on the normalised name.
 _FRAMEWORK: tuple[tuple[str, str], ...] = (
@@ -25,4 +26,4 @@ def level1_of(level2: str) -> str | None:
     ``数量指标`` → 产出指标, ``社会效益指标`` → 效益指标, ``服务对象满意度指标`` → 满意度指标.
     经济/社会/生态环境成本 (the newer 成本指标 一级) are not guessed: None.
     """
-    return _LOOKUP.get(norm_label(level2).removesuffix("指标"))
+    return _LOOKUP.get(to_simplified(norm_label(level2)).removesuffix("指标"))

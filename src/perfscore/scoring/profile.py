@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 import perfscore
 from perfscore.errors import Location, ProfileError
+from perfscore.values.simplified import to_simplified
 
 DEFAULT_PROFILE = "mof-2020"
 
@@ -250,8 +251,8 @@ class Profile(BaseModel):
 
 
 def _norm(label: str) -> str:
-    # 产出指标 / 产出 / '产出指标 ' all name the same block.
-    text = "".join(str(label).split())
+    # 产出指标 / 产出 / '产出指标 ' / 產出指標 (traditional) all name the same block.
+    text = to_simplified("".join(str(label).split()))
     return text[:-2] if text.endswith("指标") and len(text) > 2 else text
 
 

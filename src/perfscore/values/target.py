@@ -17,6 +17,7 @@ from decimal import Decimal
 from perfscore.values.dates import date_prefix, month_end, parse_deadline
 from perfscore.values.numerals import ARABIC, CHINESE, format_number, to_decimal
 from perfscore.values.quantity import OP_ALT, NotAQuantity, Quantity, read_quantity
+from perfscore.values.simplified import to_simplified
 from perfscore.values.text import HAN, normalize
 from perfscore.values.types import Target
 from perfscore.values.units import Unit, comparable
@@ -75,7 +76,8 @@ def infer_direction(level1: str | None, level2: str | None, level3: str | None,
     deadline-like name → ≤; names of things kept low → ≤; else ≥). ``dimension`` is the
     number's unit dimension (``duration`` for 天/小时 …). A name that is not text (None,
     a spreadsheet's NaN) is no name."""
-    level1, level2, level3 = (v if isinstance(v, str) else None for v in (level1, level2, level3))
+    # Traditional names (時效指標, 成本指標) read as their simplified forms.
+    level1, level2, level3 = (to_simplified(v) if isinstance(v, str) else None for v in (level1, level2, level3))
     for name, label in ((level2, "二级指标"), (level1, "一级指标")):
         if name and "成本" in name:
             return "<=", f"未写比较符，按{label}「{name}」（成本类）理解为≤"
