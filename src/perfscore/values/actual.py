@@ -17,12 +17,13 @@ a bare number up to 1 could be either, so it is ``unreadable``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from decimal import Decimal
 
 from perfscore.values import words
-from perfscore.values.dates import excel_serial, parse_actual_date
+from perfscore.values.dates import excel_serial, month_end, parse_actual_date
 from perfscore.values.quantity import NotAQuantity, Quantity, quick_quantity, read_quantity
 from perfscore.values.target import _periods_per_year
 from perfscore.values.simplified import to_simplified
@@ -156,12 +157,20 @@ def _survey(text: str, s: str, target: Target | None) -> Actual | None:
                   dimension=UNITS[unit].dimension, survey=(satisfied, total))
 
 
+_DOT_MONTH = re.compile(r"((?:19|20)\d{2})\.(\d{1,2})")
+
+
 def _date(text: str, s: str, target: Target | None) -> Actual | None:
     is_deadline = target is not None and target.kind == "deadline"
     if not is_deadline and not _STRONG_DATE.match(s):
         return None
     deadline = target.deadline if is_deadline else None
     default_year = int(deadline[:4]) if deadline and deadline[:4].isdigit() else None
+    dotted = _DOT_MONTH.fullmatch(s) if is_deadline else None
+    if dotted is not None and 1 <= int(dotted[2]) <= 12:
+        # 2023.12 under a deadline is the month (its end), not the number 2023.12
+        return Actual(text=text, kind="date", date=month_end(int(dotted[1]), int(dotted[2])).isoformat(),
+                      reason=f"「{s}」按{dotted[1]}年{int(dotted[2])}月（月底）理解")
     found = parse_actual_date(s, default_year)
     if found is None:
         return None
@@ -389,6 +398,43 @@ def parse_actual(text: str | None, target: Target | None = None) -> Actual:
 
 def _parse_actual_reference(text: str | None, target: Target | None = None) -> Actual:
     """``parse_actual`` without the fast path: every reader in turn (the tests compare the two)."""
+    found = _read_reference(text, target)
+    if found.kind != "unreadable" or not isinstance(text, str):
+        return found
+    return _with_remark(text, target) or found
+
+
+# ``100%（完成）``, ``98%（问卷调查）``: a remark in brackets after the value, without digits.
+_REMARK = re.compile(r"^(?P<value>.*\S)\((?P<note>[^()\d]{1,20})\)$")
+# ``已完成，100%`` / ``100%，已完成``: the value beside a word saying it was done.
+_BESIDE = re.compile(r"^(?P<a>[^,]+),(?P<b>[^,]+)$")
+
+
+def _with_remark(text: str, target: Target | None) -> Actual | None:
+    """An unreadable actual read again without a remark a reader passes over: a bracketed
+    note after the value, or a completion word beside a number. Only ever a second try, so
+    no reading that stands on its own changes."""
+    s = normalize(text)
+    m = _REMARK.match(s)
+    if m is not None:
+        found = _read_reference(m["value"], target)
+        if found.kind != "unreadable":
+            note = f"忽略括号中的说明「{m['note']}」"
+            return dataclasses.replace(found, text=text, reason=f"{found.reason}；{note}" if found.reason else note)
+    m = _BESIDE.match(s)
+    if m is not None:
+        for word, value in ((m["a"], m["b"]), (m["b"], m["a"])):
+            said = words.COMPLETION_WORDS.get(word)
+            if said is None or not said[0] or not _DIGIT.search(value):
+                continue
+            found = _read_reference(value, target)
+            if found.kind == "number":
+                note = f"「{word}」是对数值的说明"
+                return dataclasses.replace(found, text=text, reason=f"{found.reason}；{note}" if found.reason else note)
+    return None
+
+
+def _read_reference(text: str | None, target: Target | None = None) -> Actual:
     if text is None:
         return Actual(text="", kind="empty")
     if not isinstance(text, str):

@@ -255,10 +255,30 @@ def with_direction(t: Target, direction: tuple[str, str]) -> Target:
     return replace(t, op=op, reason=f"{why}；{t.reason}" if t.reason else why)
 
 
+_REMARK = re.compile(r"^(?P<value>.*\S)\((?P<note>[^()\d]{1,20})\)$")
+
+
 def read_undirected(text: str, year: int | None = None) -> Target:
     """The reading without the indicator's context: a bare number comes back with
     ``inferred=True`` and ``op=None``, for ``with_direction`` to complete. Kept apart
-    so that a column parser can read each distinct string once (``batch``)."""
+    so that a column parser can read each distinct string once (``batch``).
+
+    An unreadable text ending in a bracketed remark without digits (``≥95%（问卷调查）``)
+    is read again without it, the remark named in ``reason``: only ever a second try."""
+    t = _read_undirected(text, year)
+    if t.kind != "unreadable" or not isinstance(text, str):
+        return t
+    m = _REMARK.match(normalize(text))
+    if m is None:
+        return t
+    again = _read_undirected(m["value"], year)
+    if again.kind == "unreadable":
+        return t
+    note = f"忽略括号中的说明「{m['note']}」"
+    return replace(again, text=text, reason=f"{again.reason}；{note}" if again.reason else note)
+
+
+def _read_undirected(text: str, year: int | None = None) -> Target:
     if not isinstance(text, str):
         if text is None or (isinstance(text, float) and text != text):   # an empty cell (None / NaN)
             return _unreadable("", "指标值为空")
