@@ -417,6 +417,9 @@ def _with_remark(text: str, target: Target | None) -> Actual | None:
     s = normalize(text)
     m = _REMARK.match(s)
     if m is not None:
+        unit = _read_reference(m["value"] + m["note"], target)   # 2100（人次）: the unit in brackets
+        if unit.kind == "number" and unit.unit is not None and m["value"][-1].isdigit():
+            return dataclasses.replace(unit, text=text)
         found = _read_reference(m["value"], target)
         if found.kind != "unreadable":
             note = f"忽略括号中的说明「{m['note']}」"

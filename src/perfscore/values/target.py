@@ -271,6 +271,10 @@ def read_undirected(text: str, year: int | None = None) -> Target:
     m = _REMARK.match(normalize(text))
     if m is None:
         return t
+    # ``≥2000（人次）``: the unit in brackets, as budget systems export 指标值（度量单位）.
+    unit = _read_undirected(m["value"] + m["note"], year)
+    if unit.kind in ("comparison", "range", "frequency") and unit.unit is not None:
+        return replace(unit, text=text)
     again = _read_undirected(m["value"], year)
     if again.kind == "unreadable":
         return t
