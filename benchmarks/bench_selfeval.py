@@ -115,6 +115,11 @@ def score_table(csv_path: Path) -> Table:
             if es is None or es != es:
                 table.rows.append(Row(tid, label, label, weight, score, None, ew, "unscored",
                                       "执行率未能计分（" + str(proj["notes"].iloc[0]) + "）", discretion))
+            elif float(ew) == 0:   # no execution block in the profile (eval-template): the rate itself
+                rate = proj["exec_rate"].iloc[0]
+                share = min(float(rate), 1.0) * weight
+                table.rows.append(Row(tid, label, label, weight, score, share, 0.0,
+                                      _verdict(share, score, weight), "", discretion))
             else:
                 share = float(es) / float(ew) * weight
                 table.rows.append(Row(tid, label, label, weight, score, share, float(ew),
