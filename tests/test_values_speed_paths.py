@@ -38,6 +38,7 @@ from perfscore.values.actual import (
 from perfscore.values.batch import parse_actuals, parse_targets
 from perfscore.values.quantity import NotAQuantity, quick_quantity, read_quantity
 from perfscore.values.target import parse_target
+from perfscore.values.simplified import to_simplified
 from perfscore.values.text import normalize
 from perfscore.values.types import DATACLASS_INITS, Actual, Target
 from perfscore.values.units import UNITS
@@ -241,7 +242,7 @@ def test_quick_quantity_takes_the_common_shapes():
 
 
 def test_the_fast_alphabet_needs_no_normalising():
-    """Every character _QUICK admits (found by trying each one of the BMP) is one normalize()
+    """Every character _QUICK admits and OpenCC leaves alone (found by trying each one of the BMP) is one normalize()
     leaves alone, wherever it stands, or ％ (folded to %); none around a lone number is a
     digit, '.' or ',' (quick_quantity's precondition)."""
     admitted, around_number = set(), set()
@@ -250,11 +251,11 @@ def test_the_fast_alphabet_needs_no_normalising():
             continue
         for text in (f"1{c}", f"{c}1", f"1{c}1", f"{c}1{c}"):
             m = _QUICK.fullmatch(text)
-            if m:
+            if m and to_simplified(text) == text:  # _quick_reading leaves traditional text to the reference
                 admitted.add(c)
                 if m["digits"] is not None and m["digits"] != text:
                     around_number.add(c)
-    assert len(admitted) > 20000 and "％" in admitted
+    assert len(admitted) > 15000 and "％" in admitted
     assert {c for c in admitted if normalize(c) != c} == {"％"} and normalize("％") == "%"
     for c in admitted:
         text = f"{c}1{c}2{c}"

@@ -181,7 +181,7 @@ def compare_command(
 
 @app.command("check")
 def check_command(
-    targets: str = typer.Argument(..., help="绩效目标：targets.json，或 extract 能读取的绩效文本/长表。"),
+    targets: str = typer.Argument(..., help="绩效目标：targets.json，或 extract 能读取的绩效文本/长表；或 evaluate 的 results.json（检查评分结果）。"),
     profile: Optional[str] = typer.Option(None, "--profile", help="评分方案名称或 .toml 路径（方案中的 checks 表可关闭检查项、调整级别）。"),
     fmt: str = typer.Option("text", "--format", help="输出格式：text（按级别分组的中文说明）或 json。"),
     strict: bool = typer.Option(False, "--strict", help="发现“错误”级别的问题时以状态 1 退出。"),

@@ -246,7 +246,8 @@ def extract(
         targets = read_long_table(data, file=name, kind=fmt, year=year)
     targets.source = {"file": name, "format": fmt, "sha256": hashlib.sha256(data).hexdigest()}
     if checks:
-        targets.findings = run_checks(targets)
+        # The reader's own findings (e.g. a derived 项目编码) first, then the checks'.
+        targets.findings = list(targets.findings) + run_checks(targets)
     return targets
 
 

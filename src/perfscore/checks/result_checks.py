@@ -422,3 +422,27 @@ def target_not_above_last_year(ctx: ResultsContext):
     mask = np.array([k in notes for k in keys], dtype=bool)
     for pos, row in ctx.rows(mask):
         yield _hit(ctx, pos, row, f"{_where(row)}{notes[keys[pos]]}，目标可能设置偏低。")
+
+
+# --- lenient readings (scoring/lenient.py): listed so that none passes unseen -------------
+
+
+@register("actual-restates-target", "warn", "实际完成值只是重复了指标值", scope="indicator", stage=R)
+def actual_restates_target(ctx: ResultsContext):
+    for pos, row in ctx.rows(_flagged(ctx, "actual-restates-target")):
+        yield _hit(ctx, pos, row, f"{_where(row)}实际完成值「{row.actual}」只是重复了指标值「{row.target}」"
+                                  "（或只写了界限），已按恰好达到该界限计分；请填写实际达到的数值并附佐证。")
+
+
+@register("judged", "info", "无预设目标的指标按表中评价计分", scope="indicator", stage=R)
+def judged(ctx: ResultsContext):
+    for pos, row in ctx.rows(_flagged(ctx, "judged")):
+        yield _hit(ctx, pos, row, f"{_where(row)}指标值「{row.target}」是占位符（没有预设目标），"
+                                  f"按实际完成值中的评价「{row.actual}」计分；复核时请确认评价有依据。")
+
+
+@register("unit-as-text", "warn", "未知单位按文字比较", scope="indicator", stage=R)
+def unit_as_text(ctx: ResultsContext):
+    for pos, row in ctx.rows(_flagged(ctx, "unit-as-text")):
+        yield _hit(ctx, pos, row, f"{_where(row)}指标值「{row.target}」与实际完成值「{row.actual}」的单位不在单位表中，"
+                                  "两者写法相同，已按数值比较；请确认单位确实一致。")

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import gc
+import hashlib
 import io
 import re
 import zipfile
@@ -44,12 +45,13 @@ import pandas as pd
 
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import decode_bytes
-from perfscore.model import Funds, Indicator, Project, Targets, Unit
+from perfscore.model import Finding, Funds, Indicator, Project, Targets, Unit
 from perfscore.readers.common import (
     EMPTY_MARKS,
     MONEY_FACTORS,
     TEXT_COLUMN_HINT,
     construct_unchecked,
+    derived_project_code,
     is_scientific,
     is_total_label,
     norm_label,
@@ -57,6 +59,7 @@ from perfscore.readers.common import (
     split_lines,
     total_row_error,
 )
+from perfscore.readers.framework import level1_of
 from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
 
 if TYPE_CHECKING:
@@ -91,6 +94,7 @@ HEADERS: dict[str, str] = {
     "佐证材料": "evidence", "evidence": "evidence",
     "年度": "year", "预算年度": "year", "year": "year",
     "金额单位": "money_unit", "money_unit": "money_unit",
+    "执行率": "exec_rate", "预算执行率": "exec_rate", "exec_rate": "exec_rate",
 }
 # The name a user knows each field by, for messages.
 LABELS = {
@@ -101,10 +105,10 @@ LABELS = {
     "fiscal": "财政资金", "other": "其他资金", "budget_full_year": "全年预算数",
     "executed": "全年执行数", "use": "资金用途", "goals": "绩效目标", "actual": "实际完成值",
     "score": "得分", "reason": "偏差原因分析及改进措施", "evidence": "佐证材料", "year": "年度",
-    "money_unit": "金额单位",
+    "money_unit": "金额单位", "exec_rate": "执行率",
 }
 _AMOUNTS = ("budget", "fiscal", "other", "budget_full_year", "executed")
-_PROJECT_FIELDS = ("project_name", "unit_name", "use", "goals", "year", "money_unit") + _AMOUNTS
+_PROJECT_FIELDS = ("project_name", "unit_name", "use", "goals", "year", "money_unit", "exec_rate") + _AMOUNTS
 _OPTIONAL_TEXT = ("description", "basis", "actual", "score", "reason", "evidence")
 # 指标性质 → the operator printed before the value.
 _NATURE_OPS = {
@@ -130,7 +134,8 @@ def header_key(text: object) -> tuple[str | None, str | None]:
 
 def _is_header_row(cells: list) -> bool:
     keys = {header_key(c)[0] for c in cells if c is not None and str(c).strip()}
-    return "project_code" in keys and "level3" in keys
+    # Most published self-evaluation tables print no 项目编码: the 项目名称 names the project.
+    return bool(keys & {"project_code", "project_name"}) and "level3" in keys
 
 
 def looks_like_long_table(text: str) -> bool:
@@ -394,8 +399,11 @@ class _Problems:
         )
 
 
-def _columns(frame: pd.DataFrame, where: str) -> tuple[dict[str, str], dict[str, str]]:
-    """field → column name, and field → money unit printed in the header."""
+def _columns(frame: pd.DataFrame, where: str, *, derive_codes: bool = False) -> tuple[dict[str, str], dict[str, str]]:
+    """field → column name, and field → money unit printed in the header.
+
+    ``derive_codes``: a table with 项目名称 but no 项目编码 column is accepted (the reader
+    derives the codes, :func:`read_columns`); the batch, which reads in chunks, needs codes."""
     fields: dict[str, str] = {}
     units: dict[str, str] = {}
     for col in frame.columns:
@@ -416,7 +424,8 @@ def _columns(frame: pd.DataFrame, where: str) -> tuple[dict[str, str], dict[str,
         fields[key] = col
         if unit:
             units[key] = unit
-    missing = [k for k in ("project_code", "level1", "level3") if k not in fields]
+    needed = ("level1", "level3") if derive_codes and "project_name" in fields else ("project_code", "level1", "level3")
+    missing = [k for k in needed if k not in fields]
     if "target" not in fields and "value" not in fields:
         missing.append("target")
     if missing:
@@ -428,26 +437,60 @@ def _columns(frame: pd.DataFrame, where: str) -> tuple[dict[str, str], dict[str,
     return fields, units
 
 
-def _parse_amount(text: str) -> Decimal | None | bool:
-    """Decimal, None for empty, False for not a number."""
+_AMOUNT_UNIT = re.compile(r"^(?P<n>.*?)(?P<u>元|千元|万元|万|百万元|亿元)$")
+
+
+def _parse_amount(text: str) -> tuple[Decimal | None | bool, str | None]:
+    """(Decimal, None for empty, False for not a number; the money unit written in the cell).
+
+    ``86.5万元`` → (86.5, 万元), ``1,234.50元`` → (1234.50, 元), ``12.3万`` → (12.3, 万), ``86.5`` → (86.5, None)."""
     cleaned = norm_label(text).replace(",", "")
+    unit = None
+    m = _AMOUNT_UNIT.match(cleaned)
+    if m and m.group("n"):
+        cleaned, unit = m.group("n"), m.group("u")
+    if cleaned in EMPTY_MARKS:
+        return None, None
+    try:
+        value = Decimal(cleaned)
+    except ArithmeticError:
+        return False, None
+    return (value if value.is_finite() else False), unit
+
+
+def _parse_rate(text: str) -> Decimal | None | bool:
+    """执行率 ``98.5%`` / ``98.5`` / ``0.985`` → 0.985; None for empty, False for not a rate."""
+    cleaned = norm_label(text).replace(",", "")
+    percent = cleaned.endswith("%")
+    cleaned = cleaned.removesuffix("%")
     if cleaned in EMPTY_MARKS:
         return None
     try:
         value = Decimal(cleaned)
     except ArithmeticError:
         return False
-    return value if value.is_finite() else False
+    if not value.is_finite() or value < 0:
+        return False
+    # Without %, a number above 1.5 is a percentage (98.5), at most 1.5 a fraction (0.985, 1.02).
+    return value / 100 if percent or value > Decimal("1.5") else value
+
+
+_TABLE_TOTAL = Decimal(100)  # a self-evaluation table's total: 分值 10% is 10 points of 100
 
 
 def _parse_weight(text: str) -> float | None | bool:
+    """``10``, ``10分``, ``10.00``, ``10%`` (a share of the table's 100 points) → 10.0."""
     cleaned = norm_label(text).removesuffix("分")
+    share = cleaned.endswith("%")
+    cleaned = cleaned.removesuffix("%")
     if cleaned in EMPTY_MARKS:
         return None
     try:
         value = Decimal(cleaned)
     except ArithmeticError:
         return False
+    if share:
+        value = value * _TABLE_TOTAL / 100
     return float(value) if value.is_finite() and value >= 0 else False
 
 
@@ -478,9 +521,9 @@ def _refuse_total_rows(col: dict[str, _Col], where: str, header_row: int, row_nu
 
 
 def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str], where: str,
-             header_row: int, year: int | None) -> Targets:
+             header_row: int, year: int | None, document: str | None = None) -> Targets:
     """The rows of ``frame`` as Targets, an Indicator object per row."""
-    targets, columns = read_columns(frame, fields, units, where, header_row, year)
+    targets, columns = read_columns(frame, fields, units, where, header_row, year, document)
     attach_indicators(targets.projects, columns)
     return targets
 
@@ -500,11 +543,12 @@ def attach_indicators(projects: list[Project], columns: IndicatorColumns) -> Non
 
 
 def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str], where: str,
-                 header_row: int, year: int | None) -> tuple[Targets, IndicatorColumns]:
+                 header_row: int, year: int | None, document: str | None = None) -> tuple[Targets, IndicatorColumns]:
     """The rows of ``frame`` as Targets whose projects hold no Indicator objects yet, and
     their indicators as columns (what :func:`attach_indicators` makes the objects from).
 
-    Every check of the table is made here, so the two ways of reading raise the same errors."""
+    Every check of the table is made here, so the two ways of reading raise the same errors.
+    ``document``: the file's identity (SHA-256) for codes derived when 项目编码 is not printed."""
     # Imported here: reading a table (perfscore extract) need not load the scoring package.
     from perfscore.scoring.frame import IndicatorColumns
 
@@ -532,6 +576,11 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     for key in ("unit_code", "unit_name", "project_code", "project_name"):
         if key in col:
             col[key] = col[key].ffill(col[key].blank)
+    findings: list[Finding] = []
+    col, row_numbers, n = _drop_empty_slots(col, row_numbers, fields, where, header_row, findings)
+    problems.row_numbers = row_numbers
+    if "project_code" not in fields:
+        col["project_code"] = _derived_codes(col["project_name"], document or where)
     code = col["project_code"]
     problems.rows(code.blank, "project_code", code.values(), "项目编码为空（且上方没有可沿用的项目编码）")
     for key in ("project_code", "unit_code"):  # Excel showed a long code as 1.30208E+20: its digits are lost
@@ -554,8 +603,9 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     # 一级 continues within the project; 二级 too, when its 一级 cell was blank as well.
     blank1 = col["level1"].blank
     order = np.argsort(pcodes, kind="stable")  # the rows project after project, in table order
-    col["level1"] = col["level1"].ffill(blank1, pcodes, order)
     col["level2"] = col["level2"].ffill(col["level2"].blank & blank1, pcodes, order)
+    inferred1 = _level1_from_framework(col, blank1, pcodes, order)
+    col["level1"] = col["level1"].ffill(blank1 & ~inferred1, pcodes, order)
     problems.rows(col["level1"].blank, "level1", col["level1"].values(),
                   "一级指标为空（且同一项目上方没有可沿用的一级指标）")
     problems.rows(col["level3"].blank, "level3", col["level3"].values(), "三级指标为空")
@@ -587,7 +637,16 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
         chosen[owners] = distinct % len(c.uniques)
         per_project[key] = c.uniques[chosen].tolist()
 
-    # Amounts → 元, in the header's money unit, else the 金额单位 column's, else 万元.
+    rates: list[Decimal | None] = [None] * n_projects
+    if "exec_rate" in per_project:
+        for p, text in enumerate(per_project["exec_rate"]):
+            rate = _parse_rate(text)
+            if rate is False:
+                problems.add(f"项目 {code.uniques[code.codes[first_row[p]]]} 的列「{fields['exec_rate']}」"
+                             f"值「{text}」不是执行率（如 98.5%）")
+                rate = None
+            rates[p] = rate
+    # Amounts → 元, in the cell's money unit, else the header's, else the 金额单位 column's, else 万元.
     # dict.fromkeys, not set: the problems are listed in table order, whatever the hash seed
     money_of = {m: norm_label(m) or "万元" for m in dict.fromkeys(per_project.get("money_unit", ["万元"]))}
     money = [money_of[m] for m in per_project.get("money_unit", ["万元"] * n_projects)]
@@ -605,8 +664,8 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
             unit = units.get(key) or money[p]
             amount = in_yuan.get((text, unit), _UNREAD)
             if amount is _UNREAD:
-                value = _parse_amount(text)
-                factor = MONEY_FACTORS.get(unit, MONEY_FACTORS["万元"])
+                value, written = _parse_amount(text)
+                factor = MONEY_FACTORS.get(written or unit, MONEY_FACTORS["万元"])
                 amount = in_yuan[(text, unit)] = (
                     value if value is None or value is False else float(round(value * factor, 2)))
             if amount is False:
@@ -627,6 +686,17 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
             year = found[0]
     problems.raise_if_any()
 
+    _executed_from_rate(amounts, rates, per_project, code, first_row, fields, findings)
+    where_rows = header_row + 1 + row_numbers
+    if "project_code" not in fields:
+        for p in range(n_projects):
+            pc = code.uniques[code.codes[first_row[p]]]
+            findings.append(Finding(
+                check="project-code-derived", severity="info", project_code=pc,
+                message=f"表中没有项目编码：项目「{per_project['project_name'][p]}」使用由文件内容和项目名称生成的编码 {pc}"
+                        "（NC 开头表示编码是 perfscore 生成的）；有项目编码时请在表中加一列“项目编码”。",
+                source=f"{where}:{int(where_rows[first_row[p]])}"))
+
     # The indicators as columns, project after project (table order within each).
     sizes = np.bincount(pcodes, minlength=n_projects)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
@@ -634,6 +704,17 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     within = np.arange(n) - np.repeat(starts, sizes) + 1
     suffix = np.array([f"-{o:02d}" for o in range(int(within.max(initial=0)) + 1)], dtype=object)
     ids = code.values()[order] + suffix[within]  # object arrays: str + str per element
+    if inferred1.any():
+        position = np.empty(n, dtype=np.int64)
+        position[order] = np.arange(n)
+        level1_now = level1
+        for i in np.flatnonzero(inferred1).tolist():
+            findings.append(Finding(
+                check="level1-inferred", severity="info",
+                project_code=str(code.uniques[code.codes[i]]), indicator_id=str(ids[position[i]]),
+                message=f"一级指标未填写：按全国指标体系由二级指标「{col['level2'].uniques[col['level2'].codes[i]]}」"
+                        f"归入「{level1_now[i]}」；如不对，请在表中填写一级指标。",
+                source=f"{where}:{int(where_rows[i])}:{fields['level1']}"))
 
     def ordered(key: str) -> np.ndarray:
         c = col[key]
@@ -693,7 +774,94 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     distinct_units = list(dict.fromkeys((p.unit_code, p.unit_name) for p in projects))
     u_code, u_name = distinct_units[0] if len(distinct_units) == 1 else (None, None)
     money_unit = units.get("budget") or (money[0] if money else "万元")
-    return Targets(year=year, unit=Unit(code=u_code, name=u_name, money_unit=money_unit), projects=projects), columns
+    return Targets(year=year, unit=Unit(code=u_code, name=u_name, money_unit=money_unit), projects=projects,
+                   findings=findings), columns
+
+
+# Cells that a printed template row carries even when nothing was filled in.
+_SLOT_LABELS = ("unit_code", "unit_name", "project_code", "project_name", "year", "money_unit", "level1", "level2")
+
+
+def _drop_empty_slots(col: dict[str, _Col], row_numbers: np.ndarray, fields: dict[str, str], where: str,
+                      header_row: int, findings: list[Finding]) -> tuple[dict[str, _Col], np.ndarray, int]:
+    """A row of the printed template left empty (``经济效益指标`` with no 三级, no target, no
+    actual, no 分值, no amount) is no indicator: left out, with a finding naming its row.
+    Called after the key cells are filled down, so no project loses its name or code."""
+    n = len(row_numbers)
+    slot = ~(col["level1"].blank & col["level2"].blank)
+    for key, c in col.items():
+        if key not in _SLOT_LABELS:
+            slot &= c.blank
+    if not slot.any():
+        return col, row_numbers, n
+    for i in np.flatnonzero(slot).tolist():
+        label = col["level2"].uniques[col["level2"].codes[i]] or col["level1"].uniques[col["level1"].codes[i]]
+        findings.append(Finding(
+            check="empty-indicator-row", severity="info",
+            message=f"第{header_row + 1 + int(row_numbers[i])}行只有指标类别「{label}」，没有三级指标、指标值和实际完成值，"
+                    "是表格中留空的一行，不作为指标读取。",
+            source=f"{where}:{header_row + 1 + int(row_numbers[i])}"))
+    keep = np.flatnonzero(~slot)
+    return {k: c.take(keep) for k, c in col.items()}, row_numbers[keep], len(keep)
+
+
+def _derived_codes(names: _Col, document: str) -> _Col:
+    """项目编码 for a table that prints none: one derived code per project name, numbered
+    in order of first appearance (:func:`perfscore.readers.common.derived_project_code`).
+    A blank name stays blank (the row is refused as having no project)."""
+    derived = [""] + [derived_project_code(str(u), document, i) for i, u in enumerate(names.uniques[1:].tolist())]
+    return _Col(names.codes.copy(), np.array(derived, dtype=object))
+
+
+def _level1_from_framework(col: dict[str, _Col], blank1: np.ndarray, pcodes: np.ndarray,
+                           order: np.ndarray) -> np.ndarray:
+    """Fill a blank 一级 from its 二级 by the national framework (数量 → 产出指标 …) where
+    the framework names it and the merged cell above does not already say the same.
+
+    Returns the rows so filled (each gets a ``level1-inferred`` finding). A blank 一级 under
+    the same 一级 above (a merged cell read row by row) is no inference: left to the ffill."""
+    level1, level2 = col["level1"], col["level2"]
+    framework = level2.mapped(lambda v: level1_of(v) or "")
+    wanted = blank1 & (framework != "")
+    if not wanted.any():
+        return np.zeros(len(blank1), dtype=bool)
+    above = level1.ffill(blank1, pcodes, order)
+    above_names = np.array([split_block_weight(u)[0] for u in above.uniques], dtype=object)[above.codes]
+    inferred = wanted & (above_names != framework)
+    if inferred.any():
+        uniques = list(level1.uniques)
+        index = {u: i for i, u in enumerate(uniques)}
+        codes = level1.codes.copy()
+        for i in np.flatnonzero(inferred).tolist():
+            name = framework[i]
+            if name not in index:
+                index[name] = len(uniques)
+                uniques.append(name)
+            codes[i] = index[name]
+        col["level1"] = _Col(codes, np.array(uniques, dtype=object))
+    return inferred
+
+
+def _executed_from_rate(amounts: dict[str, list[float | None]], rates: list[Decimal | None],
+                        per_project: dict[str, list[str]], code: _Col, first_row: np.ndarray,
+                        fields: dict[str, str], findings: list[Finding]) -> None:
+    """A table that prints the 执行率 instead of the 全年执行数: executed = 全年预算数 × 执行率
+    (else 年初预算数 × 执行率), so that the execution rule scores the printed rate."""
+    for p, rate in enumerate(rates):
+        if rate is None or amounts["executed"][p] is not None:
+            continue
+        base = amounts["budget_full_year"][p] if amounts["budget_full_year"][p] is not None else amounts["budget"][p]
+        pc = str(code.uniques[code.codes[first_row[p]]])
+        if base is None:
+            findings.append(Finding(
+                check="exec-rate-without-budget", severity="warn", project_code=pc,
+                message=f"表中只有执行率「{per_project['exec_rate'][p]}」，没有预算数，执行率无法计分；请填写全年预算数和全年执行数。"))
+            continue
+        amounts["executed"][p] = float(round(Decimal(repr(base)) * rate, 2))
+        findings.append(Finding(
+            check="executed-from-rate", severity="info", project_code=pc,
+            message=f"表中未填全年执行数，按执行率「{per_project['exec_rate'][p]}」× 预算数折算为 "
+                    f"{amounts['executed'][p]:.2f} 元计分。"))
 
 
 def _defaults(cls, filled: frozenset[str]) -> tuple[dict, dict]:
@@ -761,13 +929,13 @@ def _join_target(nature: str, value: str, unit: str, *, split: bool) -> str:
 def read_long_table(data: bytes, *, file: str, kind: str, year: int | None = None) -> Targets:
     """Read a long table given as bytes (``kind`` ``csv`` or ``xlsx``)."""
     frame, header_row, where = _load_xlsx(data, file) if kind == "xlsx" else _load_csv(data, file)
-    fields, units = _columns(frame, where)
+    fields, units = _columns(frame, where, derive_codes=True)
     # Millions of new objects that hold no reference cycles: the cyclic garbage collector
     # would re-scan them again and again while they are made (measured: ~2× slower).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _targets(frame, fields, units, where, header_row, year)
+        return _targets(frame, fields, units, where, header_row, year, hashlib.sha256(data).hexdigest())
     finally:
         if enabled:
             gc.enable()

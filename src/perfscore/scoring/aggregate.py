@@ -25,6 +25,7 @@ from perfscore.scoring.evaluation import (
 )
 from perfscore.scoring.numeric import div_quanta, from_quanta, to_quanta
 from perfscore.scoring.profile import Profile
+from perfscore.scoring.rules import execution_share, total_cap
 
 EXTRA_PROJECT_COLUMNS = PROJECT_EXTRA_COLUMNS  # re-exported under its first name
 
@@ -37,6 +38,7 @@ _NOTE = {
     "exec_low": "执行率低于{low}，需说明原因",
     "budget_from_initial": "未填全年预算数，按年初预算数计算执行率",
     "weights_table": "按目标表中的分值计分",
+    "exec_cap": "执行率低，按评分方案总分封顶",
 }
 
 
@@ -56,8 +58,9 @@ def execution(pframe: pd.DataFrame, profile: Profile) -> dict[str, np.ndarray]:
         rate = np.where(budget > 0, executed / budget, np.nan)
     ok = ~np.isnan(rate)
     w_q = to_quanta(np.full(len(pframe), ex.weight), digits)
-    score_q = np.where(ok, to_quanta(np.minimum(np.nan_to_num(rate), 1.0) * ex.weight, digits,
-                                     profile.rounding.mode), np.nan)
+    share = execution_share(np.nan_to_num(rate), ex.method, ex.bands, ex.penalty_per_point, ex.weight,
+                            ex.whole_points)
+    score_q = np.where(ok, to_quanta(share * ex.weight, digits, profile.rounding.mode), np.nan)
     return {
         "budget": budget, "executed": executed, "rate": rate, "weight_q": w_q, "score_q": score_q,
         "ok": ok, "from_initial": from_initial & ok,
@@ -105,6 +108,12 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
     # total of 0 would read as 差; there is no total until something is scored.
     unscored = (count(scored) == 0) & ~no_indicators
     total_q = np.where(no_indicators | unscored, np.nan, total_q)
+    capped = np.zeros(n_p, dtype=bool)
+    if profile.execution.caps:
+        cap_q = to_quanta(np.nan_to_num(total_cap(ex["rate"], profile.execution.caps), posinf=1e9), digits)
+        with np.errstate(invalid="ignore"):
+            capped = ex["ok"] & (total_q > cap_q)
+        total_q = np.where(capped, cap_q, total_q)
     total = from_quanta(total_q, digits)
 
     out = pd.DataFrame({
@@ -157,6 +166,8 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
             f.append("exec_low")
         if ex["from_initial"][p]:
             f.append("budget_from_initial")
+        if capped[p]:
+            f.append("exec_cap")
         if p in table_projects:
             f.append("weights_table")
         if codes[p] in gap_projects:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from perfscore.errors import UsageError
 from perfscore.model import Finding, Targets
+from perfscore.scoring import lenient as L_
 from perfscore.scoring import rules as R_
 from perfscore.scoring import text as T_
 from perfscore.scoring.evaluation import (
@@ -228,7 +229,20 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     share[eq_rows] = R_.eq_share(A[eq_rows], T[eq_rows])
     rng_rows = live & (rule_l == "range")
     share[rng_rows] = R_.range_share(A[rng_rows], low[rng_rows], high[rng_rows])
-    quant_live = ge_rows | le_rows | eq_rows | rng_rows
+    # 预算执行率 as a row of the indicator table (no separate budget block, or the evaluation
+    # template): the execution rule of the profile on the rate, whatever target is printed.
+    ex = profile.execution
+    exec_rows = (live & (ge_rows | eq_rows) & (rd["a_dim"] == "percent")
+                 & np.isin(np.array([_norm_name(x) for x in frame["level3"].to_numpy(dtype=object)], dtype=object),
+                           [_norm_name(x) for x in ex.indicator_names]))
+    if exec_rows.any():
+        T = np.where(exec_rows, 100.0, T)
+        share[exec_rows] = R_.execution_share(A[exec_rows] / 100, ex.method, ex.bands, ex.penalty_per_point,
+                                              w[exec_rows], ex.whole_points)
+        ge_rows = ge_rows & ~exec_rows
+        eq_rows = eq_rows & ~exec_rows
+        rule[exec_rows] = "execution"
+    quant_live = ge_rows | le_rows | eq_rows | rng_rows | exec_rows
     met = np.zeros(n, dtype=bool)
     met[quant_live] = share[quant_live] >= 1.0
 
@@ -239,7 +253,13 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
         overshoot = over_rows & (ratio >= profile.overshoot.threshold)
     flags["overshoot"] = overshoot
     deduction = np.zeros(n)
-    if profile.overshoot.deduct:
+    if profile.overshoot.deduct and profile.overshoot.deduct_points > 0:
+        # A fixed number of points off (some provinces: 2 points at 30 % over), never below 0.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            deduction[overshoot] = np.minimum(share[overshoot], profile.overshoot.deduct_points / w[overshoot])
+        share = np.where(overshoot, share - deduction, share)
+        flags["overshoot_deducted"] = overshoot & (deduction > 0)
+    elif profile.overshoot.deduct:
         deduction[overshoot] = R_.overshoot_deduction(
             ratio[overshoot], profile.overshoot.threshold, profile.overshoot.deduct_cap)
         share = np.where(overshoot, share - deduction, share)
@@ -345,6 +365,9 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     with np.errstate(invalid="ignore"):
         flags["survey_ci_below_target"] = has_ci & scored & rule_l.isin(["ge", "eq-ge"]) & (ci_low < T)
 
+    for name in L_.FLAGS:  # the joint readings of scoring/lenient.py, on rows scored by them
+        if L_.FLAG_PREFIX + name in rd.cols:
+            flags[name] = rd.cols[L_.FLAG_PREFIX + name] & scored
     flag_text = _join_flags(flags, n)
     arith = _arithmetic(rd, dict(
         rule=rule, status=status, scored=scored, met=met, weight_q=weight_q, score_q=score_q,
@@ -355,6 +378,10 @@ def score_rows(frame: pd.DataFrame, rd: Readings, weight_q: np.ndarray, profile:
     return Scored(status=status, rule=rule, score_q=score_q, weight_q=weight_q, flags=flag_text,
                   review_reason=why, arithmetic=arith, ci_low=np.round(ci_low, 2), ci_high=np.round(ci_high, 2),
                   findings=findings)
+
+
+def _norm_name(text: object) -> str:
+    return "".join(str(text).split())
 
 
 def _read_self_scores(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -494,7 +521,7 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
     else:
         total_q = np.full(n, float(to_quanta([profile.department.indicator_weight], digits)[0]))
         weight_q = split_quanta(total_q, np.arange(n), np.full(n, n))
-    rd = read_values(frame, targets.year)
+    rd = L_.read_with_lenient(frame, targets.year)
     sc = score_rows(frame, rd, weight_q, profile, as_of)
     table = indicator_table(frame, rd, sc, np.array([""] * n, dtype=object), digits)
     table.insert(0, "subgoal", [title for title, _ in pairs])
@@ -568,7 +595,7 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     frame, pframe = frames if frames is not None else flatten(targets)
     codes = pframe["project_code"].tolist()
     weights = W_.assign(frame, prof, project_codes=codes)
-    rd = read_values(frame, targets.year)
+    rd = L_.read_with_lenient(frame, targets.year)
     sc = score_rows(frame, rd, weights.quanta, prof, day, block_known=~np.isnan(weights.quanta))
     ind = indicator_table(frame, rd, sc, weights.block, digits)
     gap_projects = {f.project_code for f in weights.findings if f.check == "weights-gap"}

@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 import perfscore
 from perfscore.errors import Location, ProfileError
+from perfscore.values.simplified import to_simplified
 
 DEFAULT_PROFILE = "mof-2020"
 
@@ -69,6 +70,20 @@ class Execution(_Section):
     fallback_to_initial: bool = Field(
         True, description="全年预算数未填时改用年初预算数 (and flag it)")
     low_rate: float = Field(0.90, ge=0, le=1, description="执行率低于此值需说明原因")
+    # Variants of provincial and city practice (weights/README.md names the sources).
+    method: Literal["proportional", "bands", "penalty"] = Field(
+        "proportional", description="proportional: min(rate,1)×w; bands: the share of the band the rate "
+        "falls in; penalty: w − penalty_per_point × (100 − rate%)")
+    bands: tuple[tuple[float, float], ...] = Field(
+        (), description="bands: (lowest rate, share of w), highest first; below the last → 0")
+    penalty_per_point: float = Field(0.0, ge=0, description="penalty: points off per percentage point below 100%")
+    whole_points: Literal["none", "floor", "round"] = Field(
+        "none", description="execution score floored or rounded (half up) to whole points")
+    caps: tuple[tuple[float, float], ...] = Field(
+        (), description="caps on the project total by rate: (rate below which, highest total), any order")
+    indicator_names: tuple[str, ...] = Field(
+        ("预算执行率", "资金执行率", "项目预算执行率", "预算资金执行率"),
+        description="三级指标 names scored by this execution rule when the table holds the rate as a row")
 
 
 class Block(_Section):
@@ -154,6 +169,8 @@ class Overshoot(_Section):
     threshold: float = Field(1.30, gt=1, description="实际/目标 ≥ threshold → 指标值可能设置偏低")
     deduct: bool = Field(False, description="deduct for the part beyond the threshold")
     deduct_cap: float = Field(0.5, ge=0, le=1, description="the deduction never exceeds this share of w")
+    deduct_points: float = Field(0.0, ge=0, description="a fixed deduction (points) at or past the threshold, "
+                                 "instead of the proportional one; 0 = off")
 
 
 class NotApplicable(_Section):
@@ -263,8 +280,8 @@ class Profile(BaseModel):
 
 
 def _norm(label: str) -> str:
-    # 产出指标 / 产出 / '产出指标 ' all name the same block.
-    text = "".join(str(label).split())
+    # 产出指标 / 产出 / '产出指标 ' / 產出指標 (traditional) all name the same block.
+    text = to_simplified("".join(str(label).split()))
     return text[:-2] if text.endswith("指标") and len(text) > 2 else text
 
 

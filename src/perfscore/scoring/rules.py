@@ -67,6 +67,41 @@ def overshoot_ratio(a: np.ndarray, t: np.ndarray, lower_is_better: np.ndarray) -
     return np.where(lower_is_better, down, up)
 
 
+def execution_share(rate: np.ndarray, method: str, bands: tuple, penalty_per_point: float,
+                    weight: float, whole_points: str) -> np.ndarray:
+    """Share of the execution weight a rate earns (NaN stays NaN).
+
+    proportional: min(rate, 1); bands: the share of the highest band whose lowest rate the
+    rate reaches (0 below every band); penalty: 1 − penalty_per_point × (100 − rate%) / w,
+    never below 0. whole_points floors or rounds (half up) the points, not the share."""
+    r = np.minimum(np.asarray(rate, dtype=float), 1.0)
+    with np.errstate(invalid="ignore"):
+        if method == "bands":
+            share = np.where(np.isnan(r), np.nan, 0.0)
+            for low, s in sorted(bands, reverse=True):
+                share = np.where(~np.isnan(r) & (share == 0) & (r >= low - 1e-12), s, share)
+        elif method == "penalty":
+            w = np.broadcast_to(np.asarray(weight, dtype=float), r.shape)
+            share = np.where(w > 0, np.maximum(0.0, 1.0 - penalty_per_point * (1.0 - r) * 100 / np.where(w > 0, w, 1)), r)
+        else:
+            share = r
+        if whole_points != "none":
+            w = np.broadcast_to(np.asarray(weight, dtype=float), r.shape)
+            points = share * w
+            points = np.floor(points + 1e-9) if whole_points == "floor" else np.floor(points + 0.5 + 1e-9)
+            share = np.where(w > 0, points / np.where(w > 0, w, 1), share)
+    return share
+
+
+def total_cap(rate: np.ndarray, caps: tuple) -> np.ndarray:
+    """The highest total a project may have at its execution rate (inf: no cap)."""
+    cap = np.full(len(rate), np.inf)
+    with np.errstate(invalid="ignore"):
+        for below, most in caps:
+            cap = np.where(rate < below, np.minimum(cap, most), cap)
+    return cap
+
+
 def overshoot_deduction(ratio: np.ndarray, threshold: float, cap: float) -> np.ndarray:
     """Share of w deducted past the threshold: min(cap, ratio − threshold), 0 below it."""
     with np.errstate(all="ignore"):

@@ -91,7 +91,7 @@ def build(c: dict, digits: int, ci_level: str, points: np.ndarray, grace: int) -
     s = format_fixed(from_quanta(c["score_q"], digits), digits)
 
     q = _Rows(out, scored & np.isin(rule, ["ge", "eq-ge", "frequency", "le-ratio", "le-linear",
-                                           "eq-deviation", "range"]))
+                                           "eq-deviation", "range", "execution"]))
     if len(q):
         _quantitative(q, c, w[q.idx], s[q.idx])
     t = _Rows(out, scored & np.isin(rule, ["deadline", "grade", "tier"]))
@@ -148,6 +148,9 @@ def _quantitative(r: _Rows, c: dict, w: np.ndarray, s: np.ndarray) -> None:
     r.put((rule == "le-ratio") & ~met, "实际", A_txt, " > 目标", T_txt, "，", w, "×", t, "/", a, " = ", s)
     r.put((rule == "le-linear") & ~met,
           "实际", A_txt, " > 目标", T_txt, "，", w, "×(1−(", a, "−", t, ")/", t, ") = ", s)
+
+    # 预算执行率 as an indicator row: the profile's execution rule on the rate.
+    r.put(rule == "execution", "预算执行率 ", A_txt, "，按评分方案的执行率计分规则 → ", s, " / ", w)
 
     eq = rule == "eq-deviation"
     r.put(eq & met, A_txt, " = ", T_txt, " → ", s, " / ", w)

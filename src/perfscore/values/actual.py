@@ -17,14 +17,16 @@ a bare number up to 1 could be either, so it is ``unreadable``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from decimal import Decimal
 
 from perfscore.values import words
-from perfscore.values.dates import excel_serial, parse_actual_date
+from perfscore.values.dates import excel_serial, month_end, parse_actual_date
 from perfscore.values.quantity import NotAQuantity, Quantity, quick_quantity, read_quantity
 from perfscore.values.target import _periods_per_year
+from perfscore.values.simplified import to_simplified
 from perfscore.values.text import normalize
 from perfscore.values.types import Actual, Target
 from perfscore.values.units import UNITS, comparable, convert, lookup
@@ -86,6 +88,24 @@ def _tier(text: str, s: str, target: Target | None = None) -> Actual | None:
     return Actual(text=text, kind="tier", tier=tier)
 
 
+# A target that nothing happen (无安全事故, 零投诉, 杜绝违规) and an actual saying nothing did.
+_NOTHING_TARGET = re.compile(r"^(?:无|零|杜绝|未发生|不发生|没有)")
+_NOTHING_ACTUAL = re.compile(r"^(?:无|零|没有|未发生|未出现|无发生|杜绝|0(?:起|次|件|例|个|人次|宗)?)(?:[\u4e00-\u9fff]{0,12})$")
+
+
+def _nothing_happened(text: str, s: str, target: Target | None) -> Actual | None:
+    """``无`` / ``0起`` / ``未发生安全事故`` under ``无安全事故``: the target met (``无`` alone
+    would otherwise read as 不适用)."""
+    if target is None or target.kind != "achievement" or not _NOTHING_TARGET.match(normalize(target.text)):
+        return None
+    if not _NOTHING_ACTUAL.match(s) or _NEGATION_OF_NOTHING.search(s):
+        return None
+    return Actual(text=text, kind="tier", tier="达成", reason=f"「{s}」：没有发生，与指标值「{target.text}」一致")
+
+
+_NEGATION_OF_NOTHING = re.compile(r"[1-9]")
+
+
 def _completion(text: str, s: str) -> Actual | None:
     found = words.COMPLETION_WORDS.get(s) or words.COMPLETION_WORDS.get(_plain(s))
     if found is None:
@@ -137,12 +157,20 @@ def _survey(text: str, s: str, target: Target | None) -> Actual | None:
                   dimension=UNITS[unit].dimension, survey=(satisfied, total))
 
 
+_DOT_MONTH = re.compile(r"((?:19|20)\d{2})\.(\d{1,2})")
+
+
 def _date(text: str, s: str, target: Target | None) -> Actual | None:
     is_deadline = target is not None and target.kind == "deadline"
     if not is_deadline and not _STRONG_DATE.match(s):
         return None
     deadline = target.deadline if is_deadline else None
     default_year = int(deadline[:4]) if deadline and deadline[:4].isdigit() else None
+    dotted = _DOT_MONTH.fullmatch(s) if is_deadline else None
+    if dotted is not None and 1 <= int(dotted[2]) <= 12:
+        # 2023.12 under a deadline is the month (its end), not the number 2023.12
+        return Actual(text=text, kind="date", date=month_end(int(dotted[1]), int(dotted[2])).isoformat(),
+                      reason=f"「{s}」按{dotted[1]}年{int(dotted[2])}月（月底）理解")
     found = parse_actual_date(s, default_year)
     if found is None:
         return None
@@ -171,6 +199,19 @@ def _bound(q: Quantity, s: str) -> tuple[bool, str | None] | Actual:
         approx = True
         notes.append("只写了下限" if q.suffix_op == ">=" else "只写了上限")
     return approx, "；".join(notes) or None
+
+
+_MONEY_WRITTEN = re.compile(r"\d(?:千万元|百万元|千元|万元|亿元|万)")
+
+
+def _written_money(target: Target) -> str | None:
+    """The money unit a target was written in (``≤90万元`` → 万元; ``≤25万/季度`` → 万元),
+    None for 元 or none: a target's value is held in 元, so this is the only record of it."""
+    m = _MONEY_WRITTEN.search(normalize(target.text))
+    if m is None:
+        return None
+    word = m.group(0)[1:]
+    return "万元" if word == "万" else word
 
 
 def _number(text: str, s: str, target: Target | None, q: Quantity | None = None) -> Actual:
@@ -212,6 +253,11 @@ def _number(text: str, s: str, target: Target | None, q: Quantity | None = None)
     if unit is None:
         if t_unit is not None:
             unit = t_unit
+            written = _written_money(target) if t_unit.dimension == "money" else None
+            if written is not None and written != t_unit.name:
+                # ≤90万元 against 90: the bare number is in the unit the target was written in
+                value = Decimal(repr(convert(float(value), written, t_unit.name)))
+                notes.append(f"只写了数字，按指标值的单位「{written}」理解")
             if t_unit.name == "%" and 0 < value <= 1:
                 reference = target.value if target.value is not None else target.high
                 if reference is not None and reference > 1:
@@ -295,7 +341,7 @@ def _from_number(value) -> str | None:
     return None
 
 
-# The fast path. A text made only of characters normalize() leaves alone (CJK ideographs,
+# The fast path. A text made only of characters normalize() leaves alone (simplified CJK ideographs,
 # ASCII digits, % ‰ / · . -) or of the full-width ％ it folds to %, needs no normalising;
 # holding a digit, it is none of the fixed words (placeholders, not-applicable marks,
 # grades, tiers, completion words: none holds a digit, the 0/0 placeholder aside), so
@@ -318,12 +364,12 @@ def _quick_reading(text: str, target: Target | None) -> Actual | None:
     when the reference path must decide (other texts, a deadline target's Excel day
     number, an achievement target written as this very text)."""
     m = _QUICK.fullmatch(text)
-    if m is None or text == "0/0":
-        return None
+    if m is None or text == "0/0" or to_simplified(text) != text:
+        return None                       # (traditional characters: normalize() changes them)
     s = text.replace("％", "%") if "％" in text else text
     kind = target.kind if target is not None else None
-    if kind == "achievement" and s == normalize(target.text):
-        return None                       # _tier: 与指标值表述一致
+    if kind == "achievement":
+        return None                       # _tier (与指标值表述一致), _nothing_happened (0起 under 无事故)
     digits = m["digits"]
     if digits is None or kind == "deadline" or _YEAR_DATE.match(s):
         found = _date(text, s, target)
@@ -352,6 +398,46 @@ def parse_actual(text: str | None, target: Target | None = None) -> Actual:
 
 def _parse_actual_reference(text: str | None, target: Target | None = None) -> Actual:
     """``parse_actual`` without the fast path: every reader in turn (the tests compare the two)."""
+    found = _read_reference(text, target)
+    if found.kind != "unreadable" or not isinstance(text, str):
+        return found
+    return _with_remark(text, target) or found
+
+
+# ``100%（完成）``, ``98%（问卷调查）``: a remark in brackets after the value, without digits.
+_REMARK = re.compile(r"^(?P<value>.*\S)\((?P<note>[^()\d]{1,20})\)$")
+# ``已完成，100%`` / ``100%，已完成``: the value beside a word saying it was done.
+_BESIDE = re.compile(r"^(?P<a>[^,]+),(?P<b>[^,]+)$")
+
+
+def _with_remark(text: str, target: Target | None) -> Actual | None:
+    """An unreadable actual read again without a remark a reader passes over: a bracketed
+    note after the value, or a completion word beside a number. Only ever a second try, so
+    no reading that stands on its own changes."""
+    s = normalize(text)
+    m = _REMARK.match(s)
+    if m is not None:
+        unit = _read_reference(m["value"] + m["note"], target)   # 2100（人次）: the unit in brackets
+        if unit.kind == "number" and unit.unit is not None and m["value"][-1].isdigit():
+            return dataclasses.replace(unit, text=text)
+        found = _read_reference(m["value"], target)
+        if found.kind != "unreadable":
+            note = f"忽略括号中的说明「{m['note']}」"
+            return dataclasses.replace(found, text=text, reason=f"{found.reason}；{note}" if found.reason else note)
+    m = _BESIDE.match(s)
+    if m is not None:
+        for word, value in ((m["a"], m["b"]), (m["b"], m["a"])):
+            said = words.COMPLETION_WORDS.get(word)
+            if said is None or not said[0] or not _DIGIT.search(value):
+                continue
+            found = _read_reference(value, target)
+            if found.kind == "number":
+                note = f"「{word}」是对数值的说明"
+                return dataclasses.replace(found, text=text, reason=f"{found.reason}；{note}" if found.reason else note)
+    return None
+
+
+def _read_reference(text: str | None, target: Target | None = None) -> Actual:
     if text is None:
         return Actual(text="", kind="empty")
     if not isinstance(text, str):
@@ -364,6 +450,9 @@ def _parse_actual_reference(text: str | None, target: Target | None = None) -> A
         return Actual(text=text, kind="empty")
     if s.lower() in words.NOT_A_NUMBER:
         return _unreadable(text, f"「{s}」不是有效数值")
+    nothing = _nothing_happened(text, s, target)
+    if nothing is not None:
+        return nothing
     if s in words.NOT_APPLICABLE:
         return Actual(text=text, kind="not_applicable")
     if s in words.PLACEHOLDERS or _PLACEHOLDER.fullmatch(s):

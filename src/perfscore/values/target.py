@@ -17,6 +17,7 @@ from decimal import Decimal
 from perfscore.values.dates import date_prefix, month_end, parse_deadline
 from perfscore.values.numerals import ARABIC, CHINESE, format_number, to_decimal
 from perfscore.values.quantity import OP_ALT, NotAQuantity, Quantity, read_quantity
+from perfscore.values.simplified import to_simplified
 from perfscore.values.text import HAN, normalize
 from perfscore.values.types import Target
 from perfscore.values.units import Unit, comparable
@@ -75,7 +76,8 @@ def infer_direction(level1: str | None, level2: str | None, level3: str | None,
     deadline-like name → ≤; names of things kept low → ≤; else ≥). ``dimension`` is the
     number's unit dimension (``duration`` for 天/小时 …). A name that is not text (None,
     a spreadsheet's NaN) is no name."""
-    level1, level2, level3 = (v if isinstance(v, str) else None for v in (level1, level2, level3))
+    # Traditional names (時效指標, 成本指標) read as their simplified forms.
+    level1, level2, level3 = (to_simplified(v) if isinstance(v, str) else None for v in (level1, level2, level3))
     for name, label in ((level2, "二级指标"), (level1, "一级指标")):
         if name and "成本" in name:
             return "<=", f"未写比较符，按{label}「{name}」（成本类）理解为≤"
@@ -253,10 +255,34 @@ def with_direction(t: Target, direction: tuple[str, str]) -> Target:
     return replace(t, op=op, reason=f"{why}；{t.reason}" if t.reason else why)
 
 
+_REMARK = re.compile(r"^(?P<value>.*\S)\((?P<note>[^()\d]{1,20})\)$")
+
+
 def read_undirected(text: str, year: int | None = None) -> Target:
     """The reading without the indicator's context: a bare number comes back with
     ``inferred=True`` and ``op=None``, for ``with_direction`` to complete. Kept apart
-    so that a column parser can read each distinct string once (``batch``)."""
+    so that a column parser can read each distinct string once (``batch``).
+
+    An unreadable text ending in a bracketed remark without digits (``≥95%（问卷调查）``)
+    is read again without it, the remark named in ``reason``: only ever a second try."""
+    t = _read_undirected(text, year)
+    if t.kind != "unreadable" or not isinstance(text, str):
+        return t
+    m = _REMARK.match(normalize(text))
+    if m is None:
+        return t
+    # ``≥2000（人次）``: the unit in brackets, as budget systems export 指标值（度量单位）.
+    unit = _read_undirected(m["value"] + m["note"], year)
+    if unit.kind in ("comparison", "range", "frequency") and unit.unit is not None:
+        return replace(unit, text=text)
+    again = _read_undirected(m["value"], year)
+    if again.kind == "unreadable":
+        return t
+    note = f"忽略括号中的说明「{m['note']}」"
+    return replace(again, text=text, reason=f"{again.reason}；{note}" if again.reason else note)
+
+
+def _read_undirected(text: str, year: int | None = None) -> Target:
     if not isinstance(text, str):
         if text is None or (isinstance(text, float) and text != text):   # an empty cell (None / NaN)
             return _unreadable("", "指标值为空")
@@ -294,6 +320,21 @@ def read_undirected(text: str, year: int | None = None) -> Target:
     months = _month_span(text, s, year)
     if months is not None:
         return months
+    period = _period(text, s, year)
+    if period is not None:
+        return period
+    fully = _FULLY_DONE.fullmatch(s)
+    if fully is not None:
+        deadline = parse_deadline(fully["d"] + "完成", year)
+        if deadline is not None and deadline.deadline is not None:
+            return Target(text=text, kind="deadline", deadline=deadline.deadline,
+                          reason=f"「{s}」按{fully['d']}全部完成理解（100%即全部完成）")
+    every = _BY_PERIOD.fullmatch(s)
+    if every is not None:
+        per_year = _periods_per_year(every["p"])
+        return Target(text=text, kind="frequency", op=">=", value=1.0, unit="次", dimension="count",
+                      count_per_year=float(per_year), period=_canonical_period(every["p"]),
+                      reason=f"「{s}」按每{_canonical_period(every['p'])}至少1次理解")
     deadline = parse_deadline(s, year)
     if deadline is not None:
         return Target(text=text, kind="deadline", deadline=deadline.deadline, reason=deadline.reason)
@@ -368,6 +409,41 @@ def _month_span(text: str, s: str, year: int | None) -> Target | None:
     if known is None:
         return _unreadable(text, f"{why}；未写年份，且未给出评价年度，无法确定截止日期")
     return Target(text=text, kind="deadline", deadline=month_end(known, m2).isoformat(), reason=why)
+
+
+# ``2024年3月—2024年10月``, ``2024.03-2024.10``, ``2024年3月至10月``: work over a period, due at its end.
+_PERIOD_POINT = r"(?:19|20)\d{2}(?:年\d{1,2}月(?:\d{1,2}日)?|[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)"
+_PERIOD = re.compile(
+    rf"(?P<a>{_PERIOD_POINT})(?:-|~|至|到|—|——)(?P<b>{_PERIOD_POINT}|\d{{1,2}}月(?:\d{{1,2}}日)?)(?:期间|内|完成|前完成)?")
+# ``10月底前完成100%``: done in full by the date.
+_FULLY_DONE = re.compile(r"(?P<d>.+?(?:前|之前|以前))(?:全部)?(?:完成)?(?:100%|百分之百|百分之一百)(?:完成)?")
+# ``按季度开展``: at least once in every period.
+_BY_PERIOD = re.compile(r"按(?P<p>年度|半年|季度|季|月度|月|周|旬)(?:开展|进行|实施|召开|组织|检查|巡查|报送|上报|更新|推进|执行|完成|考核|发放|拨付)?")
+
+
+def _period_point(text: str) -> str:
+    """``2024.03`` / ``2024-03`` → ``2024年03月`` (what the date grammar reads as a month)."""
+    m = re.fullmatch(r"((?:19|20)\d{2})[.\-/](\d{1,2})(?:[.\-/](\d{1,2}))?", text)
+    if m is None:
+        return text
+    return f"{m[1]}年{m[2]}月" + (f"{m[3]}日" if m[3] else "")
+
+
+def _period(text: str, s: str, year: int | None) -> Target | None:
+    """A period target: a deadline at the period's end (the later point)."""
+    m = _PERIOD.fullmatch(s)
+    if m is None:
+        return None
+    a, b = _period_point(m["a"]), _period_point(m["b"])
+    if not b[:4].isdigit():
+        b = a[:5] + b          # ``2024年3月至10月``: the end in the start's year
+    start, end = parse_deadline(a, year), parse_deadline(b, year)
+    if start is None or end is None or start.deadline is None or end.deadline is None:
+        return None
+    if start.deadline > end.deadline:
+        return _unreadable(text, f"期间的开始「{m['a']}」晚于结束「{m['b']}」")
+    return Target(text=text, kind="deadline", deadline=end.deadline,
+                  reason=f"「{s}」是实施期间，按期末 {end.deadline} 前完成理解")
 
 
 def _fields(t: Target) -> dict:

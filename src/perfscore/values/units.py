@@ -59,6 +59,7 @@ _TABLE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("工作日", "workdays", "1", ("个工作日",)),
     ("千瓦时", "energy", "1", ("kWh", "kwh")),
     ("分", "score", "1", ()),
+    ("倍", "multiple", "1", ()),     # ≥1.5倍: a multiple of a base the indicator names
 ]
 
 # Count nouns (量词 and a few nouns used as units). Each is its own unit.

@@ -18,6 +18,7 @@ LADDERS: tuple[tuple[str, ...], ...] = (
 GRADE_ALIASES = {
     "优秀": "优", "良好": "良", "中等": "中", "较差": "较差", "很好": "好", "非常满意": "满意",
     "比较满意": "较满意", "比较好": "较好",
+    "优良": "良",   # 优良 = 优 or 良: as a target, at least 良; as an actual, no more than 良 is certain
 }
 
 
@@ -102,7 +103,8 @@ NOT_APPLICABLE = {"不适用", "无", "暂无", "不涉及", "无此项", "本�
 PLACEHOLDER_PATTERN = r"[*_\-/\\.?#~·xX]+"
 
 PLACEHOLDERS = {"*", "**", "***", "_", "__", "___", "-", "--", "---", "/", "//", "\\", "...", "…", "……",
-                "?", "??", "x", "X", "xx", "XX", "#", "0/0"}
+                "?", "??", "x", "X", "xx", "XX", "#", "0/0",
+                "一"}  # a lone 一 is a dash typed with the IME (一 for —), never the number one
 
 NOT_A_NUMBER = {"nan", "inf", "-inf", "+inf", "infinity", "-infinity", "#n/a", "#div/0!", "#value!",
                 "#ref!", "#num!", "#name?", "null", "none"}
