@@ -29,7 +29,6 @@ import re
 import types
 import typing
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -171,22 +170,9 @@ def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
 
 
 def _read_xlsx_grid(p: Path) -> list[tuple[int, list[str]]]:
-    import openpyxl  # a declared dependency; imported here to keep CSV reading light
+    from perfscore.readers.sheets import open_workbook, pick_sheet, sheet_rows, visible_sheets
 
-    from perfscore.safety import check_office_file
-
-    check_office_file(p, kind="xlsx")  # missing file, type sniffing, zip bomb, XML declarations
-    from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows, visible_sheets
-
-    try:
-        # data_only: a formula cell gives the value Excel last computed. The bytes, not the
-        # path: openpyxl leaves its file open when a broken workbook makes it raise.
-        wb = openpyxl.load_workbook(_io.BytesIO(p.read_bytes()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FormatError("不是有效的 .xlsx 文件", location=Location(file=str(p)),
-                          hint=f"请用 Excel/WPS 打开后另存为 .xlsx 再试（{type(exc).__name__}）。") from None
-    except Exception as exc:  # openpyxl raises many kinds for broken parts
-        raise corrupt(str(p), exc=exc) from None
+    wb = open_workbook(p)
     try:
         # Hidden sheets are skipped; among the visible ones the sheet with an actuals
         # header is read, and two such sheets are refused (readers/sheets.py).

@@ -16,10 +16,8 @@ The CSV grid and the cell text come from :mod:`perfscore.readers.actuals`, so de
 
 from __future__ import annotations
 
-import io as _io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -29,8 +27,8 @@ import numpy as np
 
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.readers.actuals import _cell_text, _read_csv_grid
-from perfscore.readers.sheets import corrupt, sheet_rows, visible_sheets
-from perfscore.safety import check_input_path, check_office_file
+from perfscore.readers.sheets import open_workbook, sheet_rows, visible_sheets
+from perfscore.safety import check_input_path
 
 Grid = list[tuple[int, list[str]]]
 
@@ -87,16 +85,7 @@ def read_grids(path: str | Path) -> list[tuple[str | None, Grid]]:
 
 
 def _xlsx_grids(p: Path) -> list[tuple[str | None, Grid]]:
-    import openpyxl  # a declared dependency, but heavy: loaded only when a workbook is read
-
-    check_office_file(p, kind="xlsx")
-    try:
-        wb = openpyxl.load_workbook(_io.BytesIO(p.read_bytes()), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FormatError("不是有效的 .xlsx 文件", location=Location(file=str(p)),
-                          hint=f"请用 Excel/WPS 打开后另存为 .xlsx 再试（{type(exc).__name__}）。") from None
-    except Exception as exc:  # openpyxl raises many kinds for broken parts
-        raise corrupt(str(p), exc=exc) from None
+    wb = open_workbook(p)
     try:
         out = []
         for ws in visible_sheets(wb):

@@ -16,9 +16,13 @@ Three things a workbook from the field does that read-only mode does not survive
 
 from __future__ import annotations
 
+import io as _io
+import zipfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from perfscore.errors import FormatError, Location, PerfscoreError
+from perfscore.safety import check_office_file
 
 CORRUPT_HINT = "请在 Excel/WPS 中打开该文件（它会尝试修复），另存为新的 .xlsx 后重试。"
 
@@ -29,6 +33,23 @@ def corrupt(file: str, sheet: str | None = None, row: int | None = None, exc: Ba
     detail = f"：{type(exc).__name__}" if exc is not None else ""
     return FormatError(f"文件已损坏，无法读取其内容{where}{detail}",
                        location=Location(file=file), hint=CORRUPT_HINT)
+
+
+def open_workbook(path: Path):
+    """An .xlsx opened for reading values (read-only; a formula cell gives the value Excel
+    last computed), after the safety checks of any Office input; a broken file is a
+    FormatError saying what to do. openpyxl gets the bytes, not the path: it leaves its
+    file open when a broken workbook makes it raise."""
+    import openpyxl  # a declared dependency, but heavy: loaded only when a workbook is read
+
+    check_office_file(path, kind="xlsx")  # missing file, type sniffing, zip bomb, XML declarations
+    try:
+        return openpyxl.load_workbook(_io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FormatError("不是有效的 .xlsx 文件", location=Location(file=str(path)),
+                          hint=f"请用 Excel/WPS 打开后另存为 .xlsx 再试（{type(exc).__name__}）。") from None
+    except Exception as exc:  # openpyxl raises many kinds for broken parts
+        raise corrupt(str(path), exc=exc) from None
 
 
 def sheet_rows(ws, *, file: str, max_row: int | None = None) -> Iterator[tuple]:

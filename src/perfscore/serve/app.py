@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-import jinja2
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
