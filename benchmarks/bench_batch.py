@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import inputs  # noqa: E402
 
 FLOOR = """
 import sys, pandas as pd
@@ -212,16 +212,6 @@ def run_child(code: str, *args: str) -> tuple[float, float, float, str]:
     if proc.returncode != 0:
         raise SystemExit(f"child failed ({proc.returncode}): {problems[-2000:]}")
     return wall, usage.ru_maxrss / 1024, peak[0], text
-
-
-def inputs(rows: int, seed: int = 1, projects_per_unit=(20, 180)) -> tuple[Path, Path]:
-    tag = "" if projects_per_unit == (20, 180) else f"-ppu{projects_per_unit[0]}-{projects_per_unit[1]}"
-    folder = OUT / f"rows{rows}-seed{seed}{tag}"
-    t, a = folder / "targets.csv", folder / "actuals.csv"
-    if not (t.exists() and a.exists()):
-        print(f"generating {rows:,} rows into {folder} …", file=sys.stderr, flush=True)
-        generate(rows, seed, folder, projects_per_unit=projects_per_unit)
-    return t, a
 
 
 def measure(rows: int, runs: int, full: bool, streamed: bool = False) -> dict:

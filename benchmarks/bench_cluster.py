@@ -32,10 +32,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import inputs  # noqa: E402
 
 DASK = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
 WORKER = [sys.executable, "-m", "distributed.cli.dask_worker"]
@@ -107,10 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args(argv)
-    folder = OUT / f"rows{args.rows}-seed1"
-    targets, actuals = folder / "targets.csv", folder / "actuals.csv"
-    if not (targets.exists() and actuals.exists()):
-        generate(args.rows, seed=1, out_dir=folder)
+    targets, actuals = inputs(args.rows)
     scratch = Path(tempfile.mkdtemp(prefix="perfscore-bench-cluster-"))
     local, remote = [], []
     try:

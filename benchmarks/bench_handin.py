@@ -28,10 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate  # noqa: E402
+from generate import inputs  # noqa: E402
 
 from perfscore.scoring import load_results  # noqa: E402
 from perfscore.writers.handin import write_handin  # noqa: E402
@@ -43,10 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
     rows = args.units * 90
-    folder = OUT / f"handin-rows{rows}-seed1"
-    targets, actuals = folder / "targets.csv", folder / "actuals.csv"
-    if not (targets.exists() and actuals.exists()):
-        generate(rows, seed=1, out_dir=folder, projects_per_unit=(5, 15))
+    targets, actuals = inputs(rows, projects_per_unit=(5, 15))   # as bench_batch.py --reports
     work = Path(tempfile.mkdtemp(prefix="bench_handin_"))
     plain, handin = [], []
     try:

@@ -29,11 +29,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from generate import generate  # noqa: E402
+from generate import inputs  # noqa: E402
 from serve_support import live_server  # noqa: E402
 
 
@@ -67,10 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
-    folder = OUT / f"rows{args.rows}-seed1"
-    targets, actuals = folder / "targets.csv", folder / "actuals.csv"
-    if not (targets.exists() and actuals.exists()):
-        generate(args.rows, seed=1, out_dir=folder)
+    targets, actuals = inputs(args.rows)
     scratch = Path(tempfile.mkdtemp(prefix="perfscore-bench-serve-"))
     cli, srv = [], []
     try:

@@ -385,6 +385,18 @@ def generate(rows: int, seed: int = 1, out_dir: str | Path | None = None, *,
     return targets_path, actuals_path
 
 
+def inputs(rows: int, seed: int = 1, projects_per_unit=(20, 180)) -> tuple[Path, Path]:
+    """The (targets.csv, actuals.csv) of ``rows`` rows, generated once and cached in
+    ``benchmarks/out/`` (what every benchmark reads)."""
+    tag = "" if projects_per_unit == (20, 180) else f"-ppu{projects_per_unit[0]}-{projects_per_unit[1]}"
+    folder = OUT / f"rows{rows}-seed{seed}{tag}"
+    t, a = folder / "targets.csv", folder / "actuals.csv"
+    if not (t.exists() and a.exists()):
+        print(f"generating {rows:,} rows into {folder} …", file=sys.stderr, flush=True)
+        generate(rows, seed, folder, projects_per_unit=projects_per_unit)
+    return t, a
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("rows", type=int, help="indicator rows (10000, 100000, 1000000, 10000000)")

@@ -24,7 +24,7 @@ from perfscore.serve.workspace import Workspace, database_url, upgrade
 
 def test_database_urls():
     assert database_url(None) == "sqlite:///perfscore.db"
-    assert database_url("work/ws.db") == "sqlite:///work/ws.db"
+    assert database_url("data/ws.db") == "sqlite:///data/ws.db"
     assert database_url("postgresql://u@h:5/db") == "postgresql+psycopg://u@h:5/db"
 
 
