@@ -133,18 +133,12 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
 
     @app.get("/api/jobs/{job_id}")
     def api_job(job_id: int):
-        job = workspace.job(job_id)
-        if job is None:
-            raise NotFound(f"没有编号为 {job_id} 的任务", hint="请从工作区首页重新打开。")
-        return job
+        return _found(workspace.job(job_id), "任务", job_id)
 
     # --- runs -----------------------------------------------------------------------
 
     def _run(run_id: int) -> dict:
-        run = workspace.run(run_id)
-        if run is None:
-            raise NotFound(f"没有编号为 {run_id} 的评价结果", hint="请从工作区首页重新打开。")
-        return run
+        return _found(workspace.run(run_id), "评价结果", run_id)
 
     @app.get("/runs/{run_id}/report", response_class=HTMLResponse)
     def run_report(run_id: int) -> str:
@@ -187,10 +181,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
         return RedirectResponse(f"/documents/{doc_id}", status_code=303)
 
     def _document(doc_id: int) -> dict:
-        doc = workspace.document(doc_id)
-        if doc is None:
-            raise NotFound(f"没有编号为 {doc_id} 的绩效目标文件", hint="请从工作区首页重新打开。")
-        return doc
+        return _found(workspace.document(doc_id), "绩效目标文件", doc_id)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse)
     def document_page(doc_id: int, saved: str | None = None) -> str:
@@ -283,10 +274,7 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse)
     def job_page(job_id: int) -> str:
-        job = workspace.job(job_id)
-        if job is None:
-            raise NotFound(f"没有编号为 {job_id} 的任务", hint="请从工作区首页重新打开。")
-        return pages.render("job.html.j2", job=job)
+        return pages.render("job.html.j2", job=_found(workspace.job(job_id), "任务", job_id))
 
     # --- helpers --------------------------------------------------------------------
 
@@ -304,6 +292,13 @@ def create_app(workspace: Workspace, *, token: str | None = None, loopback_only:
             projects=len(t.projects), indicators=t.indicator_count())
 
     return app
+
+
+def _found(row: dict | None, what: str, key: int) -> dict:
+    """The workspace row, or a 404 naming what was asked for."""
+    if row is None:
+        raise NotFound(f"没有编号为 {key} 的{what}", hint="请从工作区首页重新打开。")
+    return row
 
 
 def _profiles() -> list[tuple[str, str]]:
