@@ -12,8 +12,7 @@ from perfscore.cli import main
 from perfscore.errors import DataError, FormatError
 from perfscore.extract import extract
 from perfscore.model import Targets
-from perfscore.readers.docx_reader import read_docx_blocks
-from perfscore.readers.layout import Row
+from perfscore.readers import fmt_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "yanshan-2023" / "000_9a0311abce8b0d69.txt"
@@ -192,13 +191,19 @@ def test_vertically_merged_level2(tmp_path, small):
 
 
 def test_merged_cells_are_read_once(tmp_path, small):
-    blocks = read_docx_blocks(build_docx(small), file="x.docx")
-    rows = [b for b in blocks if isinstance(b, Row)]
+    doc = fmt_docx.read(build_docx(small), name="x.docx")
+    first = doc.tables()[0]
     # Row 1: a unit line spanning 5 grid columns and the money unit spanning 2.
-    assert rows[0].cells == ("123456示范街道办事处本级", "单位：万元")
-    # The use-of-funds row: the merged label continues (empty) and the use spans 6 columns.
-    assert rows[3].cells == ("", "社区文化活动及宣传")
-    assert rows[6].cells == ("绩效目标", "1.开展社区文化活动\n2.宣传到位\n3.居民满意")
+    unit, money = first.row_cells(0)
+    assert (unit.text, unit.colspan, money.text, money.colspan) == ("123456示范街道办事处本级", 5, "单位：万元", 2)
+    # The use-of-funds row: the label merged down from the row above, the use spanning 6 columns.
+    label, use = first.row_cells(3)
+    assert (label.text, label.row, label.rowspan) == ("预算规模及资金用途", 2, 2)
+    assert (use.text, use.colspan) == ("社区文化活动及宣传", 6)
+    assert first.row_texts(6) == ["绩效目标", "1.开展社区文化活动\n2.宣传到位\n3.居民满意"]
+    # The indicator table: 产出指标 once, over its two rows.
+    level1 = doc.tables()[1].at(2, 0)
+    assert (level1.text, level1.row, level1.rowspan) == ("产出指标", 1, 2)
 
 
 def test_second_unit_in_one_file(tmp_path, small):

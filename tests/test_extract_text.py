@@ -11,7 +11,7 @@ from perfscore.cli import main
 from perfscore.errors import DataError, FormatError
 from perfscore.extract import extract, load_targets
 from perfscore.model import dump_targets
-from perfscore.readers.layout import Paragraph, Row
+from perfscore.readers.grid import Table, Text
 from perfscore.readers.text_export import read_text_export
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,14 +121,16 @@ def test_layout_quirks():
         " \n"
         "说明段落\n"
     )
-    blocks = read_text_export(text)
-    assert blocks[0] == Paragraph("标题", line=1)
-    assert blocks[1] == Paragraph("1.某项目绩效目标表", line=2)  # bookmark marker dropped
-    goal_row = blocks[2]
-    assert isinstance(goal_row, Row) and goal_row.cells[0] == "绩效目标"
-    assert "\n".join(goal_row.texts()[1:]) == "1.第一条\n2.第二条\n3.第三条"
-    assert blocks[3] == Row(("一级指标", "三级指标"), line=11)
-    assert blocks[4] == Paragraph("说明段落", line=15)
+    blocks = read_text_export(text, name="x.txt").blocks
+    assert blocks[0] == Text("标题", where="第1行")
+    assert blocks[1] == Text("1.某项目绩效目标表", where="第2行")  # bookmark marker dropped
+    table = blocks[2]
+    assert isinstance(table, Table) and table.lines == (4, 11)  # each row names its first line
+    goal_row = table.row_texts(0)
+    assert goal_row[0] == "绩效目标"
+    assert "\n".join(t for t in goal_row[1:] if t) == "1.第一条\n2.第二条\n3.第三条"
+    assert table.row_texts(1)[:2] == ["一级指标", "三级指标"]
+    assert blocks[3] == Text("说明段落", where="第15行")
 
 
 def test_small_fixture():

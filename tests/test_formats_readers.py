@@ -19,9 +19,8 @@ from perfscore.errors import FormatError
 from perfscore.extract import detect_format, extract
 from perfscore.readers.grid import Table, Text
 from perfscore.readers import fmt_docx
-from perfscore.readers.docx_reader import read_docx_blocks
 from perfscore.readers.fmt_doc import convert
-from perfscore.readers.grid_formats import legacy_blocks, read_document
+from perfscore.readers.grid_formats import read_document
 from test_report_support import office_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,12 +105,6 @@ def test_pdf_table_over_a_page_break_is_one_table():
     assert second.where == "第1页第2个表格" and second.n_rows == 15  # 8 header rows + 7 indicators, 2 pages
     cut = second.at(4, 0)  # 资金支出计划（%）, cut by the page break, runs on over its 2 rows
     assert cut.text == "资金支出计划（%）" and cut.rowspan == 2
-
-
-def test_docx_reader_matches_the_older_reader():
-    """The grid read of a .docx, seen through the bridge, is exactly the older reader's rows."""
-    data = (FIXTURES / "sample.docx").read_bytes()
-    assert legacy_blocks(fmt_docx.read(data, name="x.docx")) == read_docx_blocks(data, file="x.docx")
 
 
 def test_scan_is_refused_as_a_scan(tmp_path, capsys):

@@ -138,20 +138,14 @@ def _long_table_csv(document) -> bytes | None:
     return text.encode("utf-8") if looks_like_long_table(text) else None
 
 
-def _targets_from_document(document, *, year: int | None) -> Targets:
-    """The interpreter on a grid Document (through the layout bridge until the grid
-    interpreter takes Documents directly); a refusal says what the file was read as.
-
-    THE place where the grid interpreter (layouts' work) plugs in: replace the
-    ``targets_from_blocks(legacy_blocks(document), …)`` call below by the function that
-    takes a :class:`perfscore.readers.grid.Document`; the refusal wording stays here."""
-    from perfscore.readers.document import targets_from_blocks
-    from perfscore.readers.grid_formats import legacy_blocks
+def _targets_from_document(document, *, identity: str, year: int | None) -> Targets:
+    """The interpreter on a grid Document; a refusal says what the file was read as."""
+    from perfscore.readers.interpret import targets_from_document
 
     try:
-        return targets_from_blocks(legacy_blocks(document), source=document.name, year=year)
+        return targets_from_document(document, identity=identity, year=year)
     except (FormatError, DataError) as exc:
-        if document.format == "docx":
+        if document.format in ("docx", "text"):
             raise
         message = f"{exc.message}（文件按{GRID_LABELS[document.format]}读取）"
         if document.format in ("xlsx", "xls"):
@@ -219,12 +213,12 @@ def extract(
         if year is not None:
             targets.year = year
         return targets
+    identity = hashlib.sha256(data).hexdigest()
     if fmt == "text":
-        from perfscore.readers.document import targets_from_blocks
-        from perfscore.readers.text_export import read_text_export
+        from perfscore.readers.fmt_text import read_text
 
-        blocks = read_text_export(decode_bytes(data, file=name)[0])
-        targets = targets_from_blocks(blocks, source=name, year=year)
+        document = read_text(decode_bytes(data, file=name)[0], name=name)
+        targets = _targets_from_document(document, identity=identity, year=year)
     elif fmt == "xlsx" and _is_long_table_xlsx(data, name):
         from perfscore.readers.longtable import read_long_table
 
@@ -239,12 +233,12 @@ def extract(
 
             targets = read_long_table(long_csv, file=name, kind="csv", year=year)
         else:
-            targets = _targets_from_document(document, year=year)
+            targets = _targets_from_document(document, identity=identity, year=year)
     else:
         from perfscore.readers.longtable import read_long_table
 
         targets = read_long_table(data, file=name, kind=fmt, year=year)
-    targets.source = {"file": name, "format": fmt, "sha256": hashlib.sha256(data).hexdigest()}
+    targets.source = {"file": name, "format": fmt, "sha256": identity}
     if checks:
         # The reader's own findings (e.g. a derived 项目编码) first, then the checks'.
         targets.findings = list(targets.findings) + run_checks(targets)

@@ -11,9 +11,6 @@ What a user must know (for docs/extract.md):
 - refused: a file that is not a .docx (by its bytes: an old .doc, a PDF, a page saved as
   .docx …), a damaged file, and anything ``perfscore.safety.check_office_bytes`` refuses
   (zip bombs, XML entity declarations, encrypted parts).
-
-``docx_reader.read_docx_blocks`` (the older row shape) is this reader seen through
-``grid_formats.legacy_blocks``: one implementation of reading Word.
 """
 
 from __future__ import annotations

@@ -77,6 +77,8 @@ class Table:
     n_rows: int
     n_cols: int
     where: str                # place for messages, Chinese
+    # plain text only: the 1-based source line of each row (messages name the line, not the row)
+    lines: tuple[int, ...] = ()
     # slot (row, col) → index into ``cells``; built once, not part of equality or repr
     _slots: dict[tuple[int, int], int] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
@@ -143,7 +145,7 @@ class Document:
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
-def table_from_rows(rows: list[list[Cell]], *, where: str) -> Table:
+def table_from_rows(rows: list[list[Cell]], *, where: str, lines: tuple[int, ...] = ()) -> Table:
     """A :class:`Table` from cells listed in any order (readers build rows and append).
 
     Sorts the cells, sizes the grid from the spans and drops a cell whose slots another cell
@@ -161,4 +163,4 @@ def table_from_rows(rows: list[list[Cell]], *, where: str) -> Table:
         kept.append(c)
         n_rows = max(n_rows, c.row + c.rowspan)
         n_cols = max(n_cols, c.col + c.colspan)
-    return Table(cells=tuple(kept), n_rows=n_rows, n_cols=n_cols, where=where)
+    return Table(cells=tuple(kept), n_rows=n_rows, n_cols=n_cols, where=where, lines=lines)

@@ -1,4 +1,4 @@
-"""The plain-text export of a 绩效文本 (a Word document saved as text) → layout blocks.
+"""The plain-text export of a 绩效文本 (a Word document saved as text) → the grid model.
 
 What the export looks like (see ``data/yanshan-2023/000_9a0311abce8b0d69.txt``):
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from perfscore.readers.layout import Block, Paragraph, Row
+from perfscore.readers.grid import Cell, Document, Table, Text, table_from_rows
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _PAGE_NUMBER = "page number"
@@ -31,9 +31,20 @@ def _is_heading(raw: str, line: str) -> bool:
     return bool(_BOOKMARK.search(raw)) or bool(_HEADING.match(line.strip()))
 
 
-def read_text_export(text: str) -> list[Block]:
-    """Split the export into paragraphs and table rows, in document order."""
-    blocks: list[Block] = []
+def looks_like_export(text: str) -> bool:
+    """True when the text has the export's shape: cells on their own TAB-led lines."""
+    tabbed = [line for line in text.splitlines()[:4000] if "\t" in line]
+    if not tabbed:
+        return False
+    led = sum(1 for line in tabbed if line.startswith("\t") and "\t" not in line[1:])
+    return led >= 0.6 * len(tabbed)
+
+
+def read_text_export(text: str, *, name: str = "") -> Document:
+    """Split the export into paragraphs and table rows, in document order; consecutive rows
+    form one table whose rows remember their source line (messages name the line)."""
+    blocks: list[Text | Table] = []
+    rows: list[tuple[int, list[str]]] = []   # the open table: (line, cells)
     cells: list[str] | None = None  # the open row's cells
     row_line = 0
     blank_run = 0  # empty lines seen since the open row's last line
@@ -41,9 +52,17 @@ def read_text_export(text: str) -> list[Block]:
     def close_row() -> None:
         nonlocal cells, blank_run
         if cells is not None:
-            blocks.append(Row(tuple(c.strip() for c in cells), line=row_line))
+            rows.append((row_line, [c.strip() for c in cells]))
         cells = None
         blank_run = 0
+
+    def close_table() -> None:
+        if rows:
+            grid = [[Cell(text=t, row=r, col=k) for k, t in enumerate(line_cells)]
+                    for r, (_, line_cells) in enumerate(rows)]
+            blocks.append(table_from_rows(grid, where=f"第{rows[0][0]}行起的表格",
+                                          lines=tuple(n for n, _ in rows)))
+            rows.clear()
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _BOOKMARK.sub("", raw).rstrip("\r")
@@ -66,6 +85,8 @@ def read_text_export(text: str) -> list[Block]:
             blank_run = 0
         else:
             close_row()
-            blocks.append(Paragraph(line.strip(), line=number))
+            close_table()
+            blocks.append(Text(line.strip(), where=f"第{number}行"))
     close_row()
-    return blocks
+    close_table()
+    return Document(blocks=tuple(blocks), name=name, format="text")
