@@ -94,7 +94,7 @@ def extract_command(
 ) -> None:
     """读取绩效目标（项目、预算、资金支出计划、指标、部门整体目标），写出经过校验的 targets.json。"""
     from perfscore.extract import extract
-    from perfscore.model import dump_targets
+    from perfscore.model import DEPARTMENT_TABLE_PREFIX, dump_targets
     from perfscore.readers.targets_json import save_targets_json
 
     targets = extract(input, year=year)
@@ -103,7 +103,9 @@ def extract_command(
     else:
         save_targets_json(targets, output)
     goals = targets.department_goals
-    dept = f"，部门整体目标及 {len(goals.subgoals)} 个分项绩效目标" if goals else ""
+    table = [i for i in goals.overall_indicators if i.id.startswith(DEPARTMENT_TABLE_PREFIX)] if goals else []
+    dept = (f"，部门整体绩效目标表 {len(table)} 个指标" if table else
+            f"，部门整体目标及 {len(goals.subgoals)} 个分项绩效目标" if goals else "")
     where = "" if output == "-" else f"，已写入 {output}"
     _err(f"已读取 {targets.source.get('file', input)}：{len(targets.projects)} 个项目、"
          f"{targets.indicator_count()} 个指标{dept}{where}。")

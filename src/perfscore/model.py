@@ -99,6 +99,10 @@ class SubGoal(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
 
 
+# Ids of the indicators read from a department-wide table (部门整体绩效目标表): DEPT-T-01 …
+DEPARTMENT_TABLE_PREFIX = "DEPT-T"
+
+
 class DepartmentGoals(_Model):
     """部门整体绩效目标."""
 

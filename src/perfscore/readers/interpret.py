@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from perfscore.errors import DataError, FormatError, Location
-from perfscore.model import DepartmentGoals, Finding, Funds, Indicator, Project, Targets, Unit
+from perfscore.model import DEPARTMENT_TABLE_PREFIX, DepartmentGoals, Finding, Funds, Indicator, Project, Targets, Unit
 from perfscore.readers.common import (
     EMPTY_MARKS,
     MONEY_FACTORS,
@@ -47,7 +48,6 @@ from perfscore.readers.vocabulary import (
     BLOCK_LABELS,
     DEPARTMENT_TITLE,
     GROUP_HEADERS,
-    INDICATOR_HEADERS,
     PLAN_LABEL,
     PROJECT_TITLE,
     header_role,
@@ -74,6 +74,7 @@ class _Header:
     columns: dict[str, int]   # role → grid column
     width: int                # columns the header spans (for rows pasted without merged cells)
     text_table: bool          # the table came from plain text: short rows are right-aligned
+    two_level: bool = False   # printed 一级/二级 are the framework's 二级/三级 (一级 from the framework)
 
 
 @dataclass
@@ -222,9 +223,14 @@ class _Interpreter:
             return 1
         if self._unit_row(row, texts):
             return 1
+        if self.vertical:
+            self._vertical_values(row, cells)
+            return 1
         if self.open is None:
             if len(texts) == 1:
                 self.text_line(texts[0])
+            else:
+                self._not_read(row, texts)
             return 1
         if self.pending == "use":
             self.open.use = "\n".join(t for t in texts if label_key(t) not in BLOCK_LABELS)
@@ -234,14 +240,21 @@ class _Interpreter:
             self._plan_values(row)
             self.pending = None
             return 1
-        if self.vertical:
-            self._vertical_values(row, cells)
-            return 1
         if self.open.header is not None:
-            self._indicator(row, cells, texts)
+            self._indicator(row, texts)
         elif len(texts) == 1:
             self.text_line(texts[0])
+        else:
+            self._not_read(row, texts)
         return 1
+
+    def _not_read(self, row: _Row, texts: list[str]) -> None:
+        """A row outside any indicator table that looks like an indicator: never dropped unseen."""
+        if len(texts) >= 3 and any(_looks_like_target(t) for t in texts[1:]):
+            self.finding("row-not-read",
+                         f"{row.where}：这一行像指标行（「{' | '.join(texts)[:80]}」），但不在任何指标表表头之下，未读取；"
+                         "请检查表头是否含“三级指标”“指标值”等字样。", severity="warn",
+                         project=(self.open.code or None) if self.open else None, where=row.where)
 
     # -- headers --------------------------------------------------------------------
 
@@ -270,6 +283,14 @@ class _Interpreter:
                     ):
                         del columns[role]
                 consumed = 2
+        two_level = False
+        if "level3" not in columns and "level2" in columns and _has_target(columns):
+            # 一级指标 | 二级指标 | 指标值 with the names under 二级 (数量指标 | 维修次数 | 280次):
+            # the table has two levels, the national framework's 二级 and 三级
+            columns["level3"] = columns.pop("level2")
+            if "level1" in columns:
+                columns["level2"] = columns.pop("level1")
+            two_level = True
         if "level3" not in columns or not _has_target(columns):
             if "level1" in columns and "level3" in columns:
                 raise DataError(
@@ -279,9 +300,11 @@ class _Interpreter:
                          "当年预期实现值，或分“指标性质/指标值/度量单位”三列）。",
                 )
             return None
-        width = max(c.last_col for c in (row.at(k) for k in range(len(row.slots))) if c is not None) + 1
+        # the columns the header's words span (a pasted header may end in empty cells)
+        width = max(c.last_col for c in (row.at(k) for k in range(len(row.slots)))
+                    if c is not None and c.text.strip()) + 1
         return consumed, _Header(columns=columns, width=width, text_table=bool(row.table.lines) or
-                                 self.doc.format == "text")
+                                 self.doc.format == "text", two_level=two_level)
 
     def _start_table(self, row: _Row, header: _Header) -> None:
         self.pending = None
@@ -290,8 +313,6 @@ class _Interpreter:
             self._close()
             self.open = _Open(where=row.where, money_unit=self.money_unit,
                               unit_code=self.unit_code, unit_name=self.unit_name)
-        if "level1" not in header.columns and "level2" not in header.columns:
-            pass  # a table of 三级 only: 一级 stays empty unless a section row names it
         self.open.header = header
         self.open.level1 = self.open.level2 = ""
         self.open.block_weight = None
@@ -411,14 +432,11 @@ class _Interpreter:
         m = re.match(r"^(?P<n>[+-]?\d+(?:\.\d+)?)(?P<u>千元|万元|百万元|亿元|元|万)?$", text)
         if m is None:
             where = self.at(row, label, value) if row is not None else Location(file=self.source, column=label, value=value)
-            if self.open is not None and self.open.indicators == [] and self.projects == [] and row is not None and \
-                    self.doc.format in ("docx", "text") and not self.open.dept_name and not self.open.agency:
-                # the sample layout's strictness: an amount there is a number
+            if self.open is not None and self.open.code:
+                # a budget-system form (项目编码 printed): its amounts are numbers, anything else is a typo
                 raise DataError("金额不是数字", location=where, hint="请填写数字金额（如 56.25），不要带单位或文字。")
             self.finding("amount-unreadable", f"{where}：金额「{value}」不是数字，未读入。", severity="warn", where=where)
             return None
-        from decimal import Decimal
-
         factor = MONEY_FACTORS[m.group("u") or unit]
         return float(round(Decimal(m.group("n")) * factor, 2))
 
@@ -436,10 +454,8 @@ class _Interpreter:
 
     def _start(self, row: _Row | None, code: str) -> None:
         code = code.strip()
-        if self.open is not None and not self.open.code and not self.open.indicators and not self.open.department:
-            pass  # the name came first: the code belongs to the same project
-        else:
-            self._close()
+        if self.open is None or self.open.code or self.open.indicators or self.open.department:
+            self._close()   # else the name came first: the code belongs to the same project
             self._new(row)
         if not code:
             raise DataError(
@@ -491,7 +507,7 @@ class _Interpreter:
 
     # -- indicator rows -------------------------------------------------------------
 
-    def _indicator(self, row: _Row, cells: list[tuple[int, str]], texts: list[str]) -> None:
+    def _indicator(self, row: _Row, texts: list[str]) -> None:
         o = self.open
         h = o.header
         cols = h.columns
@@ -499,7 +515,6 @@ class _Interpreter:
             used = [k for k, c in enumerate(row.slots) if c is not None]
             if used and used[-1] + 1 < h.width and len(used) < h.width:
                 row = _Row(row.table, row.r, row.where, shift=h.width - (used[-1] + 1))
-                cells = row.cells()
         spanning = [c for c in {id(c): c for c in row.slots if c is not None and c.text.strip()}.values()]
         if len(spanning) == 1 and spanning[0].colspan >= 3 and len(cols) >= 3:
             only = spanning[0].text.strip()
@@ -523,6 +538,13 @@ class _Interpreter:
         level3 = get("level3")
         if "level2" in cols and cols.get("level2") == cols.get("level3"):
             level2_cell = ""
+        if h.two_level:
+            if level2_cell in _LEVEL1_NAMES:     # a real 一级 in the first column after all
+                level1_cell, level2_cell = level2_cell, ""
+            elif level2_cell:
+                self._note(o, "two-level-table", row,
+                           "指标表只有两级（一级指标列写的是数量指标等）：按全国指标体系读作二级、三级指标，一级指标由二级推定。")
+                o.level1 = ""
         if level1_cell:
             split = _split_run_together(level1_cell, level2_cell, level3)
             if split is not None:
@@ -544,11 +566,12 @@ class _Interpreter:
                              f"{row.where}：「{shown}」下没有三级指标和指标值，是表格中留空的一行，不作为指标读取。",
                              project=o.code or None, where=row.where)
             return
-        if not level3:
-            self.finding("indicator-without-name",
-                         f"{row.where}：指标行有指标值「{target}」却没有三级指标名称，未作为指标读取；请补填三级指标。",
-                         severity="warn", project=o.code or None, where=row.where)
-            return
+        if not level3:   # as in a long table: a target nobody named is an error to fix, not a guess
+            raise DataError(
+                "指标行缺少三级指标名称",
+                location=self.at(row, column="三级指标", value=" | ".join(texts)),
+                hint="请填写三级指标名称，或删除这一行。",
+            )
         if not o.level1:
             inferred = level1_of(o.level2) if o.level2 else None
             if inferred is None:
@@ -639,6 +662,8 @@ class _Interpreter:
         if o is None:
             return
         if o.department:
+            if o.dept_name:
+                self.dept_names.append(o.dept_name)
             if self.department is None:
                 self.department = o
             else:
@@ -675,7 +700,7 @@ class _Interpreter:
         department = department_goals(texts)
         if self.department is not None and (self.department.indicators or self.department.overall):
             d = self.department
-            table = [ind.model_copy(update={"id": indicator_id("DEPT-T", n)}) for n, ind in enumerate(d.indicators, 1)]
+            table = [ind.model_copy(update={"id": indicator_id(DEPARTMENT_TABLE_PREFIX, n)}) for n, ind in enumerate(d.indicators, 1)]
             if department is None:
                 department = DepartmentGoals(overall=d.overall, overall_indicators=table)
             else:
@@ -721,6 +746,12 @@ def _numeric(text: str) -> bool:
 def _has_sign(text: str) -> bool:
     t = norm_label(text)
     return bool(t) and (t[0] in "≥≤><=≧≦⩾⩽≈" or t.startswith(("大于", "小于", "不低于", "不高于", "不超过", "不少于", "等于")))
+
+
+def _looks_like_target(text: str) -> bool:
+    t = norm_label(text)
+    return bool(re.match(r"^(?:[≥≤><=≧≦]|大于|小于|不低于|不少于|不超过)?\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,3})?$", t)) or \
+        t in ("优", "良", "达标", "合格", "完成")
 
 
 def _inline_label(text: str) -> bool:
