@@ -193,3 +193,12 @@ def test_an_indicator_like_row_outside_any_table_is_a_finding_with_its_place(tmp
                         "产出指标\t数量指标\t次数\t≥3次\n")
     f = next(f for f in t.findings if f.check == "row-not-read")
     assert "第5行" in f.message and "≥3次" in f.message
+
+
+def test_a_score_range_after_the_level1_name_is_not_part_of_it(tmp_path):
+    """奉节县 2023 审批表: ``成本指标(0-20)分``, ``产出指标（40-50）分`` (the points allowed the block)."""
+    t = _read(tmp_path, "项目名称\t加工园配套设施建设\n一级指标\t二级指标\t三级指标\t指标值\t分值\n"
+                        "成本指标(0-20)分\t经济成本指标\t项目建设成本\t≤65万元\t10\n"
+                        "产出指标（40-50）分\t数量指标\t晾晒房\t1座\t10\n")
+    assert [(i.level1, i.block_weight, i.weight) for i in t.projects[0].indicators] == [
+        ("成本指标", None, 10.0), ("产出指标", None, 10.0)]

@@ -65,6 +65,7 @@ _LEVEL2_NAMES = ("数量指标", "质量指标", "时效指标", "成本指标",
                  "生态效益指标", "生态环境效益指标", "可持续影响指标", "服务对象满意度指标", "满意度指标",
                  "经济成本指标", "社会成本指标", "生态环境成本指标")
 _SIGN = re.compile(r"^(?:[≥≤＞＜>=<＝=≧≦⩾⩽]{1,2}|大于等于|小于等于|不低于|不高于|不超过|不少于|不多于|大于|小于|等于|高于|低于|约等于|≈)$")
+_SCORE_RANGE = re.compile(r"^(?P<label>.+?指标)[(（]?\d+(?:\.\d+)?[-—–～~至]\d+(?:\.\d+)?[)）]?分?$")
 _FOOTER = re.compile(r"^(?:填表人|填报人|联系人|联系电话|审核人|负责人|单位负责人|财务负责人|注[:：]|说明[:：]|备注[:：])")
 _HEADER_WORDS = ("一级指标", "二级指标", "三级指标", "指标名称", "指标值", "年度指标值", "分值")
 
@@ -551,7 +552,10 @@ class _Interpreter:
                 level1_cell, level2_cell, level3 = split
                 self._note(o, "run-together", row,
                            f"一级、二级指标连在一格中（「{get('level1', top_only=True)}」），按指标体系名称拆开读取。")
-            label, weight = split_block_weight(level1_cell)
+            label, weight = split_block_weight(norm_label(level1_cell) if "\n" in level1_cell else level1_cell)
+            ranged = _SCORE_RANGE.match(norm_label(label))
+            if ranged:   # 产出指标(40-50)分: the points a province allows the block, not this table's weight
+                label = ranged.group("label")
             if label != o.level1 or weight is not None or o.block_weight is None:
                 o.level1, o.block_weight = label, weight
             o.level2 = ""
