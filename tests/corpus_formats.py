@@ -109,12 +109,14 @@ def to_xlsx(text: str, out: Path) -> None:
             continue
         n_rows, _ = _size(block)
         for s in block:
-            ws.cell(row=row0 + s.row, column=1 + s.col).value = s.text or None
+            cell = ws.cell(row=row0 + s.row, column=1 + s.col)
+            cell.value = s.text or None
+            if s.text:
+                cell.data_type = "s"   # "=300天" is text typed into a text cell, not a formula
             if s.rowspan > 1 or s.colspan > 1:
                 ws.merge_cells(start_row=row0 + s.row, start_column=1 + s.col,
                                end_row=row0 + s.row + s.rowspan - 1, end_column=s.col + s.colspan)
         row0 += n_rows
-    # cells as text, as a unit types them (a target like 100% stays the text it shows)
     buf = io.BytesIO()
     wb.save(buf)
     out.write_bytes(buf.getvalue())
