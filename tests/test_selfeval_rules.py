@@ -262,3 +262,15 @@ def test_traditional_level_names_find_their_block_and_framework(tmp_path):
             row("滿意", "≥90％", "95％", level1="", level2="服務對象滿意度指標")]
     ev, ind = scored(table(tmp_path, rows))
     assert ind["block"].tolist() == ["产出指标", "满意度指标"] and ind["status"].tolist() == ["scored", "scored"]
+
+
+def test_a_zero_budget_says_so_rather_than_missing(tmp_path):
+    """贵池区棠溪镇 2022: 年度资金总额 printed 0/0: the project note names the zero, not a missing cell."""
+    from perfscore.extract import extract
+    from perfscore.scoring import evaluate
+
+    src = tmp_path / "t.csv"
+    src.write_text("年度,项目名称,一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,全年预算数,全年执行数\n"
+                   "2022,委托业务项目,产出指标,数量指标,项目数量,≥50个,50,50,0,0\n", encoding="utf-8")
+    p = evaluate(extract(src, checks=False)).projects.iloc[0]
+    assert "exec_zero_budget" in p["flags"].split(";") and "全年预算数为0" in p["notes"]

@@ -34,6 +34,7 @@ _NOTE = {
     "no_indicators": "没有可计分的绩效指标，无法计算总分",
     "unscored": "全部指标需复核（如未填写实际完成值），暂无总分，也不计入部门整体得分",
     "exec_missing": "缺少全年预算数或全年执行数，执行率未计分",
+    "exec_zero_budget": "全年预算数为0，执行率无法计算，未计分；请核对资金栏",
     "exec_over_100": "执行率超过100%，按100%计分",
     "exec_low": "执行率低于{low}，需说明原因",
     "budget_from_initial": "未填全年预算数，按年初预算数计算执行率",
@@ -159,7 +160,7 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
         if unscored[p]:
             f.append("unscored")
         if not ex["ok"][p]:
-            f.append("exec_missing")
+            f.append("exec_zero_budget" if ex["budget"][p] == 0 else "exec_missing")
         if ex["over"][p]:
             f.append("exec_over_100")
         if ex["low"][p]:
