@@ -434,3 +434,27 @@ def test_sample_year_round_trip(tmp_path):
     assert all(r["deviation"] == "" and r["review_score"] == "" for r in dept_rows)
     by_id = {r["indicator_id"]: r for r in rows}
     assert by_id["13020823P00018010001U-02"]["deviation"] == "-3.00"
+
+
+def test_a_given_score_is_totalled_by_the_engine_itself():
+    """review --merge's direct scores go through evaluate(given_scores=…): the project total is
+    made by the same function as for any other evaluation (one implementation of the totals)."""
+    from perfscore.extract import extract as _extract
+    from perfscore.readers.actuals import attach_actuals, read_actuals
+    from perfscore.scoring import evaluate as _evaluate
+
+    targets = _extract(SAMPLE / "targets.json", checks=False)
+    targets = attach_actuals(targets, read_actuals(SAMPLE / "actuals.csv"))
+    plain = _evaluate(targets, checks=False)
+    row = plain.indicators[plain.indicators["status"] == "scored"].iloc[0]
+    key = (str(row.unit_code), str(row.project_code), str(row.indicator_id))
+    given = _evaluate(targets, checks=False, given_scores={key: 0.0})
+    ind = given.indicators.set_index("indicator_id").loc[row.indicator_id]
+    assert ind["score"] == 0.0 and "复核人直接给分" in ind["arithmetic"]
+    before = plain.projects.set_index("project_code").loc[row.project_code]
+    after = given.projects.set_index("project_code").loc[row.project_code]
+    assert after["raw_total"] == pytest.approx(before["raw_total"] - row.score)
+    assert after["total"] < before["total"]
+    others_plain = plain.projects[plain.projects["project_code"] != row.project_code]["total"].tolist()
+    others_given = given.projects[given.projects["project_code"] != row.project_code]["total"].tolist()
+    assert others_plain == others_given

@@ -9,8 +9,8 @@
    follows exactly the profile's rules. A 复核得分 goes in as the indicator's
    explicit score: on a qualitative indicator the engine checks it against the
    tier of the actual and a score outside the tier is refused; on an indicator
-   scored by formula the reviewer's score replaces the formula's, and the
-   project's total is re-computed the engine's way (Σ scores ÷ applicable weights).
+   scored by formula the reviewer's score replaces the formula's inside the engine
+   (``evaluate(given_scores=…)``), so every total is the engine's own, made once.
 3. 自评偏差 = self − review, per indicator, project and department.
 """
 
@@ -288,7 +288,9 @@ def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, pro
     if problems:
         raise DataError(f"复核得分有 {len(problems)} 处不符合评分规则", location=first, problems=problems)
 
-    review = evaluate(rebuild_targets(evaluation, entries), prof, as_of=meta.get("as_of") or None)
+    given = {k: e.score for k, e in entries.items() if e.score is not None}
+    review = evaluate(rebuild_targets(evaluation, entries), prof, as_of=meta.get("as_of") or None,
+                      given_scores=given)
     # Both kinds of refusal after re-scoring are listed together, in row order.
     problems = _unscorable_actuals(review, entries, source) + _scores_outside_tier(review, entries, source)
     if problems:
@@ -298,7 +300,7 @@ def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, pro
             "复核工作簿有 {n} 处无法计分", "".join(h for _, h in _REFUSALS.values()))
         raise DataError(headline.format(n=len(problems)), location=problems[0][0],
                         problems=[f"{loc}：{text}" for loc, text, _ in problems], hint=hint)
-    return _apply_given_scores(review, entries, prof)
+    return review
 
 
 _REFUSALS = {
@@ -330,59 +332,6 @@ def _scores_outside_tier(review, entries: dict[tuple[str, str, str], ReviewEntry
                for f in review.findings if f.check == "score-outside-tier"}
     return [(Location(file=source, row=e.row, column=REVIEW_SCORE, value=e.score_text), outside[(k[1], k[2])], "tier")
             for k, e in entries.items() if e.score is not None and (k[1], k[2]) in outside]
-
-
-def _apply_given_scores(review, entries, prof):
-    """Put the reviewer's 复核得分 on rows the engine scores by formula, and re-total."""
-    digits = prof.rounding.digits
-    ind = review.indicators.copy()
-    proj = review.projects.copy()
-    keys = _keys(ind)
-    score = pd.to_numeric(ind["score"], errors="coerce").to_numpy(dtype=float).copy()
-    status = ind["status"].astype(str).to_numpy(dtype=object).copy()
-    arithmetic = ind["arithmetic"].astype(str).to_numpy(dtype=object).copy()
-    weight = pd.to_numeric(ind["weight"], errors="coerce").to_numpy(dtype=float)
-    changed: dict[tuple[str, str], list[tuple[int, float, bool]]] = {}
-    for i, k in enumerate(keys):
-        e = entries.get(k)
-        if e is None or e.score is None:
-            continue
-        given = _round(e.score, digits)
-        if status[i] == "scored" and not math.isnan(score[i]) and abs(score[i] - given) < 10 ** -(digits + 2):
-            continue  # the engine took it (a tier score) or the formula agrees
-        was_scored = status[i] == "scored"
-        delta = given - (score[i] if was_scored and not math.isnan(score[i]) else 0.0)
-        changed.setdefault(k[:2], []).append((i, delta, was_scored))
-        score[i], status[i] = given, "scored"
-        arithmetic[i] = f"复核得分 {given:.{digits}f} / {weight[i]:.{digits}f}（复核人直接给分）"
-    if not changed:
-        return review
-    ind["score"], ind["status"], ind["arithmetic"] = score, status, arithmetic
-    exclude_nr = prof.needs_review.mode == "exclude"
-    for pos, p in enumerate(proj.itertuples(index=False)):
-        rows = changed.get((str(p.unit_code), str(p.project_code)))
-        if not rows:
-            continue
-        raw = float(p.raw_total) + sum(d for _, d, _ in rows)
-        applicable = float(p.applicable_weight) + sum(weight[i] for i, _, was in rows if not was and exclude_nr)
-        for i, d, _ in rows:
-            block = ind["block"].iat[i] if "block" in ind else ""
-            if block in proj.columns:
-                proj.iat[pos, proj.columns.get_loc(block)] = _round(float(proj[block].iat[pos]) + d, digits)
-        total = _round(raw / applicable * prof.total, digits) if applicable > 0 else math.nan
-        proj.iat[pos, proj.columns.get_loc("raw_total")] = _round(raw, digits)
-        proj.iat[pos, proj.columns.get_loc("applicable_weight")] = _round(applicable, digits)
-        proj.iat[pos, proj.columns.get_loc("total")] = total
-        proj.iat[pos, proj.columns.get_loc("grade")] = prof.grade_of(total)
-        nr = int((status[[i for i, k in enumerate(keys) if k[:2] == (str(p.unit_code), str(p.project_code))]]
-                  == "needs_review").sum())
-        proj.iat[pos, proj.columns.get_loc("needs_review")] = nr
-    from perfscore.scoring.aggregate import department_totals
-
-    department = dict(review.department)
-    department.update(department_totals(proj, ind, prof))
-    review.indicators, review.projects, review.department = ind, proj, department
-    return review
 
 
 # --- deviation --------------------------------------------------------------------------

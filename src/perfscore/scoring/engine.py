@@ -557,10 +557,28 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
     return result, sc.findings
 
 
+def _apply_given(frame: pd.DataFrame, sc: Scored, given: dict[tuple[str, str, str], float], digits: int) -> None:
+    """A reviewer's 复核得分 replaces the engine's reading of its row (``review --merge``):
+    the row counts as scored at the given points, and every total is then the engine's own."""
+    keys = zip(frame["unit_code"].astype(str), frame["project_code"].astype(str), frame["indicator_id"].astype(str))
+    for i, key in enumerate(keys):
+        points = given.get(key)
+        if points is None:
+            continue
+        q = float(to_quanta([points], digits)[0])
+        if sc.status[i] == SCORED and sc.score_q[i] == q:
+            continue   # the engine took it (a tier score) or the formula agrees
+        sc.score_q[i], sc.status[i] = q, SCORED
+        sc.review_reason[i] = ""
+        score, weight = format_fixed(from_quanta([q, sc.weight_q[i]], digits), digits)
+        sc.arithmetic[i] = f"复核得分 {score} / {weight}（复核人直接给分）"
+
+
 def evaluate(targets: Targets, profile: Profile | str | None = None, *,
              as_of: str | _dt.date | None = None, checks: bool = True,
              previous: "Evaluation | None" = None,
-             frames: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> "Evaluation":
+             frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+             given_scores: dict[tuple[str, str, str], float] | None = None) -> "Evaluation":
     """Score a year: every indicator of every project, the projects and the department.
 
     ``targets`` carries the actuals (Indicator.actual / score / reason / evidence and
@@ -571,6 +589,8 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     checks compare targets with last year's actuals (指标值设置偏低).
     ``frames``: what :func:`~perfscore.scoring.frame.flatten` gives for ``targets``, when
     the caller already has it (the batch builds it from the long table's columns).
+    ``given_scores`` ((单位编码, 项目编码, 指标ID) → points): scores a reviewer gave directly;
+    they replace the engine's reading of those rows before any total is made.
     """
     from perfscore import __version__
     from perfscore.scoring import weights as W_
@@ -597,6 +617,8 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     weights = W_.assign(frame, prof, project_codes=codes)
     rd = L_.read_with_lenient(frame, targets.year)
     sc = score_rows(frame, rd, weights.quanta, prof, day, block_known=~np.isnan(weights.quanta))
+    if given_scores:
+        _apply_given(frame, sc, given_scores, digits)
     ind = indicator_table(frame, rd, sc, weights.block, digits)
     gap_projects = {f.project_code for f in weights.findings if f.check == "weights-gap"}
     projects = project_table(pframe, ind.assign(p_idx=frame["p_idx"].to_numpy()), sc.weight_q, sc.score_q,
