@@ -261,7 +261,10 @@ def test_money_unit_of_the_targets_governs_bare_figures(tmp_path):
     assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 28_500.0
     targets.unit.money_unit = "千元"
     assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 28_500_000.0
-    targets.unit.money_unit = "百万元"
+    targets.unit.money_unit = "百万元"   # the money units are one table for every reader (readers.common)
+    assert sheet_money_unit(targets) == "百万元"
+    assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 28_500_000_000.0
+    targets.unit.money_unit = "美元"
     assert sheet_money_unit(targets) == "万元"
     assert attach_actuals(targets, read_actuals(_write(tmp_path, text))).projects[1].executed == 285_000_000.0
 

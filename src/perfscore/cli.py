@@ -16,6 +16,7 @@ import typer
 import typer.core
 
 from perfscore.errors import PerfscoreError
+from perfscore.model import SEVERITY_ZH as _SEVERITY
 from perfscore.safety import staged_outputs
 
 # The order of a year's work, for `perfscore --help`; commands not listed come last.
@@ -75,7 +76,6 @@ def template_command(
 
 # --- extract (读取绩效目标) and schema ---------------------------------------------
 
-_SEVERITY = {"error": "错误", "warn": "警告", "info": "提示"}
 
 
 _SHOW_FINDINGS = 50

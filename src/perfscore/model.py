@@ -25,6 +25,10 @@ class _Model(BaseModel):
     # or an amount is an error naming the field, never a number carried into the scores.
 
 
+# How each Finding.severity is shown to users, in order of weight.
+SEVERITY_ZH: dict[str, str] = {"error": "错误", "warn": "警告", "info": "提示"}
+
+
 class Finding(_Model):
     """A finding (发现的问题) raised while reading, checking or scoring."""
 

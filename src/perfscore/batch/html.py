@@ -15,9 +15,10 @@ import jinja2
 import pandas as pd
 
 from perfscore import __version__
+from perfscore.model import SEVERITY_ZH
 
 TEMPLATE = "summary.html.j2"
-SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
+
 
 
 @lru_cache(maxsize=1)

@@ -26,14 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from perfscore.errors import Location, ProfileError
-from perfscore.model import Finding
+from perfscore.model import SEVERITY_ZH, Finding  # noqa: F401  (SEVERITY_ZH: re-exported)
 
 Severity = Literal["error", "warn", "info"]
 Scope = Literal["project", "indicator", "department"]
 Stage = Literal["targets", "results", "engine"]
 
 SEVERITIES: tuple[str, ...] = ("error", "warn", "info")
-SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
+
 
 # Thresholds a profile may change under [checks.options]; the defaults follow
 # docs/rules.md §4 and §6. Where the scoring profile itself holds the

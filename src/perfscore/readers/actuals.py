@@ -37,7 +37,7 @@ from pathlib import Path
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Indicator, Targets
-from perfscore.readers.common import excel_mangled_code, gc_paused
+from perfscore.readers.common import MONEY_FACTORS, excel_mangled_code, gc_paused
 
 # --- the sheet's format -------------------------------------------------------
 
@@ -563,9 +563,6 @@ def _fill_fund(project, fund: str, row: ActualsRow, money_unit: str, problem) ->
         project.spent[fund] = amount
 
 
-# 元 per unit of each money unit a fund figure may carry.
-MONEY_FACTORS = {"元": Decimal(1), "千元": Decimal(1_000), "万元": Decimal(10_000), "万": Decimal(10_000),
-                 "亿元": Decimal(100_000_000)}
 _MONEY_RE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>元|千元|万元|万|亿元)?$")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import jinja2
 
-from perfscore.model import Indicator, Targets
+from perfscore.model import SEVERITY_ZH, Indicator, Targets
 from perfscore.values import parse_target
 from perfscore.values.render import render_target
 
@@ -14,7 +14,7 @@ KIND_ZH = {
     "comparison": "比较", "range": "区间", "deadline": "时限", "frequency": "频次", "grade": "等级",
     "achievement": "定性", "not_applicable": "不适用", "unreadable": "无法识别",
 }
-SEVERITY_ZH = {"error": "错误", "warn": "警告", "info": "提示"}
+
 
 
 def reading(ind: Indicator, year: int | None) -> dict:

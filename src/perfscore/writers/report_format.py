@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from perfscore.model import SEVERITY_ZH
+
 DASH = "—"
 
 # Indicator status (状态) labels.
@@ -22,7 +24,7 @@ STATUS_LABELS = {
 
 # Finding severity (严重程度) labels, most severe first.
 SEVERITY_ORDER = ("error", "warn", "info")
-SEVERITY_LABELS = {"error": "错误", "warn": "警告", "info": "提示"}
+SEVERITY_LABELS = SEVERITY_ZH  # the report's name for it
 
 # Grade (自评等级) bands of domain.md §4, best first; used for chart reference lines
 # and the legend. The grade itself always comes from the Evaluation.
