@@ -209,3 +209,13 @@ def test_apportion_adds_up_and_equal_shares_match_split(rows, total):
     pos = np.array([int((key[:i] == key[i]).sum()) for i in range(len(key))])
     cnt = np.array([int((key == k).sum()) for k in key])
     assert (apportion_quanta(tot, np.ones(len(rows)), key) == split_quanta(tot, pos, cnt)).all()
+
+
+def test_a_column_equal_up_to_rounding_is_constant():
+    """Found by hypothesis: 0.5 and 0.5000000000000001 are one value; min-max scaling must not
+    turn the rounding difference into a full 0…1 spread (and a weight)."""
+    rows = np.array([[1.0, 1.0, 0.5], [1.0, 2.0, 0.5000000000000001]])
+    for mode in ("share", "minmax"):
+        res = entropy_weights(rows, ("x", "y", "z"), normalize=mode)
+        assert res.weights[2] == 0 and res.entropy[2] == 1
+        assert res.weights == pytest.approx(entropy_weights(rows + 1.0, ("x", "y", "z"), normalize=mode).weights)

@@ -44,9 +44,13 @@ def entropy_weights(values: np.ndarray, names: tuple[str, ...] | list[str], *,
     names = tuple(names)
     m, n = x.shape
     notes: list[str] = []
+    # A column whose values differ only by floating-point rounding (0.5 and 0.5000000000000001)
+    # is constant: min-max scaling would blow the noise up to a full 0…1 range and a weight.
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    noise = 16 * np.finfo(float).eps * np.maximum(np.abs(lo), np.abs(hi))
+    level = (hi - lo) <= noise
     if normalize == "minmax":
-        lo, hi = x.min(axis=0), x.max(axis=0)
-        span = hi - lo
+        span = np.where(level, 0.0, hi - lo)
         flip = np.array([name in reverse for name in names])
         with np.errstate(invalid="ignore", divide="ignore"):
             x = np.where(flip, hi - x, x - lo) / span
@@ -63,7 +67,7 @@ def entropy_weights(values: np.ndarray, names: tuple[str, ...] | list[str], *,
     entropy[blank] = 1.0  # nothing to tell units apart: like a constant column
     # Floating point can put a uniform column's entropy a hair above 1.
     entropy = np.minimum(entropy, 1.0)
-    constant = np.ptp(x, axis=0) == 0
+    constant = level | (np.ptp(x, axis=0) == 0)
     entropy[constant] = 1.0
     zeros = (x == 0).sum(axis=0)
     for j, name in enumerate(names):
