@@ -25,7 +25,7 @@ from bench_evaluate import ROWS, synthetic_targets
 from perfscore.scoring import ahp as A
 from perfscore.scoring import weights as W
 from perfscore.scoring.entropy import entropy_weights
-from perfscore.scoring.frame import flatten
+from perfscore.frame import flatten
 from perfscore.scoring.profile import load_profile, profile_from_dict
 
 

@@ -15,7 +15,7 @@ import pytest
 from perfscore.batch import evaluate_batch, is_batch_input
 from perfscore.batch.progress import Progress
 from perfscore.cli import main
-from perfscore.scoring.run import evaluate_files
+from perfscore.app.run import evaluate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "yanshan-2023"

@@ -28,8 +28,8 @@ from perfscore.model import Unit
 from perfscore.readers import longtable as LT
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.readers.longtable import read_long_table
-from perfscore.scoring.frame import IndicatorColumns, columns_frames, flatten
-from perfscore.scoring.run import evaluate_files
+from perfscore.frame import IndicatorColumns, columns_frames, flatten
+from perfscore.app.run import evaluate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_HEADER = ["预算年度", "单位编码", "单位名称", "项目编码", "项目名称", "预算数（万元）", "一级指标", "二级指标",

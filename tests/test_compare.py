@@ -452,7 +452,7 @@ def test_last_years_results_against_this_years_targets(tmp_path):
     from perfscore.extract import load_targets
     from perfscore.scoring import evaluate, load_profile
     from perfscore.scoring.io import save_results
-    from perfscore.scoring.run import load_inputs
+    from perfscore.app.run import load_inputs
 
     ev = evaluate(load_inputs(SEED_TARGETS, SEED_ACTUALS), load_profile("mof-2020"))
     save_results(ev, tmp_path / "results.json")
@@ -474,7 +474,7 @@ def test_last_years_results_against_this_years_targets(tmp_path):
     st = next(it.steps[0] for it in street.indicators if it.name == "宣传品数量")
     assert (FLAG_NOT_ABOVE_LAST_ACTUAL in st.flags) == reached
     # The report section shows last year's total and grade of every project.
-    from perfscore.compare import render_comparison_section
+    from perfscore.writers.compare_html import render_section as render_comparison_section
     from perfscore.writers.report_format import fixed
 
     section = render_comparison_section(c)

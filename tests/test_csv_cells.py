@@ -143,7 +143,7 @@ def test_formula_like_targets_are_guarded_in_engine_output(block_evaluations, tm
 
 def test_the_sample_unit_with_department_goals(tmp_path, monkeypatch):
     """The sample year (one unit, its 部门整体 goals appended to results.csv as DEPT-nn rows)."""
-    from perfscore.scoring.run import evaluate_files
+    from perfscore.app.run import evaluate_files
 
     seen = []
     real = TB.indicators_csv_frame

@@ -14,7 +14,7 @@ from perfscore.scoring import evaluate, load_results
 from perfscore.scoring.aggregate import EXTRA_PROJECT_COLUMNS
 from perfscore.scoring.engine import EXTRA_INDICATOR_COLUMNS
 from perfscore.scoring.evaluation import INDICATOR_COLUMNS, PROJECT_COLUMNS
-from perfscore.scoring.run import load_inputs
+from perfscore.app.run import load_inputs
 from test_scoring_support import DATA, FULL, proj, replace, targets
 
 FILES = ("results.json", "results.csv", "projects.csv")

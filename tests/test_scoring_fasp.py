@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from perfscore.scoring import evaluate
-from perfscore.scoring.run import load_inputs
+from perfscore.app.run import load_inputs
 from test_scoring_support import DATA, FULL, proj, replace, row_of, targets
 
 

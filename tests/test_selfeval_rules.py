@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from perfscore.checks import check_file
+from perfscore.app.check import check_file
 from perfscore.cli import main
 from perfscore.errors import DataError
 from perfscore.extract import load_targets

@@ -189,7 +189,7 @@ def check_command(
     strict: bool = typer.Option(False, "--strict", help="发现“错误”级别的问题时以状态 1 退出。"),
 ) -> None:
     """事前审核：检查绩效目标的质量（期限年度、成本与预算÷期数、支出计划、重名、满意度指标等）。"""
-    from perfscore.checks import check_file
+    from perfscore.app.check import check_file
     from perfscore.checks.render import findings_json, findings_text
     from perfscore.errors import UsageError
 
@@ -261,7 +261,7 @@ def evaluate_command(
 ) -> None:
     """按评分方案为一个年度的绩效自评打分，写出结果文件和报告。"""
     from perfscore.batch import is_batch_input
-    from perfscore.scoring.run import evaluate_files
+    from perfscore.app.run import evaluate_files
     from perfscore.scoring.summary import render_plain, render_rich
 
     if batch or tables_only or scheduler or is_batch_input(targets):  # batch mode: docs/batch.md

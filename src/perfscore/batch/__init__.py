@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfscore.batch.cluster import ClusterExecutor
+from perfscore.batch.result import UnitResult  # noqa: F401  (the batch API names it)
 from perfscore.errors import PerfscoreError, UsageError
 from perfscore.model import Targets, Unit
 from perfscore.safety import safe_filename
@@ -44,22 +45,6 @@ __all__ = ["BatchRun", "UnitResult", "evaluate_batch", "is_batch_input"]
 INPUT_SUFFIXES = (".csv", ".xlsx", ".json", ".docx", ".txt")
 ACTUALS_SUFFIX = ".actuals"       # folder mode: NAME.actuals.csv / .xlsx are NAME.csv's actuals
 BLOCK_ROWS = 100_000
-
-
-@dataclass
-class UnitResult:
-    """One unit of the batch: where its files are, or why it could not be scored."""
-
-    ordinal: int
-    unit_code: str
-    unit_name: str
-    folder: str                      # relative to the output folder: units/<code>
-    error: str = ""                  # the error message when the unit could not be scored
-    projects: int = 0
-    indicators: int = 0
-    total: float | None = None
-    grade: str | None = None
-    findings: dict = field(default_factory=dict)   # severity → count
 
 
 @dataclass
@@ -100,7 +85,7 @@ def is_batch_input(path: str | os.PathLike) -> bool:
 
 
 def _shown(path: str | os.PathLike) -> str:
-    from perfscore.scoring.run import _shown as shown  # how evaluate records a path (no absolute paths)
+    from perfscore.app.run import _shown as shown  # how evaluate records a path (no absolute paths)
 
     return shown(path)
 

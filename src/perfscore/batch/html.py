@@ -17,6 +17,7 @@ import pandas as pd
 from perfscore import __version__
 from perfscore.model import SEVERITY_ZH
 
+HTML_PROJECT_LIMIT = 5000   # beyond this, the page lists the lowest-ranked projects only
 TEMPLATE = "summary.html.j2"
 
 
@@ -95,6 +96,4 @@ def render_summary(summary, units: pd.DataFrame, projects: pd.DataFrame, meta: d
 
 
 def summary_limit() -> int:
-    from perfscore.batch.summary import HTML_PROJECT_LIMIT
-
     return HTML_PROJECT_LIMIT

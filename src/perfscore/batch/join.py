@@ -4,7 +4,7 @@
 ``attach_actuals`` joins row by row and copies the Targets first, which a batch of a
 million rows feels (measured: ~40 % of a batch run at 10⁵ rows). Here the rows of a block
 of units are matched with pandas on the same keys and by the same rules, and the values
-are written into the block's indicator columns (:class:`~perfscore.scoring.frame.IndicatorColumns`:
+are written into the block's indicator columns (:class:`~perfscore.frame.IndicatorColumns`:
 the batch makes no Indicator object per row) and, for the fund rows, into the block's own
 projects (made by the batch for this block alone, so nothing is shared with a caller):
 
@@ -31,7 +31,7 @@ import pandas as pd
 from perfscore.model import Project, Targets
 from perfscore.readers.actuals import _fund_field, _read_score, parse_money  # the join's own rules
 from perfscore.readers.actuals import _key as join_key
-from perfscore.scoring.frame import IndicatorColumns
+from perfscore.frame import IndicatorColumns
 
 
 def _distinct_map(values: np.ndarray, fn) -> np.ndarray:

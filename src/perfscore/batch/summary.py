@@ -40,7 +40,6 @@ from perfscore.writers.xlsx_safe import csv_safe, csv_safe_frame
 SUMMARY_CSV = "summary.csv"
 PROJECTS_CSV = "summary_projects.csv"
 SUMMARY_HTML = "summary.html"
-HTML_PROJECT_LIMIT = 5000   # beyond this, the page lists the lowest-ranked projects only
 SEVERITIES = ("error", "warn", "info")
 _SLICE = 100_000
 

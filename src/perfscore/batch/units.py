@@ -36,7 +36,7 @@ from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
 from perfscore.scoring.engine import evaluate
 from perfscore.scoring.evaluation import Evaluation
-from perfscore.scoring.frame import IndicatorColumns, columns_frames
+from perfscore.frame import IndicatorColumns, columns_frames
 from perfscore.scoring.profile import Profile
 
 

@@ -2,7 +2,7 @@
 or in a worker (the parent reads the file and sends blocks; see perfscore.batch).
 
 Everything a block needs travels with it (rows, options, the units' folders), and what
-comes back is small: each unit's :class:`~perfscore.batch.UnitResult` and the summary's
+comes back is small: each unit's :class:`~perfscore.batch.result.UnitResult` and the summary's
 digest of it. Units are written to their own folders, so the files do not depend on
 which process wrote them or in what order.
 """
@@ -75,7 +75,7 @@ def _join(works, rows: pd.DataFrame, sheet) -> None:
     from perfscore.batch.join import fast_attach
     from perfscore.batch.units import materialize
     from perfscore.readers.actuals import attach_actuals
-    from perfscore.scoring.frame import IndicatorColumns
+    from perfscore.frame import IndicatorColumns
 
     shared = [w for w in works if w.error is None and not w.exact]  # read with the block: columns
     joined = False
@@ -104,7 +104,7 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
                tables=None) -> tuple:
     """Write one unit's files (what ``perfscore.writers.tabular.write_results`` and the report
     write; ``tables``: the CSV text cut from the unit's block) → (UnitResult, summary digest)."""
-    from perfscore.batch import UnitResult
+    from perfscore.batch.result import UnitResult
     from perfscore.batch.summary import failure, outcome
     from perfscore.io import write_csv
     from perfscore.safety import output_path

@@ -70,11 +70,6 @@ from perfscore.callable_module import make_callable as _make_callable  # noqa: E
 _make_callable(__name__, "compare")
 
 
-def render_comparison_section(comparison: Comparison) -> str:
-    """The comparison as an HTML fragment (escaped) for the year's report."""
-    return comparison.render_section()
-
-
 __all__ = [
     "CHANGE_LABELS", "COST_TOLERANCE", "FLAG_BUDGET_UP_TARGETS_FLAT", "FLAG_COST_UP_MORE_THAN_BUDGET",
     "FLAG_DROPPED_AFTER_MISSED", "FLAG_LABELS", "FLAG_NOT_ABOVE_LAST_ACTUAL", "LINK_LABELS",
@@ -83,5 +78,5 @@ __all__ = [
     "ProjectStep", "ProjectTrack", "ProjectView", "YearView",
     "change_label", "classify", "compare", "comparison_table", "default_labels",
     "indicator_similarity", "load_input", "match_indicators", "match_projects", "normalize",
-    "project_key", "render_comparison_section", "stricter_label",
+    "project_key", "stricter_label",
 ]

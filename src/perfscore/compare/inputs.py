@@ -24,11 +24,11 @@ def load_input(path: str | Path) -> Targets | Evaluation:
     """Read one year: a targets.json or results.json (told apart by its ``schema`` key),
     or any document ``perfscore extract`` reads (.docx, .txt, long table), read as targets.
     """
-    from perfscore.extract import load_targets
     from perfscore.io import read_text
+    from perfscore.readers.load import read_targets
 
     if Path(path).suffix.lower() != ".json":
-        return load_targets(path)
+        return read_targets(path)   # the comparison reads content; the checks are extract's
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -40,7 +40,7 @@ def load_input(path: str | Path) -> Targets | Evaluation:
         ) from None
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema == TARGETS_SCHEMA:
-        return load_targets(path)
+        return read_targets(path)
     if schema == RESULTS_SCHEMA:
         return _load_results(path)
     raise FormatError(

@@ -250,12 +250,6 @@ class Comparison:
         out.sort(key=lambda t: t[0])  # stable: project order kept within a step
         return out
 
-    def render_section(self) -> str:
-        """The comparison as an HTML fragment (escaped) for the year's report."""
-        from perfscore.writers.compare_html import render_section
-
-        return render_section(self)
-
 
 def change_label(step: IndicatorStep) -> str:
     """The Chinese word for a step's change, in the target's own terms."""

@@ -49,7 +49,7 @@ def has_long_table_header(data: bytes, *, name: str, checked: bool = False) -> b
     """True when a visible sheet has a long-table header row in its first rows (read-only
     mode: a 10^6-row long table is not loaded to decide). Two such sheets: True as well,
     the long-table reader then says which to keep. ``checked``: the bytes already passed
-    the zip checks (``extract.detect_format`` runs them; a large workbook is not scanned twice)."""
+    the zip checks (``readers.load.detect_format`` runs them; a large workbook is not scanned twice)."""
     if not checked:
         check_office_bytes(data, file=name, kind="xlsx")
     try:

@@ -1,7 +1,7 @@
 """One entry point from a file's bytes to the grid model, whatever its format.
 
 ``read_document(data, name=…, fmt=…)`` calls the reader of ``fmt`` (as decided by
-``perfscore.extract.detect_format``, by content, never by extension). Each reader module
+``perfscore.readers.load.detect_format``, by content, never by extension). Each reader module
 (``fmt_docx``, ``fmt_doc``, ``fmt_xlsx``, ``fmt_xls``, ``fmt_pdf``, ``fmt_html``) has
 ``read(data, *, name) -> Document`` and says in its docstring what it reads and refuses.
 

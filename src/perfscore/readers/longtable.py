@@ -63,7 +63,7 @@ from perfscore.readers.framework import level1_of
 from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
 
 if TYPE_CHECKING:
-    from perfscore.scoring.frame import IndicatorColumns
+    from perfscore.frame import IndicatorColumns
 
 # Column header (normalised: NFKC, no spaces, English lower-cased) → field.
 HEADERS: dict[str, str] = {
@@ -530,7 +530,7 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
 
 def attach_indicators(projects: list[Project], columns: IndicatorColumns) -> None:
     """Give ``projects`` (which hold none yet) their Indicator objects made from ``columns``."""
-    from perfscore.scoring.frame import INDICATOR_FIELDS
+    from perfscore.frame import INDICATOR_FIELDS
 
     make = construct_unchecked
     names = INDICATOR_FIELDS
@@ -550,7 +550,7 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     Every check of the table is made here, so the two ways of reading raise the same errors.
     ``document``: the file's identity (SHA-256) for codes derived when 项目编码 is not printed."""
     # Imported here: reading a table (perfscore extract) need not load the scoring package.
-    from perfscore.scoring.frame import IndicatorColumns
+    from perfscore.frame import IndicatorColumns
 
     col = {k: _Col.of(frame[c]) for k, c in fields.items()}
     n = len(frame)

@@ -37,7 +37,7 @@ from perfscore.scoring.evaluation import (
     NOT_APPLICABLE,
     SCORED,
 )
-from perfscore.scoring.frame import flatten, indicator_frame  # noqa: F401  (flatten: re-exported)
+from perfscore.frame import flatten, indicator_frame  # noqa: F401  (flatten: re-exported)
 from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
 from perfscore.scoring.parsing import Labels, Readings, read_values
 from perfscore.scoring.profile import TIER_NAMES, Profile
@@ -587,7 +587,7 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     ``checks=False`` skips ``perfscore.checks`` (target and result checks), e.g. to
     time the scoring alone. ``previous`` (last year's Evaluation) lets the result
     checks compare targets with last year's actuals (指标值设置偏低).
-    ``frames``: what :func:`~perfscore.scoring.frame.flatten` gives for ``targets``, when
+    ``frames``: what :func:`~perfscore.frame.flatten` gives for ``targets``, when
     the caller already has it (the batch builds it from the long table's columns).
     ``given_scores`` ((单位编码, 项目编码, 指标ID) → points): scores a reviewer gave directly;
     they replace the engine's reading of those rows before any total is made.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfscore.values.render import render_target
 from perfscore.values.types import TIERS, Actual, Target
 
 _TIER_CODE = {name: i for i, name in enumerate(TIERS)}
@@ -92,10 +93,7 @@ def parse_distinct_actuals(texts: list[str], targets: list[Target]) -> list[Actu
 
 
 def canonical(target: Target) -> str:
-    try:
-        return target.canonical
-    except (ImportError, AttributeError):
-        return target.text
+    return render_target(target)
 
 
 def _date64(values) -> np.ndarray:

@@ -24,7 +24,7 @@ from perfscore.extract import extract
 from perfscore.model import Targets, dump_targets
 from perfscore.readers.targets_json import targets_from_json_text
 from perfscore.safety import MAX_INPUT_ENV, input_limit_mb
-from perfscore.scoring.run import evaluate_files
+from perfscore.app.run import evaluate_files
 from perfscore.writers.template import TEMPLATE_HEADERS, choices_for, template_rows
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")

@@ -69,12 +69,6 @@ class Target:
     approx: bool = False
     reason: str | None = None           # why unreadable, or a note on the reading
 
-    @property
-    def canonical(self) -> str:
-        from perfscore.values.render import render_target
-
-        return render_target(self)
-
 
 @dataclass(frozen=True, slots=True)
 class Actual:

@@ -665,7 +665,8 @@ def _comparison(ev: Evaluation, previous: Evaluation | None) -> tuple[Markup | N
     jinja2 environment made the fragment, so it is markup, not text."""
     if previous is None:
         return None, None
-    from perfscore.compare import compare, render_comparison_section
+    from perfscore.compare import compare
+    from perfscore.writers.compare_html import render_section as render_comparison_section
     from perfscore.writers.compare_html import section_css
 
     comparison = compare([previous, ev])
