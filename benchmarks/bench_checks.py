@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_evaluate import synthetic_targets  # noqa: E402
 
 from perfscore.checks import check_results, check_targets  # noqa: E402
-from perfscore.scoring import evaluate  # noqa: E402
+from perfscore.app.score import evaluate  # noqa: E402
 
 
 def median_time(fn, runs: int = 3) -> tuple[float, int]:

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
-from perfscore.scoring import evaluate, load_profile
+from perfscore.app.score import evaluate
+from perfscore.scoring import load_profile
 from perfscore.writers.tabular import write_results
 
 # (一级, 二级, 三级, target, actual generator)

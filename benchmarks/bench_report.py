@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from perfscore.extract import load_targets  # noqa: E402
 from perfscore.model import Targets  # noqa: E402
 from perfscore.readers.actuals import attach_actuals, read_actuals  # noqa: E402
-from perfscore.scoring import evaluate  # noqa: E402
+from perfscore.app.score import evaluate  # noqa: E402
 from perfscore.writers.html import render_report  # noqa: E402
 
 DATA = ROOT / "data" / "yanshan-2023"

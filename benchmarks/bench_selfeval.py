@@ -26,7 +26,7 @@ from pathlib import Path
 
 from perfscore.errors import PerfscoreError
 from perfscore.extract import load_targets
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 
 TOLERANCE = 0.06  # of the row's weight
 TEMPLATE_BLOCKS = {"决策", "过程"}

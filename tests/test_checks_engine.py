@@ -8,7 +8,7 @@ The year is test_review_roundtrip's (profile mof-2020: 执行 10, 产出 50, 效
 from __future__ import annotations
 
 from perfscore.checks import CHECKS
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 
 from test_review_roundtrip import year_targets
 

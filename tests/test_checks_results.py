@@ -12,7 +12,7 @@ import pytest
 from perfscore.checks import apply_profile, check_results
 from perfscore.compare import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
 from perfscore.model import Finding
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 
 from test_checks_targets import WAN, project, targets
 

@@ -450,7 +450,8 @@ def test_last_years_results_against_this_years_targets(tmp_path):
 
     from perfscore.compare import load_input
     from perfscore.extract import load_targets
-    from perfscore.scoring import evaluate, load_profile
+    from perfscore.app.score import evaluate
+    from perfscore.scoring import load_profile
     from perfscore.scoring.io import save_results
     from perfscore.app.run import load_inputs
 

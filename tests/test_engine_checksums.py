@@ -27,7 +27,8 @@ from perfscore.model import Funds, Indicator, Project, Targets, Unit
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.scoring import weights as W_
 from perfscore.scoring.aggregate import department_totals
-from perfscore.scoring.engine import evaluate, flatten, score_rows
+from perfscore.app.score import evaluate
+from perfscore.scoring.engine import flatten, score_rows
 from perfscore.scoring.parsing import read_values
 from perfscore.scoring.profile import load_profile
 

@@ -10,7 +10,8 @@ import pytest
 
 from perfscore.cli import main
 from perfscore.model import dump_targets
-from perfscore.scoring import evaluate, load_results
+from perfscore.app.score import evaluate
+from perfscore.scoring import load_results
 from perfscore.scoring.aggregate import EXTRA_PROJECT_COLUMNS
 from perfscore.scoring.engine import EXTRA_INDICATOR_COLUMNS
 from perfscore.scoring.evaluation import INDICATOR_COLUMNS, PROJECT_COLUMNS

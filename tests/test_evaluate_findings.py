@@ -5,7 +5,7 @@ from pathlib import Path
 from perfscore.extract import load_targets
 from perfscore.model import Finding
 from perfscore.readers.actuals import attach_actuals, read_actuals
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "yanshan-2023"

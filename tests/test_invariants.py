@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from perfscore.extract import extract
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
-from perfscore.scoring.engine import evaluate
+from perfscore.app.score import evaluate
 from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, SCORED
 from perfscore.scoring.profile import list_profiles, load_profile
 

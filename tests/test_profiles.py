@@ -9,7 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from perfscore.errors import ProfileError
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 from perfscore.scoring.profile import (
     Profile,
     list_profiles,

@@ -11,7 +11,7 @@ def test_every_name_in_all_resolves():
 
 
 def test_lazy_names_are_the_defining_modules_objects():
-    assert perfscore.evaluate is importlib.import_module("perfscore.scoring").evaluate
+    assert perfscore.evaluate is importlib.import_module("perfscore.app.score").evaluate
     assert perfscore.load_targets is importlib.import_module("perfscore.extract").load_targets
 
 

@@ -19,7 +19,7 @@ from perfscore.extract import load_targets
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.review import export_review, merge_review
 from perfscore.scoring import load_results
-from perfscore.scoring.engine import evaluate
+from perfscore.app.score import evaluate
 from perfscore.writers.docx_report import HEADINGS, TODO, write_docx
 from perfscore.writers.xlsx_report import write_xlsx
 from test_report_support import office_to_pdf, page_texts, render_page, run

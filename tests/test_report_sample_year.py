@@ -13,7 +13,8 @@ import pytest
 from perfscore.cli import main
 from perfscore.extract import load_targets
 from perfscore.readers.actuals import attach_actuals, read_actuals
-from perfscore.scoring import evaluate, load_results
+from perfscore.app.score import evaluate
+from perfscore.scoring import load_results
 from perfscore.writers.html import render_report
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "yanshan-2023"

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from perfscore.cli import main
 from perfscore.model import Finding
 from perfscore.review import export_review, risk_table
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 from perfscore.writers.tabular import write_results
 from perfscore.writers.xlsx_safe import append_row, csv_safe, csv_safe_frame, is_formula_like, workbook_bytes
 

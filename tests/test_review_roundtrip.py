@@ -30,7 +30,8 @@ from openpyxl import load_workbook
 from perfscore.errors import DataError, FormatError
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
 from perfscore.review import export_review, merge_review
-from perfscore.scoring import evaluate, load_results
+from perfscore.app.score import evaluate
+from perfscore.scoring import load_results
 from perfscore.writers.tabular import write_results
 
 WAN = 10_000.0
@@ -441,7 +442,7 @@ def test_a_given_score_is_totalled_by_the_engine_itself():
     made by the same function as for any other evaluation (one implementation of the totals)."""
     from perfscore.extract import extract as _extract
     from perfscore.readers.actuals import attach_actuals, read_actuals
-    from perfscore.scoring import evaluate as _evaluate
+    from perfscore.app.score import evaluate as _evaluate
 
     targets = _extract(SAMPLE / "targets.json", checks=False)
     targets = attach_actuals(targets, read_actuals(SAMPLE / "actuals.csv"))

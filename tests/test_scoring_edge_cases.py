@@ -2,7 +2,7 @@
 
 import pytest
 
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 from tests.test_scoring_support import FULL, proj, replace, row_of, targets
 
 
@@ -36,7 +36,7 @@ def test_le_linear_needs_a_positive_target_but_ratio_only_a_positive_actual():
 
 
 def test_a_project_with_nothing_scored_has_no_total_and_stays_out_of_the_department():
-    from perfscore.scoring import evaluate as ev_
+    from perfscore.app.score import evaluate as ev_
     from tests.test_scoring_support import project_of
 
     blank = [(l1, l2, l3, t, None) for l1, l2, l3, t, _ in FULL]

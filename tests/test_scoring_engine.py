@@ -10,7 +10,7 @@ import pytest
 
 from perfscore.errors import DataError, UsageError
 from perfscore.model import DepartmentGoals, SubGoal
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 from perfscore.scoring.engine import resolve_as_of
 from test_scoring_support import FULL, ind, proj, project_of, replace, row_of, targets
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from perfscore.scoring import evaluate
+from perfscore.app.score import evaluate
 from perfscore.app.run import load_inputs
 from test_scoring_support import DATA, FULL, proj, replace, row_of, targets
 

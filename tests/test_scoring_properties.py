@@ -11,7 +11,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfscore.scoring import evaluate, rules
+from perfscore.app.score import evaluate
+from perfscore.scoring import rules
 from perfscore.scoring.numeric import from_quanta, to_quanta
 from test_scoring_support import proj, targets
 

@@ -19,7 +19,8 @@ from perfscore.errors import DataError
 from perfscore.extract import load_targets
 from perfscore.readers.common import derived_project_code
 from perfscore.readers.framework import level1_of
-from perfscore.scoring import evaluate, load_profile
+from perfscore.app.score import evaluate
+from perfscore.scoring import load_profile
 from perfscore.scoring.rules import execution_share, total_cap
 
 HEADER = ["年度", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值",
@@ -267,7 +268,7 @@ def test_traditional_level_names_find_their_block_and_framework(tmp_path):
 def test_a_zero_budget_says_so_rather_than_missing(tmp_path):
     """贵池区棠溪镇 2022: 年度资金总额 printed 0/0: the project note names the zero, not a missing cell."""
     from perfscore.extract import extract
-    from perfscore.scoring import evaluate
+    from perfscore.app.score import evaluate
 
     src = tmp_path / "t.csv"
     src.write_text("年度,项目名称,一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,全年预算数,全年执行数\n"

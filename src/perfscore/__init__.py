@@ -36,7 +36,7 @@ _LAZY = {
     "parse_actual": "perfscore.values",
     "Target": "perfscore.values",
     "Actual": "perfscore.values",
-    "evaluate": "perfscore.scoring",
+    "evaluate": "perfscore.app.score",
     "Evaluation": "perfscore.scoring",
     "Profile": "perfscore.scoring",
     "load_profile": "perfscore.scoring",

@@ -286,8 +286,6 @@ def evaluate_command(
         _err(render_plain(ev).rstrip("\n"))
     for path in run.paths:
         _err(f"已写出 {path.as_posix()}")
-    if run.report_skipped:
-        _err("提示：报告模块不可用，未生成 report.html。")
     counts = {s: sum(1 for f in ev.findings if f.severity == s) for s in ("error", "warn", "info")}
     _err(f"问题：错误 {counts['error']} 个，警告 {counts['warn']} 个，提示 {counts['info']} 个"
          f"（详见 results.json 的 findings）。")

@@ -14,7 +14,7 @@ import os
 
 from perfscore.checks import check_targets
 from perfscore.model import Finding, Targets
-from perfscore.readers.load import FORMATS, GRID_LABELS, detect_format, read_file  # noqa: F401  (re-exported)
+from perfscore.readers.load import FORMATS, GRID_LABELS, detect_format, read_file  # noqa: F401  (re-exported: the formats extract reads)
 
 
 def run_checks(targets: Targets) -> list[Finding]:

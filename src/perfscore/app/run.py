@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfscore.app.score import evaluate
 from perfscore.model import Targets
-from perfscore.scoring.engine import evaluate, optional_module
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.profile import Profile, load_profile
 
@@ -71,14 +71,12 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
     ev = evaluate(targets, prof, as_of=as_of,
                   previous=previous if isinstance(previous, Evaluation) else None)
     paths = list(write_results(ev, out_dir).values())
-    skipped = True
     if report:
-        html = optional_module("perfscore.writers.html")
-        if html is not None:
-            paths += list(html.write_report(ev, out_dir, pdf=pdf, targets=targets, previous=previous))
-            skipped = False
+        from perfscore.writers.html import write_report  # heavy (jinja, the report's assets): loaded when asked for
+
+        paths += list(write_report(ev, out_dir, pdf=pdf, targets=targets, previous=previous))
     if handin:
         from perfscore.writers.handin import write_handin_files  # writers sit above scoring: loaded when asked for
 
         paths += write_handin_files(ev, out_dir, handin, targets=targets)
-    return EvaluateRun(evaluation=ev, paths=paths, report_skipped=skipped)
+    return EvaluateRun(evaluation=ev, paths=paths, report_skipped=not report)

@@ -532,7 +532,7 @@ def score_loaded(opt, ordinal: int, u: _Loaded, folder: str) -> tuple:
     A pure function of its arguments, so that a cluster may run it again anywhere."""
     from perfscore.batch.worker import write_unit
     from perfscore.extract import run_checks
-    from perfscore.scoring.engine import evaluate
+    from perfscore.app.score import evaluate
 
     ev, t, err = None, u.targets, u.error
     if t is not None and err is None:

@@ -29,14 +29,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from perfscore.app.score import evaluate, with_checks
 from perfscore.errors import DataError, PerfscoreError
-from perfscore.model import Finding, Targets, Unit
+from perfscore.frame import IndicatorColumns, columns_frames
+from perfscore.model import Targets, Unit
 from perfscore.readers import longtable as LT
 from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
-from perfscore.scoring.engine import evaluate
 from perfscore.scoring.evaluation import Evaluation
-from perfscore.frame import IndicatorColumns, columns_frames
 from perfscore.scoring.profile import Profile
 
 
@@ -189,9 +189,6 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     ev = evaluate(view, profile, as_of=as_of, checks=False, frames=frames)
     if any(f.project_code is None for f in ev.findings):
         raise _NeedsExact  # e.g. block-unknown: one finding naming many projects
-    checker = None
-    if checks:
-        import perfscore.checks as checker
     # The CSV cells are formatted once for the block (every cell is formatted on its own,
     # so a unit's rows are the same cells) and cut per unit like the Evaluation.
     from perfscore.batch.tables import CsvBlock, UnitTables
@@ -223,9 +220,8 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         else:
             proj_part = proj_text
         w.tables = UnitTables(ind_text if ind_text is not None else ind_csv, r_rows, proj_part, p_rows)
-        if checker is not None:
-            unit_ev.findings = _target_findings(w.targets, profile, checker) + unit_ev.findings
-            unit_ev.findings = unit_ev.findings + list(checker.check_results(unit_ev, profile))
+        if checks:   # what evaluate adds, for the unit's cut of the block's engine findings
+            with_checks(unit_ev, w.targets, profile, unit_ev.findings)
         w.evaluation = unit_ev
 
 
@@ -240,14 +236,6 @@ def block_frames(view: Targets, works: list[UnitWork]) -> tuple[tuple | None, np
     for w in works:
         materialize(w)
     return None, np.array([len(p.indicators) for p in view.projects], dtype=np.int64)
-
-
-def _target_findings(targets: Targets, profile: Profile, checker) -> list[Finding]:
-    """The findings ``evaluate`` puts first (kept in step with perfscore.scoring.engine.evaluate;
-    tests/test_batch.py compares the two): the Targets' stored findings other than
-    registered checks, then the target checks under the profile."""
-    registered = set(checker.registry.CHECKS)
-    return [f for f in targets.findings if f.check not in registered] + list(checker.check_targets(targets, profile))
 
 
 def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, profile: Profile) -> Evaluation:

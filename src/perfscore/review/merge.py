@@ -255,7 +255,8 @@ def _keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = ""):
     """The review Evaluation: the engine's scores with the reviewer's actuals and scores."""
-    from perfscore.scoring import evaluate, load_profile
+    from perfscore.app.score import evaluate
+    from perfscore.scoring import load_profile
 
     meta = evaluation.meta or {}
     keys = _keys(evaluation.indicators)

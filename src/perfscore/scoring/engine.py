@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfscore import __version__
 from perfscore.errors import UsageError
+from perfscore.frame import flatten, indicator_frame  # noqa: F401  (flatten: re-exported)
 from perfscore.model import Finding, Targets
 from perfscore.scoring import lenient as L_
 from perfscore.scoring import rules as R_
@@ -35,12 +37,15 @@ from perfscore.scoring.evaluation import (
     INDICATOR_EXTRA_COLUMNS,
     NEEDS_REVIEW,
     NOT_APPLICABLE,
+    RESULTS_SCHEMA,
     SCORED,
+    Evaluation,
 )
-from perfscore.frame import flatten, indicator_frame  # noqa: F401  (flatten: re-exported)
-from perfscore.scoring.numeric import format_fixed, from_quanta, to_quanta
+from perfscore.scoring import weights as W_
+from perfscore.scoring.aggregate import department_totals, monitoring_table, project_table
+from perfscore.scoring.numeric import div_quanta, format_fixed, from_quanta, split_quanta, to_quanta
 from perfscore.scoring.parsing import Labels, Readings, read_values
-from perfscore.scoring.profile import TIER_NAMES, Profile
+from perfscore.scoring.profile import TIER_NAMES, Profile, load_profile
 from perfscore.scoring.survey import proportion_ci
 
 EXTRA_INDICATOR_COLUMNS = INDICATOR_EXTRA_COLUMNS  # re-exported under its first name
@@ -487,23 +492,9 @@ def indicator_table(frame: pd.DataFrame, rd: Readings, sc: Scored, block: np.nda
 # --- the whole year ----------------------------------------------------------------------
 
 
-def optional_module(module: str):
-    """Import an optional sibling module (built by another part of perfscore) or None."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-
-
 def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept: dict) -> tuple[dict | None, list[Finding]]:
     """Score the 部门整体 goals' indicators as their own table when any actual was given:
     execution (department weight, Σ执行数/Σ预算数) + indicators (equal split, or the table's 分值)."""
-    from perfscore.scoring.numeric import split_quanta
-
     goals = targets.department_goals
     if goals is None:
         return None, []
@@ -536,7 +527,6 @@ def _department_goals(targets: Targets, profile: Profile, as_of: _dt.date, dept:
     app_q = np.nansum(weight_q[scored]) + (exec_w_q if exec_ok or profile.needs_review.mode == "zero" else 0)
     if profile.needs_review.mode == "zero":
         app_q += np.nansum(weight_q[nr])
-    from perfscore.scoring.numeric import div_quanta
 
     total_q = div_quanta(np.array([raw_q * round(profile.total * 10 ** digits)]), np.array([app_q]))[0]
     total = float(from_quanta([total_q], digits)[0])
@@ -570,48 +560,31 @@ def _apply_given(frame: pd.DataFrame, sc: Scored, given: dict[tuple[str, str, st
             continue   # the engine took it (a tier score) or the formula agrees
         sc.score_q[i], sc.status[i] = q, SCORED
         sc.review_reason[i] = ""
-        score, weight = format_fixed(from_quanta([q, sc.weight_q[i]], digits), digits)
-        sc.arithmetic[i] = f"复核得分 {score} / {weight}（复核人直接给分）"
+        given_text, weight_text = format_fixed(from_quanta([q, sc.weight_q[i]], digits), digits)
+        sc.arithmetic[i] = f"复核得分 {given_text} / {weight_text}（复核人直接给分）"
 
 
-def evaluate(targets: Targets, profile: Profile | str | None = None, *,
-             as_of: str | _dt.date | None = None, checks: bool = True,
-             previous: "Evaluation | None" = None,
-             frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
-             given_scores: dict[tuple[str, str, str], float] | None = None) -> "Evaluation":
+def score(targets: Targets, profile: Profile | str | None = None, *,
+          as_of: str | _dt.date | None = None,
+          frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+          given_scores: dict[tuple[str, str, str], float] | None = None) -> Evaluation:
     """Score a year: every indicator of every project, the projects and the department.
 
     ``targets`` carries the actuals (Indicator.actual / score / reason / evidence and
     Project.budget_full_year / executed / spent); ``profile`` is a Profile, a profile
     name (``weights/<name>.toml``) or a path; None is the default (mof-2020).
-    ``checks=False`` skips ``perfscore.checks`` (target and result checks), e.g. to
-    time the scoring alone. ``previous`` (last year's Evaluation) lets the result
-    checks compare targets with last year's actuals (指标值设置偏低).
+    The findings are the Targets' stored ones, then the engine's own (weights, readings,
+    tiers) as raised; the checks (``perfscore.checks``) are the application's to add
+    (:func:`perfscore.app.score.evaluate`).
     ``frames``: what :func:`~perfscore.frame.flatten` gives for ``targets``, when
     the caller already has it (the batch builds it from the long table's columns).
     ``given_scores`` ((单位编码, 项目编码, 指标ID) → points): scores a reviewer gave directly;
     they replace the engine's reading of those rows before any total is made.
     """
-    from perfscore import __version__
-    from perfscore.scoring import weights as W_
-    from perfscore.scoring.aggregate import department_totals, monitoring_table, project_table
-    from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
-    from perfscore.scoring.profile import load_profile
-
     prof = load_profile(profile)
     day = resolve_as_of(as_of, targets.year)
     digits = prof.rounding.digits
-    checker = optional_module("perfscore.checks") if checks else None
     findings: list[Finding] = list(targets.findings)
-    if checker is not None:
-        # targets.json already carries the target checks of extract; they are run
-        # again here under this profile (which may switch checks off or change a
-        # severity), so the stored copies of registered checks give way to the new run.
-        registered = set(checker.registry.CHECKS)
-        findings = [f for f in findings if f.check not in registered]
-        # the engine's own weights-gap (below) reports what weights-sum would
-        findings += checker.check_targets(targets, prof, exclude={"weights-sum"})
-
     frame, pframe = frames if frames is not None else flatten(targets)
     codes = pframe["project_code"].tolist()
     weights = W_.assign(frame, prof, project_codes=codes)
@@ -628,11 +601,7 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
     if goals is not None:
         department["goals"] = goals
     monitoring = monitoring_table(targets, projects["budget"].to_numpy(dtype=float), prof)
-    engine_findings = weights.findings + sc.findings + goal_findings
-    if checker is not None:
-        # the profile's [checks] table may switch off or re-grade the engine's findings too
-        engine_findings = checker.apply_profile(engine_findings, prof)
-    findings += engine_findings
+    findings += weights.findings + sc.findings + goal_findings
 
     meta = {
         "schema": RESULTS_SCHEMA,
@@ -647,8 +616,5 @@ def evaluate(targets: Targets, profile: Profile | str | None = None, *,
         "unit_name": targets.unit.name,
         "sources": dict(sorted(targets.source.items())),
     }
-    ev = Evaluation(meta=meta, indicators=ind, projects=projects, blocks=list(weights.blocks),
-                    department=department, monitoring=monitoring, findings=findings)
-    if checker is not None:
-        ev.findings = ev.findings + list(checker.check_results(ev, prof, previous=previous))
-    return ev
+    return Evaluation(meta=meta, indicators=ind, projects=projects, blocks=list(weights.blocks),
+                      department=department, monitoring=monitoring, findings=findings)

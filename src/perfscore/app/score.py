@@ -1,0 +1,52 @@
+"""``evaluate``: a year scored (:func:`perfscore.scoring.score`) and checked (:mod:`perfscore.checks`).
+
+The engine scores; the checks look at what it scored. Putting the two together is the
+application's job, done here once for every front end (the command line, the browser app,
+the batch, the review merge), so that the engine never reaches up into the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pandas as pd
+
+from perfscore.checks import CHECKS, apply_profile, check_results, check_targets
+from perfscore.model import Finding, Targets
+from perfscore.scoring.engine import score
+from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.profile import Profile, load_profile
+
+
+def target_findings(targets: Targets, profile: Profile) -> list[Finding]:
+    """The findings an evaluation puts first: the Targets' stored findings other than
+    registered checks (a targets.json carries the checks extract ran; they are run again
+    under this profile, which may switch checks off or re-grade them), then the target checks."""
+    stored = [f for f in targets.findings if f.check not in CHECKS]
+    # the engine's own weights-gap reports what weights-sum would
+    return stored + list(check_targets(targets, profile, exclude={"weights-sum"}))
+
+
+def evaluate(targets: Targets, profile: Profile | str | None = None, *,
+             as_of: str | _dt.date | None = None, checks: bool = True,
+             previous: Evaluation | None = None,
+             frames: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+             given_scores: dict[tuple[str, str, str], float] | None = None) -> Evaluation:
+    """Score a year and check it. The arguments are :func:`perfscore.scoring.score`'s, and:
+    ``checks=False`` skips the checks (the findings are then the stored ones and the
+    engine's); ``previous`` (last year's Evaluation) lets the result checks compare targets
+    with last year's actuals (指标值设置偏低)."""
+    prof = load_profile(profile)
+    ev = score(targets, prof, as_of=as_of, frames=frames, given_scores=given_scores)
+    if not checks:
+        return ev
+    return with_checks(ev, targets, prof, ev.findings[len(targets.findings):], previous=previous)
+
+
+def with_checks(ev: Evaluation, targets: Targets, profile: Profile, engine: list[Finding], *,
+                previous: Evaluation | None = None) -> Evaluation:
+    """``ev``'s findings made what an evaluation reports: the target findings, the engine's
+    own (``engine``) under the profile's [checks] table, then the result checks."""
+    ev.findings = target_findings(targets, profile) + apply_profile(engine, profile)
+    ev.findings = ev.findings + list(check_results(ev, profile, previous=previous))
+    return ev
