@@ -18,7 +18,7 @@ import random
 import statistics
 import time
 
-from perfscore.compare import compare, comparison_table
+from perfscore.comparison import compare, comparison_table
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
 from perfscore.writers.compare_html import render_compare_html
 
@@ -79,7 +79,7 @@ def main() -> None:
     rows = sum(t.indicator_count() for t in years)
     print(f"{args.years} years × {args.projects} projects, {rows} indicator rows")
 
-    from perfscore.compare.inputs import _parse
+    from perfscore.comparison.inputs import _parse
 
     def cold_compare():
         _parse.cache_clear()        # each run parses every distinct target again

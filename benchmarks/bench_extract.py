@@ -6,7 +6,7 @@
 The table is generated once into ``benchmarks/out/`` (ignored by git) from the seed's
 vocabulary: 300 units, every row repeating its unit and project columns as budget-system
 exports do, the seed's 7 indicator rows plus 3 more per project. Reported: the median
-wall time of ``perfscore.extract.extract`` (reading + building the model), without and
+wall time of ``perfscore.app.extract.extract`` (reading + building the model), without and
 with the target checks, and of serialising to targets.json.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from perfscore.extract import extract  # noqa: E402
+from perfscore.app.extract import extract  # noqa: E402
 from perfscore.model import dump_targets  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"

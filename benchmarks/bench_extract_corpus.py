@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from perfscore.errors import PerfscoreError
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 from perfscore.model import DEPARTMENT_TABLE_PREFIX, Targets
 
 ROOT = Path(__file__).resolve().parents[1]

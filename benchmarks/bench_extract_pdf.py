@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "targets_formats"))
 
 import make_fixtures  # noqa: E402
 
-from perfscore.extract import extract  # noqa: E402
+from perfscore.app.extract import extract  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 PROJECTS_PER_PAGE = 1.55  # measured on this layout: 7 indicators and the header block per project

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from perfscore.extract import load_targets  # noqa: E402
+from perfscore.app.extract import load_targets  # noqa: E402
 from perfscore.model import Targets  # noqa: E402
 from perfscore.readers.actuals import attach_actuals, read_actuals  # noqa: E402
 from perfscore.app.score import evaluate  # noqa: E402

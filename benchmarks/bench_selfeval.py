@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfscore.errors import PerfscoreError
-from perfscore.extract import load_targets
+from perfscore.app.extract import load_targets
 from perfscore.app.score import evaluate
 
 TOLERANCE = 0.06  # of the row's weight

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from perfscore.checks import apply_profile, check_results
-from perfscore.compare import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
+from perfscore.comparison import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
 from perfscore.model import Finding
 from perfscore.app.score import evaluate
 

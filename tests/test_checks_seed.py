@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not SEED.is_file(), reason="seed targets.json no
 
 @pytest.fixture(scope="module")
 def seed():
-    from perfscore.extract import load_targets
+    from perfscore.app.extract import load_targets
 
     targets = load_targets(SEED)
     return targets, check_targets(targets)

@@ -1,4 +1,4 @@
-"""Year comparison (perfscore.compare): matching, change classification and flags.
+"""Year comparison (perfscore.comparison): matching, change classification and flags.
 
 Years are built here as small Targets / Evaluations; the seed's two 街道体制经费
 projects are typed in from data/yanshan-2023/000_9a0311abce8b0d69.txt (and read from
@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfscore.compare import (
+from perfscore.comparison import (
     FLAG_BUDGET_UP_TARGETS_FLAT,
     FLAG_COST_UP_MORE_THAN_BUDGET,
     FLAG_DROPPED_AFTER_MISSED,
@@ -121,7 +121,7 @@ def test_seed_street_projects_show_budget_and_cost_rise_only():
 
 @pytest.mark.skipif(not SEED_TARGETS.exists(), reason="data/yanshan-2023/targets.json not built yet")
 def test_seed_street_projects_from_extracted_targets():
-    from perfscore.extract import load_targets
+    from perfscore.app.extract import load_targets
 
     seed = load_targets(SEED_TARGETS)
     by_name = {p.name: p for p in seed.projects}
@@ -448,8 +448,8 @@ def test_last_years_results_against_this_years_targets(tmp_path):
     """The common case when setting targets: last year's results.json against new targets."""
     import re
 
-    from perfscore.compare import load_input
-    from perfscore.extract import load_targets
+    from perfscore.comparison import load_input
+    from perfscore.app.extract import load_targets
     from perfscore.app.score import evaluate
     from perfscore.scoring import load_profile
     from perfscore.scoring.io import save_results

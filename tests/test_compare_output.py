@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from perfscore.cli import main
-from perfscore.compare import compare, load_input
+from perfscore.comparison import compare, load_input
 from perfscore.writers.compare_html import render_section as render_comparison_section
 from perfscore.model import Funds, Indicator, Project, Targets, Unit, dump_targets
 from perfscore.writers.compare_html import render_compare_html, write_compare

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfscore.extract import extract, load_targets
+from perfscore.app.extract import extract, load_targets
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.scoring import weights as W_

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from perfscore.extract import load_targets
+from perfscore.app.extract import load_targets
 from perfscore.model import Finding
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.app.score import evaluate

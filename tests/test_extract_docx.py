@@ -10,7 +10,7 @@ import pytest
 
 from perfscore.cli import main
 from perfscore.errors import DataError, FormatError
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 from perfscore.model import Targets
 from perfscore.readers import fmt_docx
 

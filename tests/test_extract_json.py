@@ -10,7 +10,7 @@ import pytest
 
 from perfscore.cli import main
 from perfscore.errors import DataError, FormatError
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 from perfscore.model import dump_targets, targets_json_schema
 from perfscore.readers.goals import measurable_statements
 from perfscore.readers.targets_json import load_targets_json, save_targets_json

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from perfscore.errors import DataError, FormatError
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 
 
 def _read(tmp_path, text: str, name: str = "表.txt"):

@@ -11,7 +11,7 @@ import pytest
 
 from perfscore.cli import main
 from perfscore.errors import DataError, FormatError
-from perfscore.extract import extract, load_targets
+from perfscore.app.extract import extract, load_targets
 from perfscore.model import Indicator, Targets, dump_targets
 from perfscore.readers.common import construct_unchecked
 from perfscore.readers.common import derived_project_code

@@ -9,7 +9,7 @@ import pytest
 
 from perfscore.cli import main
 from perfscore.errors import DataError, FormatError
-from perfscore.extract import extract, load_targets
+from perfscore.app.extract import extract, load_targets
 from perfscore.model import dump_targets
 from perfscore.readers.grid import Table, Text
 from perfscore.readers.text_export import read_text_export
@@ -250,7 +250,7 @@ def test_stdout_output_and_summary(capsys):
 
 def test_findings_are_stored_and_printed(tmp_path, capsys, monkeypatch):
     """Whatever perfscore.checks reports lands in targets.json and on stderr, in Chinese."""
-    import perfscore.extract as extract_module
+    import perfscore.app.extract as extract_module
     from perfscore.model import Finding
 
     finding = Finding(check="demo", severity="warn", message="示例问题", project_code="13000024P00000110001A")

@@ -16,7 +16,7 @@ import pytest
 
 from perfscore.cli import main
 from perfscore.errors import FormatError
-from perfscore.extract import detect_format, extract
+from perfscore.app.extract import detect_format, extract
 from perfscore.readers.grid import Table, Text
 from perfscore.readers import fmt_docx
 from perfscore.readers.fmt_doc import convert

@@ -15,7 +15,7 @@ from docx.oxml.ns import nsdecls
 
 from perfscore.cli import main
 from perfscore.errors import FormatError, InputError
-from perfscore.extract import detect_format
+from perfscore.app.extract import detect_format
 from perfscore.readers import fmt_doc, fmt_docx, fmt_html, fmt_pdf, fmt_xls, fmt_xlsx, fmt_xlsxml
 from perfscore.readers.grid import Table, Text
 from perfscore.readers.grid_formats import read_document

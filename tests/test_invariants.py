@@ -16,7 +16,7 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
 from perfscore.app.score import evaluate
 from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, SCORED

@@ -21,7 +21,7 @@ ROWS = [
 SCRIPT = """
 import sys
 from perfscore.errors import PerfscoreError
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 try:
     extract(sys.argv[1], checks=False)
 except PerfscoreError as exc:

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from perfscore.cli import main
-from perfscore.extract import load_targets
+from perfscore.app.extract import load_targets
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.review import export_review, merge_review
 from perfscore.scoring import load_results

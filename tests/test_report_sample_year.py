@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 
 from perfscore.cli import main
-from perfscore.extract import load_targets
+from perfscore.app.extract import load_targets
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.app.score import evaluate
 from perfscore.scoring import load_results

@@ -440,7 +440,7 @@ def test_sample_year_round_trip(tmp_path):
 def test_a_given_score_is_totalled_by_the_engine_itself():
     """review --merge's direct scores go through evaluate(given_scores=…): the project total is
     made by the same function as for any other evaluation (one implementation of the totals)."""
-    from perfscore.extract import extract as _extract
+    from perfscore.app.extract import extract as _extract
     from perfscore.readers.actuals import attach_actuals, read_actuals
     from perfscore.app.score import evaluate as _evaluate
 

@@ -16,7 +16,7 @@ import pytest
 from perfscore.app.check import check_file
 from perfscore.cli import main
 from perfscore.errors import DataError
-from perfscore.extract import load_targets
+from perfscore.app.extract import load_targets
 from perfscore.readers.common import derived_project_code
 from perfscore.readers.framework import level1_of
 from perfscore.app.score import evaluate
@@ -267,7 +267,7 @@ def test_traditional_level_names_find_their_block_and_framework(tmp_path):
 
 def test_a_zero_budget_says_so_rather_than_missing(tmp_path):
     """贵池区棠溪镇 2022: 年度资金总额 printed 0/0: the project note names the zero, not a missing cell."""
-    from perfscore.extract import extract
+    from perfscore.app.extract import extract
     from perfscore.app.score import evaluate
 
     src = tmp_path / "t.csv"

@@ -28,8 +28,8 @@ __version__ = "0.1.0"
 
 # name → module that defines it; resolved lazily by __getattr__.
 _LAZY = {
-    "extract": "perfscore.extract",
-    "load_targets": "perfscore.extract",
+    "extract": "perfscore.app.extract",
+    "load_targets": "perfscore.app.extract",
     "read_actuals": "perfscore.readers.actuals",
     "attach_actuals": "perfscore.readers.actuals",
     "parse_target": "perfscore.values",
@@ -49,7 +49,7 @@ _LAZY = {
     "check_results": "perfscore.checks",
     "export_review": "perfscore.review",
     "merge_review": "perfscore.review",
-    "compare": "perfscore.compare",
+    "compare": "perfscore.comparison",
 }
 
 __all__ = sorted([
@@ -68,21 +68,11 @@ __all__ = sorted([
 ])
 
 
-# Public functions named like the submodule that defines them (perfscore.extract.extract,
-# perfscore.compare.compare). Python binds an imported submodule to the package attribute
-# of its name, so these names are the modules, made callable (calling one runs its
-# function): ``from perfscore import extract; extract(path)`` and
-# ``perfscore.extract.load_targets`` both work whatever was imported first.
-_CALLABLE_MODULES = frozenset({"extract", "compare"})
-
-
 def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'perfscore' has no attribute {name!r}")
-    value = importlib.import_module(module)
-    if name not in _CALLABLE_MODULES:
-        value = getattr(value, name)
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -66,7 +66,7 @@ def template_command(
     force: bool = typer.Option(False, "--force", help="输出文件已存在时覆盖它（默认拒绝，以免覆盖已填写的模板）。"),
 ) -> None:
     """生成年末填报用的实际完成值模板（每个指标一行，另含各项目的资金行）。"""
-    from perfscore.extract import load_targets
+    from perfscore.app.extract import load_targets
     from perfscore.writers.template import write_template
 
     summary = write_template(load_targets(targets), output, force=force)
@@ -93,7 +93,7 @@ def extract_command(
     year: Optional[int] = typer.Option(None, "--year", help="预算年度；不给时取文件标题中的年度（如“2023年部门预算绩效文本”）。"),
 ) -> None:
     """读取绩效目标（项目、预算、资金支出计划、指标、部门整体目标），写出经过校验的 targets.json。"""
-    from perfscore.extract import extract
+    from perfscore.app.extract import extract
     from perfscore.model import DEPARTMENT_TABLE_PREFIX, dump_targets
     from perfscore.readers.targets_json import save_targets_json
 
@@ -165,7 +165,7 @@ def compare_command(
     label: Optional[list[str]] = typer.Option(None, "--label", help="各输入的名称（可重复，按输入顺序）；默认用年度，如“2022年”。"),
 ) -> None:
     """对比两个或更多年度的绩效目标或评分结果：预算变化、指标提高/降低/新增/删除、得分变化和提示。"""
-    from perfscore.compare import compare, load_input
+    from perfscore.comparison import compare, load_input
     from perfscore.writers.compare_html import write_compare
 
     comparison = compare([load_input(p) for p in inputs], labels=label or None)
@@ -306,7 +306,7 @@ def report_command(
     targets: Optional[str] = typer.Option(None, "--targets", help="同一年度的 targets.json 或绩效文本：报告中加入年度总体目标原文和年初预算的资金来源。"),
 ) -> None:
     """由已保存的评分结果重新生成报告：Word 自评报告初稿、Excel 自评表、HTML 或 PDF，不必重新评分。"""
-    from perfscore.extract import load_targets
+    from perfscore.app.extract import load_targets
     from perfscore.scoring import load_results
     from perfscore.writers.handin import write_handin
 

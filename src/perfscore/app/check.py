@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from perfscore.checks import CHECKS, check_results, check_targets
-from perfscore.extract import load_targets
+from perfscore.app.extract import load_targets
 from perfscore.model import Finding, Targets, Unit
 from perfscore.scoring import load_profile, load_results
 

@@ -36,7 +36,7 @@ def _shown(path: str | os.PathLike) -> str:
 
 def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None = None) -> Targets:
     """Targets from targets.json or a long table, with the actuals sheet joined when given."""
-    from perfscore.extract import load_targets
+    from perfscore.app.extract import load_targets
 
     targets = load_targets(targets_path)
     if actuals_path is not None:
@@ -64,7 +64,7 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
     prof = load_profile(profile)
     previous = None
     if previous_path is not None:
-        from perfscore.compare.inputs import load_input
+        from perfscore.comparison.inputs import load_input
 
         previous = load_input(previous_path)
     targets = load_inputs(targets_path, actuals_path)

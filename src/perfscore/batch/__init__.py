@@ -448,7 +448,7 @@ class _Loaded:
 
 def _load_units(inputs, ap: Path | None) -> list[_Loaded]:
     """Every unit of every input file, with its actuals joined."""
-    from perfscore.extract import extract
+    from perfscore.app.extract import extract
     from perfscore.readers.actuals import attach_actuals, read_actuals
 
     units: list[_Loaded] = []
@@ -531,7 +531,7 @@ def score_loaded(opt, ordinal: int, u: _Loaded, folder: str) -> tuple:
     reader found). ``opt``: the run's options; → (UnitResult, summary digest, indicator rows).
     A pure function of its arguments, so that a cluster may run it again anywhere."""
     from perfscore.batch.worker import write_unit
-    from perfscore.extract import run_checks
+    from perfscore.app.extract import run_checks
     from perfscore.app.score import evaluate
 
     ev, t, err = None, u.targets, u.error

@@ -402,13 +402,13 @@ def all_full_scores(ctx: ResultsContext):
 
 @register("target-not-above-last-year", "warn", "指标值不高于上年实际完成值", scope="indicator", stage=R)
 def target_not_above_last_year(ctx: ResultsContext):
-    # One matching and one rule in the codebase: the year comparison's (perfscore.compare:
+    # One matching and one rule in the codebase: the year comparison's (perfscore.comparison:
     # projects by code then by name without year and ordinal, indicators by 三级 name then
     # by similarity; flag 指标值设置偏低 on ≥ targets and frequencies only — a ≤ cost cap
     # follows the budget, so last year's spending under it says nothing about this year's).
     if ctx.previous is None:
         return
-    from perfscore.compare import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
+    from perfscore.comparison import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
 
     comparison = compare([ctx.previous, ctx.evaluation])
     notes: dict[tuple[str, str], str] = {}

@@ -6,7 +6,7 @@ What a user must know (for docs/extract.md):
   (``工作表「名」``), merged cells as one cell with their spans, numbers as Excel shows
   them (percent, fixed decimals, thousands separator), dates as shown with their serial;
 - a sheet that is a long table (one row per indicator under a 项目编码/三级指标 header) is
-  handed to the long-table reader by ``perfscore.extract``;
+  handed to the long-table reader by ``perfscore.app.extract``;
 - refused: a damaged or password-protected workbook, and the Excel 5/95 formats xlrd
   does not read: save it as .xlsx in Excel/WPS.
 """

@@ -13,7 +13,7 @@ Supported inputs, recognised by content (never by the file name alone):
 Binary documents are read into the grid model (``perfscore.readers.grid``) by
 ``perfscore.readers.grid_formats.read_document`` and interpreted from there.
 
-``perfscore.extract`` (the application's reading step) calls :func:`read_file` and then runs
+``perfscore.app.extract`` (the application's reading step) calls :func:`read_file` and then runs
 the target checks of ``perfscore.checks``; the library layers that only need the content
 (the year comparison) call :func:`read_targets`.
 """
@@ -228,5 +228,5 @@ def read_file(path: str | os.PathLike, *, year: int | None = None) -> tuple[Targ
 
 def read_targets(path: str | os.PathLike, *, year: int | None = None) -> Targets:
     """The targets a file holds, as read: a targets.json exactly as stored, any other file read
-    without the target checks (``perfscore.extract.extract`` adds them)."""
+    without the target checks (``perfscore.app.extract.extract`` adds them)."""
     return read_file(path, year=year)[0]

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from perfscore.compare import compare
+from perfscore.comparison import compare
 from perfscore.errors import InputError, Location, PerfscoreError, UsageError
 from perfscore.io import atomic_write_text
 from perfscore.model import dump_targets

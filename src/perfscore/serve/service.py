@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from perfscore.errors import InputError, Location
-from perfscore.extract import extract
+from perfscore.app.extract import extract
 from perfscore.model import Targets, dump_targets
 from perfscore.readers.targets_json import targets_from_json_text
 from perfscore.safety import MAX_INPUT_ENV, input_limit_mb

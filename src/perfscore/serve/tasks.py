@@ -13,7 +13,7 @@ from fastapi import UploadFile
 
 from perfscore.batch import evaluate_batch
 from perfscore.errors import InputError, Location, PerfscoreError, UsageError
-from perfscore.extract import run_checks
+from perfscore.app.extract import run_checks
 from perfscore.io import atomic_write_text
 from perfscore.model import Targets
 from perfscore.review import export_review

@@ -8,7 +8,7 @@ fragment for the year's report (``perfscore evaluate … --previous``). ``write_
 writes ``compare.html`` and ``compare.csv``.
 
 This module only formats: every decision (matching, change, flags) is made in
-``perfscore.compare``. jinja2 autoescaping is on, so every name from the data is text.
+``perfscore.comparison``. jinja2 autoescaping is on, so every name from the data is text.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from perfscore import __version__
-from perfscore.compare import (
+from perfscore.comparison import (
     CHANGE_LABELS,
     FLAG_LABELS,
     LINK_LABELS,

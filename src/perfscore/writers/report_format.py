@@ -48,7 +48,7 @@ FLAG_LABELS = {
 }
 HIDDEN_FLAGS = frozenset({"missed"})
 
-# Input formats (meta['sources']['format'], set by perfscore.extract) in the words a reader
+# Input formats (meta['sources']['format'], set by perfscore.app.extract) in the words a reader
 # uses; an unknown name is shown as written.
 FORMAT_LABELS = {
     "text": "文本导出",

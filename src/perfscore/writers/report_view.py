@@ -257,7 +257,7 @@ class ReportView:
     grade_counts: list[tuple[str, int]]
     n_incomplete: int
     review_policy: str
-    comparison: Markup | None       # the year comparison section (perfscore.compare)
+    comparison: Markup | None       # the year comparison section (perfscore.comparison)
     comparison_css: Markup | None
     version: str
     review: ReviewSection | None = None   # merged review results (perfscore review --merge)
@@ -665,7 +665,7 @@ def _comparison(ev: Evaluation, previous: Evaluation | None) -> tuple[Markup | N
     jinja2 environment made the fragment, so it is markup, not text."""
     if previous is None:
         return None, None
-    from perfscore.compare import compare
+    from perfscore.comparison import compare
     from perfscore.writers.compare_html import render_section as render_comparison_section
     from perfscore.writers.compare_html import section_css
 

@@ -40,8 +40,3 @@ def load_targets(path: str | os.PathLike, *, year: int | None = None) -> Targets
     (extracted and checked on the fly)."""
     return extract(path, year=year)
 
-
-# ``from perfscore import extract`` gives this module (see perfscore.callable_module).
-from perfscore.callable_module import make_callable as _make_callable  # noqa: E402
-
-_make_callable(__name__, "extract")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from perfscore.compare.matching import normalize
-from perfscore.compare.model import (
+from perfscore.comparison.matching import normalize
+from perfscore.comparison.model import (
     Change,
     IndicatorStep,
     IndicatorView,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from perfscore.compare.classify import _cost_up_more, _not_above_last_actual, _pct, classify
-from perfscore.compare.inputs import _view, _year_of
-from perfscore.compare.matching import match_indicators, match_projects
-from perfscore.compare.model import (
+from perfscore.comparison.classify import _cost_up_more, _not_above_last_actual, _pct, classify
+from perfscore.comparison.inputs import _view, _year_of
+from perfscore.comparison.matching import match_indicators, match_projects
+from perfscore.comparison.model import (
     FLAG_BUDGET_UP_TARGETS_FLAT,
     FLAG_COST_UP_MORE_THAN_BUDGET,
     FLAG_DROPPED_AFTER_MISSED,

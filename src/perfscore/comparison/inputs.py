@@ -15,7 +15,7 @@ import pandas as pd
 from perfscore.errors import FormatError, Location
 from perfscore.model import TARGETS_SCHEMA, Targets
 from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
-from perfscore.compare.model import IndicatorView, ProjectView, YearView
+from perfscore.comparison.model import IndicatorView, ProjectView, YearView
 from perfscore.values import parse_actual, parse_target
 from perfscore.values.types import Actual, Target
 

@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from perfscore.compare.model import CHANGE_LABELS, Comparison, change_label, stricter_label
+from perfscore.comparison.model import CHANGE_LABELS, Comparison, change_label, stricter_label
 
 
 TABLE_COLUMNS = [

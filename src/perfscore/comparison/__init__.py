@@ -5,7 +5,7 @@ or an :class:`Evaluation` (results.json), and answers what a finance bureau asks
 sets or reviews targets: was a target raised or quietly lowered, did a bigger budget buy
 more, did the score move.
 
-Matching (对应关系, :mod:`perfscore.compare.matching`), weakest evidence last, and every
+Matching (对应关系, :mod:`perfscore.comparison.matching`), weakest evidence last, and every
 item kept:
 
 - projects: by 项目编码, then by 项目名称 with the year and ordinal prefixes stripped
@@ -16,7 +16,7 @@ item kept:
   match is a guess, so each one is listed for a person to confirm;
 - whatever is left is *new* (新增) in the later year or *dropped* (删除) from the earlier one.
 
-Classification (:mod:`perfscore.compare.classify`) is done on parsed targets
+Classification (:mod:`perfscore.comparison.classify`) is done on parsed targets
 (``perfscore.values.parse_target``) in comparable units: "raised" / "lowered" speak of the
 number (提高 / 降低); whether that is stricter or looser (更严 / 更松) depends on the
 direction (a ≥ target raised is stricter, a ≤ cost target raised is looser). A change of
@@ -28,10 +28,10 @@ Modules: ``model`` (the data), ``inputs`` (reading a year), ``matching``, ``clas
 package only reads; ``perfscore.writers.compare_html`` writes compare.html / compare.csv.
 """
 
-from perfscore.compare.build import compare, default_labels
-from perfscore.compare.classify import COST_TOLERANCE, classify
-from perfscore.compare.inputs import load_input
-from perfscore.compare.matching import (
+from perfscore.comparison.build import compare, default_labels
+from perfscore.comparison.classify import COST_TOLERANCE, classify
+from perfscore.comparison.inputs import load_input
+from perfscore.comparison.matching import (
     NAME_SIMILARITY_MIN,
     SIMILARITY_THRESHOLD,
     indicator_similarity,
@@ -40,7 +40,7 @@ from perfscore.compare.matching import (
     normalize,
     project_key,
 )
-from perfscore.compare.model import (
+from perfscore.comparison.model import (
     CHANGE_LABELS,
     FLAG_BUDGET_UP_TARGETS_FLAT,
     FLAG_COST_UP_MORE_THAN_BUDGET,
@@ -61,13 +61,8 @@ from perfscore.compare.model import (
     change_label,
     stricter_label,
 )
-from perfscore.compare.table import TABLE_COLUMNS, comparison_table
+from perfscore.comparison.table import TABLE_COLUMNS, comparison_table
 
-
-# ``from perfscore import compare`` gives this package (see perfscore.callable_module).
-from perfscore.callable_module import make_callable as _make_callable  # noqa: E402
-
-_make_callable(__name__, "compare")
 
 
 __all__ = [

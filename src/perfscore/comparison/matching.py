@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from perfscore.compare.model import IndicatorView, Link, ProjectView
+from perfscore.comparison.model import IndicatorView, Link, ProjectView
 
 # Similarity fallback: the score of :func:`indicator_similarity` a pair must reach, and
 # the least similarity of the 三级 names themselves (so that two unrelated indicators
