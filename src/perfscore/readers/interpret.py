@@ -159,7 +159,6 @@ class _Interpreter:
         self.plan_heads: list[tuple[int, str]] = []
         self.vertical: dict[int, str] = {}    # column → field of a row of labels above its values
         self.title: str = ""                  # the last title line (a project's name when none is printed)
-        self.seen_rows = 0
 
     # -- locations ------------------------------------------------------------------
 
@@ -214,7 +213,6 @@ class _Interpreter:
         texts = [t for _, t in cells if t]
         if not texts:
             return 1
-        self.seen_rows += 1
         header = self._header_at(rows, i)
         if header is not None:
             consumed, hdr = header
