@@ -202,3 +202,21 @@ def test_a_score_range_after_the_level1_name_is_not_part_of_it(tmp_path):
                         "产出指标（40-50）分\t数量指标\t晾晒房\t1座\t10\n")
     assert [(i.level1, i.block_weight, i.weight) for i in t.projects[0].indicators] == [
         ("成本指标", None, 10.0), ("产出指标", None, 10.0)]
+
+
+def test_a_long_term_table_beside_the_annual_one_is_not_the_years_targets(tmp_path):
+    """宁乡市坝塘镇 2021 / 佳县 申报表: 长期绩效指标 and 年度绩效指标 printed as two tables of one project."""
+    t = _read(tmp_path, "项目名称\t镇域内基础设施建设\n长期绩效指标\t一级指标\t二级指标\t指标内容\t指标值\n"
+                        "\t产出指标\t数量指标\t道路里程\t≥50公里\n年度绩效指标\n"
+                        "一级指标\t二级指标\t指标内容\t指标值\n产出指标\t数量指标\t道路里程\t≥10公里\n"
+                        "\t质量指标\t验收合格率\t100%\n")
+    p, = t.projects
+    assert _rows(p) == [("产出指标", "数量指标", "道路里程", "≥10公里"), ("产出指标", "质量指标", "验收合格率", "100%")]
+    left = next(f for f in t.findings if f.check == "long-term-table-left-out")
+    assert "1 个指标" in left.message and left.project_code == p.code
+
+
+def test_only_a_long_term_table_is_read_with_a_finding(tmp_path):
+    t = _read(tmp_path, "项目名称\t乙\n实施期绩效指标\n" + HEAD + "产出指标\t数量指标\t人数\t≥200人\n")
+    assert _rows(t.projects[0]) == [("产出指标", "数量指标", "人数", "≥200人")]
+    assert "long-term-target" in _checks(t)

@@ -45,9 +45,11 @@ from perfscore.readers.department_text import department_goals, document_year
 from perfscore.readers.framework import level1_of
 from perfscore.readers.grid import Cell, Document, Table, Text
 from perfscore.readers.vocabulary import (
+    ANNUAL_TABLES,
     BLOCK_LABELS,
     DEPARTMENT_TITLE,
     GROUP_HEADERS,
+    LONG_TERM_TABLES,
     PLAN_LABEL,
     PROJECT_TITLE,
     header_role,
@@ -76,6 +78,7 @@ class _Header:
     width: int                # columns the header spans (for rows pasted without merged cells)
     text_table: bool          # the table came from plain text: short rows are right-aligned
     two_level: bool = False   # printed 一级/二级 are the framework's 二级/三级 (一级 from the framework)
+    long_term: bool = False   # a 长期/实施期 table beside the annual one (not the year's targets)
 
 
 @dataclass
@@ -98,6 +101,7 @@ class _Open:
     goals_long: list[str] = field(default_factory=list)
     overall: str = ""
     indicators: list[Indicator] = field(default_factory=list)
+    long_term: list[Indicator] = field(default_factory=list)   # rows of a 长期 table
     header: _Header | None = None
     level1: str = ""
     block_weight: float | None = None
@@ -159,6 +163,7 @@ class _Interpreter:
         self.plan_heads: list[tuple[int, str]] = []
         self.vertical: dict[int, str] = {}    # column → field of a row of labels above its values
         self.title: str = ""                  # the last title line (a project's name when none is printed)
+        self.next_table: str | None = None    # "long" / "annual": a title said whose targets the next table holds
 
     # -- locations ------------------------------------------------------------------
 
@@ -190,6 +195,9 @@ class _Interpreter:
             if self.open is not None and not self.open.indicators and not self.open.funds:
                 self.open.money_unit = unit
         key = label_key(line)
+        if key in LONG_TERM_TABLES or key in ANNUAL_TABLES:
+            self.next_table = "long" if key in LONG_TERM_TABLES else "annual"
+            return
         if DEPARTMENT_TITLE.search(key):
             self._close()
             self.open = _Open(where=Location(file=self.source), department=True, money_unit=self.money_unit)
@@ -302,13 +310,20 @@ class _Interpreter:
         # the columns the header's words span (a pasted header may end in empty cells)
         width = max(c.last_col for c in (row.at(k) for k in range(len(row.slots)))
                     if c is not None and c.text.strip()) + 1
+        titles = {label_key(t) for t in words}
+        period = "long" if titles & LONG_TERM_TABLES else "annual" if titles & ANNUAL_TABLES else self.next_table
+        self.next_table = None
         return consumed, _Header(columns=columns, width=width, text_table=bool(row.table.lines) or
-                                 self.doc.format == "text", two_level=two_level)
+                                 self.doc.format == "text", two_level=two_level, long_term=period == "long")
 
     def _start_table(self, row: _Row, header: _Header) -> None:
         self.pending = None
         self.vertical = {}
-        if self.open is None or (self.open.indicators and not self.open.department):
+        o = self.open
+        # a project's 长期 and 年度 tables one after the other are one project; any other
+        # indicator table after a project's indicators starts the next project
+        if o is None or (not o.department and (
+                (o.indicators and not header.long_term) or (o.long_term and header.long_term))):
             self._close()
             self.open = _Open(where=row.where, money_unit=self.money_unit,
                               unit_code=self.unit_code, unit_name=self.unit_name)
@@ -603,7 +618,7 @@ class _Interpreter:
                          f"{row.where}：指标值「{cell.text}」在 Excel 中存成了日期（序列号 {cell.excel_serial:g}，"
                          f"即 {day.isoformat()}）；若原意不是日期，请把单元格设为文本后重填。",
                          severity="warn", project=o.code or None, where=row.where)
-        o.indicators.append(Indicator(
+        (o.long_term if h.long_term else o.indicators).append(Indicator(
             id="", level1=o.level1, level2=o.level2, level3=level3,
             description=get("description"), target=target, basis=self._basis(row, cols),
             weight=weight, block_weight=o.block_weight,
@@ -672,7 +687,7 @@ class _Interpreter:
                 self.department.indicators += o.indicators
                 self.department.overall = "\n".join(x for x in (self.department.overall, o.overall) if x)
             return
-        if not o.indicators and not o.code and not o.name:
+        if not o.indicators and not o.long_term and not o.code and not o.name:
             return   # labels with no project (a cover page's 填报单位 …)
         name = o.name or _title_name(self.title)
         code = o.code
@@ -685,6 +700,14 @@ class _Interpreter:
         for i in o.finding_idx:   # findings made before the code was known
             if self.findings[i].project_code is None:
                 self.findings[i] = self.findings[i].model_copy(update={"project_code": code})
+        if o.long_term and not o.indicators:
+            o.indicators = o.long_term
+            self.finding("long-term-target", f"项目「{name}」只有长期（实施期）绩效指标表，没有年度绩效指标表：按长期指标值读取。",
+                         project=code)
+        elif o.long_term:
+            self.finding("long-term-table-left-out",
+                         f"项目「{name}」的长期（实施期）绩效指标表有 {len(o.long_term)} 个指标，不是本年度的目标，"
+                         "未读作指标；本年度的目标按年度绩效指标表读取。", project=code)
         indicators = [ind.model_copy(update={"id": indicator_id(code, n)}) for n, ind in enumerate(o.indicators, 1)]
         unit_name = o.unit_name if o.unit_name is not None else (o.agency or o.dept_name or None)
         if o.dept_name:

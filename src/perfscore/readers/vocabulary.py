@@ -48,6 +48,12 @@ INDICATOR_HEADERS: dict[str, str] = {
 GROUP_HEADERS = frozenset({"绩效指标", "指标", "年度绩效指标", "绩效指标体系", "实施期绩效指标", "年度指标",
                            "评分标准", "指标值"})
 
+# Titles over an indicator table that say whose targets it holds: a project may print a
+# 长期 (实施期) table and a 年度 table one after the other; the annual one holds the targets.
+LONG_TERM_TABLES = frozenset({"长期绩效指标", "实施期绩效指标", "中长期绩效指标", "长期指标", "实施期指标",
+                              "项目实施期绩效指标", "长期绩效目标"})
+ANNUAL_TABLES = frozenset({"年度绩效指标", "年度指标", "当年绩效指标", "本年度绩效指标"})
+
 # Project fields printed as ``label | value`` (or ``label：value`` in one cell).
 PROJECT_LABELS: dict[str, str] = {
     **dict.fromkeys(("项目编码", "项目代码", "项目编号"), "code"),
