@@ -13,6 +13,7 @@ import pandas as pd
 
 from perfscore.checks.registry import Settings
 from perfscore.model import Indicator, Project, Targets
+from perfscore.values.target import parse_target_once
 
 # `*`, `_`, `-`, `/` and the like typed where a value should be (占位符), in a target
 # (placeholder-target) or an actual (placeholder-actual). An em dash `—` and `无` mean
@@ -102,7 +103,6 @@ class TargetsContext:
 
     targets: Targets
     settings: Settings
-    _parsed: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # results shared by sibling checks
     _codes: np.ndarray | None = None
     _uniques: list = field(default_factory=list)
@@ -181,14 +181,7 @@ class TargetsContext:
 
     def _parse_key(self, key):
         target, level1, level2, level3, year = key
-        hit = self._parsed.get(key)
-        if hit is None:
-            from perfscore.values import parse_target
-
-            hit = parse_target(target, level1=level1 or None, level2=level2 or None, level3=level3 or None,
-                               year=year)
-            self._parsed[key] = hit
-        return hit
+        return parse_target_once(target, level1 or None, level2 or None, level3 or None, year)
 
     def target_at(self, row: int):
         """The parsed target of frame row ``row``."""

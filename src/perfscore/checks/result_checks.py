@@ -19,6 +19,7 @@ import pandas as pd
 
 from perfscore.checks.common import PLACEHOLDER_RE, fmt_num, name_year
 from perfscore.checks.registry import Hit, Settings, register
+from perfscore.values.target import parse_target_once
 
 R = "results"
 
@@ -37,7 +38,6 @@ class ResultsContext:
     evaluation: object
     settings: Settings
     previous: object | None = None
-    _targets: dict = field(default_factory=dict)
     _actuals: dict = field(default_factory=dict)
     _porder: dict | None = None
     _cache: dict = field(default_factory=dict)
@@ -107,15 +107,7 @@ class ResultsContext:
         return self.target_in_year(text, level1, level2, level3, name_year(str(project_name or ""), self.year)[0])
 
     def target_in_year(self, text, level1, level2, level3, year) -> object:
-        key = (text, level1, level2, level3, year)
-        t = self._targets.get(key)
-        if t is None:
-            from perfscore.values import parse_target
-
-            t = parse_target(str(text or ""), level1=level1 or None, level2=level2 or None,
-                             level3=level3 or None, year=year)
-            self._targets[key] = t
-        return t
+        return parse_target_once(str(text or ""), level1 or None, level2 or None, level3 or None, year)
 
     def target(self, row) -> object:
         """The parsed 指标值 of an indicator row (project year from the project name)."""

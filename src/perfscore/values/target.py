@@ -8,6 +8,7 @@ without an operator), then qualitative wording. What matches none of them is
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -233,6 +234,16 @@ def _qualitative(text: str, has_digit: bool) -> Target | None:
     if any(marker in text for marker in words.ACHIEVEMENT_MARKERS):
         return Target(text=text, kind="achievement")
     return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def parse_target_once(text: str, level1: str | None = None, level2: str | None = None,
+                      level3: str | None = None, year: int | None = None) -> Target:
+    """:func:`parse_target` for a process that meets the same targets again and again (every
+    unit of a bureau repeats a few thousand spellings, and the checks read each unit's
+    targets): one parse per distinct (text, labels, year). A Target is immutable, so the
+    one object serves every caller."""
+    return parse_target(text, level1=level1, level2=level2, level3=level3, year=year)
 
 
 def parse_target(text: str, *, level1: str | None = None, level2: str | None = None,
