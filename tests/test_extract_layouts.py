@@ -220,3 +220,8 @@ def test_only_a_long_term_table_is_read_with_a_finding(tmp_path):
     t = _read(tmp_path, "项目名称\t乙\n实施期绩效指标\n" + HEAD + "产出指标\t数量指标\t人数\t≥200人\n")
     assert _rows(t.projects[0]) == [("产出指标", "数量指标", "人数", "≥200人")]
     assert "long-term-target" in _checks(t)
+
+
+def test_a_label_above_its_value_keeps_the_unit_it_names(tmp_path):
+    t = _read(tmp_path, "项目名称\t年度资金总额（元）\n道路维护\t120000\n" + HEAD + "产出指标\t数量指标\t维护里程\t≥30公里\n")
+    assert t.projects[0].funds.total == 120000.0

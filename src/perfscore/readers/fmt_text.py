@@ -33,7 +33,7 @@ def _split(line: str, sep: str) -> list[str]:
 
 
 def _separator(lines: list[str]) -> str | None:
-    tabbed = sum(1 for line in lines if "\t" in line.strip("\t ") or line.count("\t") >= 1 and line.strip())
+    tabbed = sum(1 for line in lines if "\t" in line and line.strip())
     piped = sum(1 for line in lines if line.count("|") >= 2)
     if tabbed and tabbed >= piped:
         return "\t"

@@ -161,7 +161,7 @@ class _Interpreter:
         self.dept_names: list[str] = []
         self.pending: str | None = None       # "use" or "plan": what the next row holds
         self.plan_heads: list[tuple[int, str]] = []
-        self.vertical: dict[int, str] = {}    # column → field of a row of labels above its values
+        self.vertical: dict[int, tuple[str, str]] = {}   # column → (field, label) of a row of labels above its values
         self.title: str = ""                  # the last title line (a project's name when none is printed)
         self.next_table: str | None = None    # "long" / "annual": a title said whose targets the next table holds
 
@@ -208,9 +208,9 @@ class _Interpreter:
                 self._close()
             self.title = line
             return
-        m = re.match(r"^(?P<label>[^:：]{2,14})[:：]\s*(?P<value>.+)$", line)
-        if m and project_field(m.group("label")):
-            self._field(None, project_field(m.group("label")), m.group("label"), m.group("value").strip())
+        inline = _inline(line)
+        if inline is not None and inline[2]:
+            self._field(None, *inline)
 
     # -- rows -----------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class _Interpreter:
         if self._unit_row(row, texts):
             return 1
         if self.vertical:
-            self._vertical_values(row, cells)
+            self._vertical_values(row)
             return 1
         if self.open is None:
             if len(texts) == 1:
@@ -333,11 +333,10 @@ class _Interpreter:
 
     # -- labels ---------------------------------------------------------------------
 
-    def _labels(self, row: _Row, cells: list[tuple[int, str]]) -> bool:
+    def _labels(self, row: _Row, texts: list[tuple[int, str]]) -> bool:
         """A row holding project labels (项目名称 | X | 主管部门 | Y …); False when it has none."""
-        fields: list[tuple[int, str, str, str]] = []   # column, field, label, value
+        fields: list[tuple[int, str, str, str | None]] = []   # column, field, label, value
         plan_at = None
-        texts = [(k, t) for k, t in cells]
         labelled = False
         for j, (k, t) in enumerate(texts):
             if not t:
@@ -347,26 +346,25 @@ class _Interpreter:
                 plan_at = j
                 break
             f = project_field(t)
-            inline = None
             if f is None:
-                m = re.match(r"^(?P<label>[^:：\n]{2,14})[:：]\s*(?P<value>.*)$", t, re.S)
-                if m and project_field(m.group("label")):
-                    f, inline = project_field(m.group("label")), m.group("value").strip()
-            if f is None:
-                continue
+                inline = _inline(t)
+                if inline is None:
+                    continue
+                labelled = True
+                if inline[2]:
+                    fields.append((k, inline[0], inline[1], inline[2]))
+                    continue
+                f = inline[0]
             labelled = True
-            if inline is not None and inline:
-                fields.append((k, f, t, inline))
-                continue
             nxt = texts[j + 1][1] if j + 1 < len(texts) else ""
             if f in ("goals", "goals_long", "department_goal") and nxt:
                 rest = []
                 for _, t2 in texts[j + 1:]:
-                    if t2 and (project_field(t2) is not None or _inline_label(t2)):
+                    if t2 and (project_field(t2) is not None or _inline(t2)):
                         break
                     rest.append(t2)
                 nxt = "\n".join(t2 for t2 in rest if t2)   # a goal list spread over several cells
-            if nxt and project_field(nxt) is None and not _inline_label(nxt) and not label_key(nxt).startswith(PLAN_LABEL):
+            if nxt and project_field(nxt) is None and not _inline(nxt) and not label_key(nxt).startswith(PLAN_LABEL):
                 fields.append((k, f, t, nxt))
             else:
                 fields.append((k, f, t, None))   # value below (or blank)
@@ -381,7 +379,7 @@ class _Interpreter:
         only_labels = all(v is None for _, _, _, v in fields) and len(fields) >= 2
         for k, f, label, value in fields:
             if value is None and only_labels:
-                self.vertical[k] = f
+                self.vertical[k] = (f, label)
                 continue
             self._field(row, f, label, value or "")
         if any(f in ("total", "fiscal", "other") for _, f, _, v in fields if v is not None) and \
@@ -393,12 +391,10 @@ class _Interpreter:
             self.pending = "plan"
         return True
 
-    def _vertical_values(self, row: _Row, cells: list[tuple[int, str]]) -> None:
+    def _vertical_values(self, row: _Row) -> None:
         heads, self.vertical = self.vertical, {}
-        for col, f in heads.items():
-            c = row.at(col)
-            value = c.text.strip() if c is not None and c.row == row.r else ""
-            self._field(row, f, f, value)
+        for col, (f, label) in heads.items():
+            self._field(row, f, label, row.text(col, top_only=True))
 
     def _field(self, row: _Row | None, f: str, label: str, value: str) -> None:
         if f in ("funds_part", "period", "other_field"):
@@ -779,9 +775,16 @@ def _looks_like_target(text: str) -> bool:
         t in ("优", "良", "达标", "合格", "完成")
 
 
-def _inline_label(text: str) -> bool:
-    m = re.match(r"^(?P<label>[^:：\n]{2,14})[:：]", text)
-    return bool(m and project_field(m.group("label")))
+_INLINE = re.compile(r"^(?P<label>[^:：\n]{2,14})[:：]\s*(?P<value>.*)$", re.S)
+
+
+def _inline(text: str) -> tuple[str, str, str] | None:
+    """``项目名称：会议经费`` → (field, label, value); None when the text starts with no project label."""
+    m = _INLINE.match(text)
+    if m is None:
+        return None
+    f = project_field(m.group("label"))
+    return (f, m.group("label"), m.group("value").strip()) if f else None
 
 
 def _money_unit_in(line: str) -> str | None:

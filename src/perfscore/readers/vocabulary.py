@@ -10,6 +10,7 @@ and ``年度資金總額`` are the same label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from perfscore.readers.common import norm_label
 from perfscore.values.simplified import to_simplified
@@ -98,6 +99,7 @@ PROJECT_TITLE = re.compile(r"项目(?:支出)?绩效目标(?:申报|批复)?表"
 _LABEL_TAIL = re.compile(r"[(（][^()（）]*(?:万元|元|单位|%)[^()（）]*[)）]$")
 
 
+@lru_cache(maxsize=1 << 14)   # every cell of every row is asked whether it is a label
 def label_key(text: str) -> str:
     """A cell's text as a label: NFKC, no spaces, simplified, no trailing colon or unit bracket."""
     key = to_simplified(norm_label(text)).rstrip(":")
