@@ -29,11 +29,10 @@ from pathlib import Path
 from perfscore.errors import PerfscoreError
 from perfscore.app.extract import extract
 from perfscore.model import DEPARTMENT_TABLE_PREFIX, Targets
+from perfscore.readers.common import MONEY_FACTORS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "data" / "targets_docs"
-FACTORS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "万": Decimal(10000),
-           "亿元": Decimal(100000000)}
 
 
 @dataclass
@@ -94,9 +93,9 @@ def compare(exp: dict, targets: Targets, result: Result) -> Result:
         if len(w["indicators"]) != len(inds):
             result.problems.append(f"项目{n}：应有{len(w['indicators'])}个指标，读到{len(inds)}个")
         total = (w.get("funds_total") or "").strip()
-        if total and project is not None and w.get("money_unit") in FACTORS:
+        if total and project is not None and w.get("money_unit") in MONEY_FACTORS:
             try:
-                want_total = float(Decimal(total.replace(",", "")) * FACTORS[w["money_unit"]])
+                want_total = float(Decimal(total.replace(",", "")) * MONEY_FACTORS[w["money_unit"]])
             except ArithmeticError:
                 want_total = None
             if want_total is not None and project.funds.total != want_total:
