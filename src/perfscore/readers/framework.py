@@ -19,6 +19,11 @@ _FRAMEWORK: tuple[tuple[str, str], ...] = (
 )
 _LOOKUP = {name: level1 for name, level1 in _FRAMEWORK}
 
+# The 一级 names, and every 二级 name as printed: the framework's, and the 成本指标 一级's own
+# 二级 (财预〔2021〕101号), which is not guessed from (level1_of gives None for them).
+LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标")
+LEVEL2_NAMES = tuple(f"{name}指标" for name, _ in _FRAMEWORK) + ("经济成本指标", "社会成本指标", "生态环境成本指标")
+
 
 def level1_of(level2: str) -> str | None:
     """The 一级 the national framework puts ``level2`` under; None when it names no 二级 there.

@@ -42,7 +42,7 @@ from perfscore.readers.common import (
     split_lines,
 )
 from perfscore.readers.department_text import department_goals, document_year
-from perfscore.readers.framework import level1_of
+from perfscore.readers.framework import LEVEL1_NAMES, LEVEL2_NAMES, level1_of
 from perfscore.readers.grid import Cell, Document, Table, Text
 from perfscore.readers.vocabulary import (
     ANNUAL_TABLES,
@@ -62,10 +62,6 @@ from perfscore.values.simplified import to_simplified
 _UNIT_LINE = re.compile(r"^(?P<code>\d{5,12})\s*(?P<name>[^\d\s].*)$")
 # A unit name: Chinese, at least two characters, not a date or count (2023年…, 15次…).
 _UNIT_NAME = re.compile(r"^(?![年月日号个次人])[\u4e00-\u9fff（(][^\t]*[\u4e00-\u9fff)）]$")
-_LEVEL1_NAMES = ("产出指标", "效益指标", "满意度指标", "成本指标", "效果指标")
-_LEVEL2_NAMES = ("数量指标", "质量指标", "时效指标", "成本指标", "经济效益指标", "社会效益指标",
-                 "生态效益指标", "生态环境效益指标", "可持续影响指标", "服务对象满意度指标", "满意度指标",
-                 "经济成本指标", "社会成本指标", "生态环境成本指标")
 _SIGN = re.compile(r"^(?:[≥≤＞＜>=<＝=≧≦⩾⩽]{1,2}|大于等于|小于等于|不低于|不高于|不超过|不少于|不多于|大于|小于|等于|高于|低于|约等于|≈)$")
 _SCORE_RANGE = re.compile(r"^(?P<label>.+?指标)[(（]?\d+(?:\.\d+)?[-—–～~至]\d+(?:\.\d+)?[)）]?分?$")
 _FOOTER = re.compile(r"^(?:填表人|填报人|联系人|联系电话|审核人|负责人|单位负责人|财务负责人|注[:：]|说明[:：]|备注[:：])")
@@ -529,7 +525,7 @@ class _Interpreter:
         if len(spanning) == 1 and spanning[0].colspan >= 3 and len(cols) >= 3:
             only = spanning[0].text.strip()
             name = to_simplified(norm_label(only))
-            if name in _LEVEL1_NAMES:
+            if name in LEVEL1_NAMES:
                 o.level1, o.block_weight, o.level2 = name, None, ""
                 return
             o.header = None   # a note under the table (填表人 …, 注：…) ends it
@@ -549,7 +545,7 @@ class _Interpreter:
         if "level2" in cols and cols.get("level2") == cols.get("level3"):
             level2_cell = ""
         if h.two_level:
-            if level2_cell in _LEVEL1_NAMES:     # a real 一级 in the first column after all
+            if level2_cell in LEVEL1_NAMES:     # a real 一级 in the first column after all
                 level1_cell, level2_cell = level2_cell, ""
             elif level2_cell:
                 self._note(o, "two-level-table", row,
@@ -801,12 +797,12 @@ def _title_name(title: str) -> str:
 def _split_run_together(level1: str, level2: str, level3: str) -> tuple[str, str, str] | None:
     """``产出指标数量指标`` (一级 and 二级 in one cell) → (产出指标, 数量指标, level3)."""
     key = norm_label(level1)
-    for l1 in _LEVEL1_NAMES:
+    for l1 in LEVEL1_NAMES:
         if key.startswith(l1) and len(key) > len(l1):
             rest = key[len(l1):]
             if rest.startswith(("(", "（")):
                 return None   # 产出指标（50分）: a block weight, not a run-together cell
-            for l2 in sorted(_LEVEL2_NAMES, key=len, reverse=True):
+            for l2 in sorted(LEVEL2_NAMES, key=len, reverse=True):
                 if rest.startswith(l2):
                     tail = rest[len(l2):]
                     if tail and level3:
