@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from perfscore.app.score import evaluate, with_checks
+from perfscore.app.score import evaluate, with_checks_by_unit
 from perfscore.errors import DataError, PerfscoreError
 from perfscore.frame import IndicatorColumns, columns_frames
 from perfscore.model import Targets, Unit
@@ -220,9 +220,9 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         else:
             proj_part = proj_text
         w.tables = UnitTables(ind_text if ind_text is not None else ind_csv, r_rows, proj_part, p_rows)
-        if checks:   # what evaluate adds, for the unit's cut of the block's engine findings
-            with_checks(unit_ev, w.targets, profile, unit_ev.findings)
         w.evaluation = unit_ev
+    if checks:   # what evaluate adds, for each unit's cut of the block's engine findings
+        with_checks_by_unit(ev, view, [(w.evaluation, w.targets) for w in works], profile)
 
 
 def block_frames(view: Targets, works: list[UnitWork]) -> tuple[tuple | None, np.ndarray]:

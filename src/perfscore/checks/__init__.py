@@ -29,6 +29,7 @@ from perfscore.checks.registry import (
     CheckSpec,
     apply_settings,
     run,
+    run_by_unit,
     settings_from_profile,
     specs,
 )
@@ -41,7 +42,9 @@ __all__ = [
     "SEVERITY_ZH",
     "CheckSpec",
     "check_results",
+    "check_results_by_unit",
     "check_targets",
+    "check_targets_by_unit",
     "settings_from_profile",
     "specs",
 ]
@@ -63,6 +66,25 @@ def check_results(evaluation: Any, profile: Any = None, previous: Any = None) ->
     "target not above last year's actual" check."""
     settings = settings_from_profile(profile)
     return run("results", settings, _result_checks.ResultsContext(evaluation, settings, previous))
+
+
+def check_targets_by_unit(targets: Targets, profile: Any, units, unit_codes: list, *,
+                          exclude: Any = ()) -> list[list[Finding]]:
+    """:func:`check_targets` on several units at once: ``targets`` holds their projects one
+    unit after the other, ``units`` gives each project's unit (0, 1, …) and ``unit_codes``
+    each unit's code. Each unit's findings are what ``check_targets`` gives for it alone."""
+    settings = settings_from_profile(profile)
+    if exclude:
+        settings = replace(settings, disabled=settings.disabled | frozenset(exclude))
+    return run_by_unit("targets", settings, TargetsContext(targets, settings, units=units, unit_codes=unit_codes))
+
+
+def check_results_by_unit(evaluation: Any, profile: Any, units, unit_names: list) -> list[list[Finding]]:
+    """:func:`check_results` on an Evaluation of several units (``units``: the unit of each
+    project row, ``unit_names``: each unit's name); each unit's findings as for it alone."""
+    settings = settings_from_profile(profile)
+    return run_by_unit("results", settings, _result_checks.ResultsContext(
+        evaluation, settings, units=units, unit_names=unit_names))
 
 
 def apply_profile(findings: list[Finding], profile: Any = None) -> list[Finding]:

@@ -104,12 +104,28 @@ class TargetsContext:
     targets: Targets
     settings: Settings
     memo: dict = field(default_factory=dict)  # results shared by sibling checks
+    # Several units' projects checked in one pass (a batch block): the unit of each project
+    # (consecutive runs) and each unit's code. Checks that compare a unit's projects with
+    # each other compare them within their unit only. None: the Targets are one unit.
+    units: np.ndarray | None = None
+    unit_codes: list[str | None] | None = None
     _codes: np.ndarray | None = None
     _uniques: list = field(default_factory=list)
 
     @cached_property
     def year(self) -> int | None:
         return self.targets.year
+
+    @property
+    def unit_count(self) -> int:
+        return 1 if self.units is None else len(self.unit_codes or ())
+
+    def unit_of(self, pi: int) -> int:
+        return 0 if self.units is None else int(self.units[pi])
+
+    def unit_code(self, unit: int) -> str | None:
+        """The unit's code, as the Targets of that unit alone would hold it."""
+        return self.targets.unit.code if self.unit_codes is None else self.unit_codes[unit]
 
     @cached_property
     def years(self) -> list[tuple[int | None, str]]:

@@ -62,6 +62,9 @@ class Hit(NamedTuple):
     source: str | None = None
     # Sort keys: position of the project and of the indicator in the input.
     order: tuple[int, int] = (1 << 30, 1 << 30)
+    # The unit a hit without a project belongs to (a department-wide finding of a context
+    # that holds several units); a hit with a project belongs to that project's unit.
+    unit: int | None = None
 
 
 @dataclass(frozen=True)
@@ -224,28 +227,45 @@ def apply_settings(findings: Iterable[Finding], settings: Settings) -> list[Find
 
 def run(stage: Stage, settings: Settings, context: Any) -> list[Finding]:
     """Run every enabled check of ``stage`` on ``context``; findings in input order."""
+    return [f for unit in run_by_unit(stage, settings, context) for f in unit]
+
+
+def run_by_unit(stage: Stage, settings: Settings, context: Any) -> list[list[Finding]]:
+    """Every enabled check of ``stage`` run once on ``context``, which may hold several
+    units (``context.units``: the unit of each project, None for one unit); the findings
+    of each unit, in the order a run on that unit alone gives them."""
+    units = getattr(context, "units", None)
+    n_units = 1 if units is None else getattr(context, "unit_count")
     # A province yields 10⁵-10⁶ findings: the cyclic garbage collector would scan
     # every live object again and again while they are built (none of them forms
     # a cycle), so it is paused for the run and restored afterwards.
     paused = gc.isenabled()
     gc.disable()
     try:
-        rows: list[tuple[tuple[int, int], int, Finding]] = []
+        rows: list[tuple[int, tuple[int, int], int, Finding]] = []
         for rank, spec in enumerate(CHECKS.values()):
             if spec.stage != stage or spec.id in settings.disabled:
                 continue
             sev = settings.severity.get(spec.id, spec.severity)
             for hit in spec.func(context):
-                rows.append((hit.order, rank, Finding(
+                unit = hit.unit
+                if unit is None:
+                    pi = hit.order[0]
+                    unit = int(units[pi]) if units is not None and 0 <= pi < len(units) else 0
+                rows.append((unit, hit.order, rank, Finding(
                     check=spec.id, severity=sev, message=hit.message, project_code=hit.project_code,
                     indicator_id=hit.indicator_id, source=hit.source)))
     finally:
         if paused:
             gc.enable()
-    # Sort by where the problem is (project, indicator), then by registry order:
-    # stable, so equal keys keep the order the check produced them in.
-    rows.sort(key=lambda r: (r[0], r[1]))
-    return [f for _, _, f in rows]
+    # Sort by unit, then by where the problem is (project, indicator), then by registry
+    # order: stable, so equal keys keep the order the check produced them in. A unit's
+    # projects are consecutive, so its findings come in the order of a run on it alone.
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    out: list[list[Finding]] = [[] for _ in range(n_units)]
+    for unit, _, _, finding in rows:
+        out[unit].append(finding)
+    return out
 
 
 def specs(stage: Stage | None = None) -> Iterator[CheckSpec]:

@@ -38,6 +38,10 @@ class ResultsContext:
     evaluation: object
     settings: Settings
     previous: object | None = None
+    # Several units checked in one pass (a batch block): the unit of each project row and
+    # each unit's name (what its own Evaluation's meta would say). None: one unit.
+    units: np.ndarray | None = None
+    unit_names: list[str | None] | None = None
     _actuals: dict = field(default_factory=dict)
     _porder: dict | None = None
     _cache: dict = field(default_factory=dict)
@@ -45,6 +49,23 @@ class ResultsContext:
     @property
     def ind(self) -> pd.DataFrame:
         return self.evaluation.indicators
+
+    @property
+    def unit_count(self) -> int:
+        return 1 if self.units is None else len(self.unit_names or ())
+
+    def unit_name(self, unit: int) -> str | None:
+        return (self.evaluation.meta or {}).get("unit_name") if self.unit_names is None else self.unit_names[unit]
+
+    def row_units(self) -> np.ndarray:
+        """The unit of each indicator row (by its project's position)."""
+        n = len(self.ind)
+        if self.units is None:
+            return np.zeros(n, dtype=np.int64)
+        if self._porder is None:
+            self._porder = _project_positions(self)
+        at = np.array([self._porder[c] for c in self.s("project_code")], dtype=np.int64)
+        return self.units[at] if n else np.zeros(0, dtype=np.int64)
 
     @property
     def year(self) -> int | None:
@@ -385,11 +406,18 @@ def satisfaction_no_evidence(ctx: ResultsContext):
 @register("all-full-scores", "warn", "部门所有项目自评满分", scope="department", stage=R)
 def all_full_scores(ctx: ResultsContext):
     scored, full, _ = _scored_full(ctx)
-    totals = ctx.n("total", ctx.evaluation.projects)
-    if int(scored.sum()) >= 5 and bool(full[scored].all()) and len(totals) and bool((totals >= 100 - _FULL_EPS).all()):
-        unit = (ctx.evaluation.meta or {}).get("unit_name") or "本部门"
-        yield Hit(f"{unit}全部{len(totals)}个项目、{int(scored.sum())}个已评分指标均为满分，"
-                  "自评可能不够审慎，建议抽查佐证材料。", None, None, order=(-1, -1))
+    scored, full = scored.to_numpy(), full.to_numpy()
+    totals = ctx.n("total", ctx.evaluation.projects).to_numpy()
+    row_unit = ctx.row_units()
+    project_unit = ctx.units if ctx.units is not None else np.zeros(len(totals), dtype=np.int64)
+    for unit in range(ctx.unit_count):
+        mine = scored & (row_unit == unit)
+        unit_totals = totals[project_unit == unit]
+        if int(mine.sum()) >= 5 and bool(full[mine].all()) and len(unit_totals) \
+                and bool((unit_totals >= 100 - _FULL_EPS).all()):
+            name = ctx.unit_name(unit) or "本部门"
+            yield Hit(f"{name}全部{len(unit_totals)}个项目、{int(mine.sum())}个已评分指标均为满分，"
+                      "自评可能不够审慎，建议抽查佐证材料。", None, None, order=(-1, -1), unit=unit)
 
 
 @register("target-not-above-last-year", "warn", "指标值不高于上年实际完成值", scope="indicator", stage=R)

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from perfscore.checks.common import (
@@ -136,7 +137,17 @@ def code_shape(code: str) -> str:
 
 @register("project-code-shape", "warn", "项目编码与同文件其他编码格式不同", scope="project", stage=T)
 def project_code_shape(ctx: TargetsContext):
-    codes = [p.code or "" for p in ctx.targets.projects]
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    for pi in range(len(ctx.targets.projects)):
+        by_unit[ctx.unit_of(pi)].append(pi)
+    for members in by_unit.values():
+        yield from _odd_code_shapes(ctx, members)
+
+
+def _odd_code_shapes(ctx: TargetsContext, members: list[int]):
+    """project-code-shape among the projects ``members`` (one unit's)."""
+    projects = ctx.targets.projects
+    codes = [projects[pi].code or "" for pi in members]
     if len(codes) < 3:
         return
     # The shape of most codes is the norm; only letters at the last place vary
@@ -151,7 +162,8 @@ def project_code_shape(ctx: TargetsContext):
     if n * 2 <= len(codes):
         return  # no clear norm
     example = next(c for c in codes if body(c) == common)
-    for pi, project in enumerate(ctx.targets.projects):
+    for pi in members:
+        project = projects[pi]
         if project.code and body(project.code) != common:
             yield Hit(f"{label(project)}的项目编码「{project.code}」与本文件其他{n}个编码的格式"
                       f"（如「{example}」，{len(example)}位）不同，请核对是否抄错。", project.code, order=_order(pi))
@@ -161,7 +173,8 @@ def project_code_shape(ctx: TargetsContext):
 def duplicate_project_code(ctx: TargetsContext):
     seen: dict[tuple, str] = {}
     for pi, project in enumerate(ctx.targets.projects):
-        key = (project.unit_code or ctx.targets.unit.code, project.code)
+        unit = ctx.unit_of(pi)
+        key = (unit, project.unit_code or ctx.unit_code(unit), project.code)
         if not project.code:
             continue
         if key in seen:
@@ -360,15 +373,17 @@ def copied_text(ctx: TargetsContext):
     # alike everywhere by nature, and a description under 4 characters says nothing.
     desc = df["description"].map(norm)
     keep = ~df["is_sat"] & (desc.str.len() >= 4)
-    items = pd.DataFrame({"pi": df["pi"], "key": df["n3"] + "|" + desc, "level3": df["level3"]})[keep]
+    unit = ctx.units[df["pi"].to_numpy()] if ctx.units is not None else np.zeros(len(df), dtype=np.int64)
+    items = pd.DataFrame({"pi": df["pi"], "unit": unit, "key": df["n3"] + "|" + desc,
+                          "level3": df["level3"]})[keep]
     items = items.drop_duplicates(["pi", "key"])
     per_project = items.groupby("pi").size()
-    # Only projects that share a key are compared (a self-join on the key). Wording
-    # held by more than `copied_max_holders` projects is common boilerplate (a
-    # template's standard line), not a copy between two projects.
-    holders = items.groupby("key")["pi"].transform("size")
+    # Only projects of one unit that share a key are compared (a self-join on unit and
+    # key). Wording held by more than `copied_max_holders` projects is common boilerplate
+    # (a template's standard line), not a copy between two projects.
+    holders = items.groupby(["unit", "key"])["pi"].transform("size")
     items = items[(holders >= 2) & (holders <= max_holders)]
-    pairs = items.merge(items[["pi", "key"]], on="key", suffixes=("", "_other"))
+    pairs = items.merge(items[["pi", "unit", "key"]], on=["unit", "key"], suffixes=("", "_other"))
     pairs = pairs[pairs["pi_other"] < pairs["pi"]]
     for (j, i), group in pairs.groupby(["pi", "pi_other"], sort=True):
         pj, pi_ = projects[j], projects[i]
