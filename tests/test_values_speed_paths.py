@@ -2,7 +2,7 @@
 
 ``parse_actual`` reads the commonest texts (``98.9万元``, ``45000元/月/社区``, ``95%``,
 ``2023-11-30``) by a shortcut: no normalising, no word readers, the words around the
-number read once per spelling (``quantity.quick_quantity``), ISO days read directly
+number read once per spelling (``quantity._words``), ISO days read directly
 (``dates.parse_actual_date``). Each shortcut is compared here with the full path
 (``actual._parse_actual_reference``, ``quantity.read_quantity``, the date forms) on the
 conformance corpus, on a generated bureau and on generated texts; equal means equal
@@ -20,6 +20,7 @@ import importlib.util
 import inspect
 import random
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ from perfscore.values.actual import (
     parse_actual,
 )
 from perfscore.values.batch import parse_actuals, parse_targets
-from perfscore.values.quantity import NotAQuantity, quick_quantity, read_quantity
+from perfscore.values.quantity import NotAQuantity, read_quantity
 from perfscore.values.target import parse_target
 from perfscore.values.simplified import to_simplified
 from perfscore.values.text import normalize
@@ -215,36 +216,42 @@ def test_any_text_reads_as_the_reference(text, target):
 # --- the pieces -----------------------------------------------------------------------
 
 
-@fast
-@given(st.one_of(st.sampled_from(PREFIXES), st.text(HAN, max_size=3)), NUMBERS.filter(lambda n: "." not in n[-1:]),
-       st.one_of(st.sampled_from(SUFFIXES), st.text(HAN, max_size=3)))
-def test_quick_quantity_is_read_quantity(pre, digits, post):
-    """Within its precondition (no digit, '.' or ',' around the number)."""
-    post = normalize(post) if post else post
-    if re.search(r"[\d.,]", pre + post):
-        return
-    try:
-        want = read_quantity(pre + digits + post)
-    except NotAQuantity:
-        want = None
-    got = quick_quantity(pre, digits, post)
-    if got is None:
-        return                              # the reference path decides; it may accept or refuse
-    assert want is not None and got == want and repr(got) == repr(want)
-    assert [type(getattr(got, f.name)) for f in dataclasses.fields(got)] == \
-        [type(getattr(want, f.name)) for f in dataclasses.fields(want)]
+def test_the_words_around_a_number_are_read_once_per_spelling():
+    from perfscore.values import quantity
+
+    quantity._words.cache_clear()
+    for n in ("98.9", "12", "45000", "0.5"):
+        read_quantity(f"{n}万元")
+    info = quantity._words.cache_info()
+    assert (info.misses, info.hits) == (1, 3)
+    q = read_quantity("98.9万元")
+    assert (q.value, q.written, q.unit.name, q.scaled) == (Decimal("989000.0"), Decimal("98.9"), "元", True)
+    assert read_quantity("45000元/月/社区").per == ("月", "社区")
 
 
-def test_quick_quantity_takes_the_common_shapes():
-    for pre, digits, post in [("", "98.9", "万元"), ("", "45000", "元/月/社区"), ("", "95", "%"), ("全年", "12", "次"),
-                              ("约", "5", "个以上"), ("", "600", "余人"), ("近", "600", "人"), ("", "3", "公里")]:
-        assert quick_quantity(pre, digits, post) == read_quantity(pre + digits + post)
+@pytest.mark.parametrize("text, reason", [
+    # the words are refused before the number is looked at …
+    ("甲乙丙5x", "数字后的文字「x」无法理解（不是已知单位）"),
+    # … a Chinese numeral inside words before the unit …
+    ("一站式服务", "「一站式服务」中的「一」是词语的一部分，不是数量"),
+    # … the unit before the size of the number …
+    ("5吨人", "无法识别的单位「吨人」"),
+    ("百分之5元", "「百分之」后不应再有单位"),
+    ("5万%", "百分数前不应有「万/千/百」"),
+    # … and the size before the denominators and suffixes
+    ("5/月1", "含有多个数字"),
+    ("5个以上社区以上", "「以上」与「以上」重复"),
+])
+def test_refusals_in_the_order_the_reader_meets_them(text, reason):
+    with pytest.raises(NotAQuantity) as exc:
+        read_quantity(normalize(text))
+    assert exc.value.args[0] == reason
 
 
 def test_the_fast_alphabet_needs_no_normalising():
     """Every character _QUICK admits and OpenCC leaves alone (found by trying each one of the BMP) is one normalize()
     leaves alone, wherever it stands, or ％ (folded to %); none around a lone number is a
-    digit, '.' or ',' (quick_quantity's precondition)."""
+    digit, '.' or ',' (so the pattern's number is the one read_quantity takes)."""
     admitted, around_number = set(), set()
     for c in map(chr, range(0x20, 0x10000)):
         if 0xD800 <= ord(c) < 0xE000:

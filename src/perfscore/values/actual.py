@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from perfscore.values import words
 from perfscore.values.dates import excel_serial, month_end, parse_actual_date
-from perfscore.values.quantity import NotAQuantity, Quantity, quick_quantity, read_quantity
+from perfscore.values.quantity import NotAQuantity, Quantity, quantity_at, read_quantity
 from perfscore.values.target import _periods_per_year
 from perfscore.values.simplified import to_simplified
 from perfscore.values.text import normalize
@@ -347,7 +347,7 @@ def _from_number(value) -> str | None:
 # grades, tiers, completion words: none holds a digit, the 0/0 placeholder aside), so
 # only the readers after the words can give its reading. Nine in ten actuals of a
 # province are such texts, most of them one number with words around it (98.9万元,
-# 45000元/月/社区, 95%, 全年12次), read by quick_quantity.
+# 45000元/月/社区, 95%, 全年12次), read at the number the pattern found.
 _QUICK = re.compile(
     r"(?P<pre>[\u4e00-\u9fff]*)(?P<digits>[0-9]+(?:\.[0-9]+)?)(?P<post>[\u4e00-\u9fff%％‰/·]*)"
     r"|[\u4e00-\u9fff0-9%％‰/·.\-]*[0-9][\u4e00-\u9fff0-9%％‰/·.\-]*"
@@ -382,8 +382,11 @@ def _quick_reading(text: str, target: Target | None) -> Actual | None:
     if kind == "deadline" and _EXCEL_SERIAL.fullmatch(s):
         return None
     q = None
-    if digits is not None:
-        q = quick_quantity(m["pre"], digits, m["post"].replace("％", "%"))
+    if digits is not None:   # the one number there is, where the pattern found it
+        try:
+            q = quantity_at(s, m.start("digits"), m.end("digits"))
+        except NotAQuantity:
+            pass             # _number reads it again and gives the reason
     return _number(text, s, target, q)
 
 

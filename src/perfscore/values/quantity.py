@@ -110,53 +110,104 @@ def _per_parts(text: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _split(text: str, start: int, end: int) -> Quantity:
-    pre = _PRE.match(text[:start])
-    post = _POST.match(text[end:])
+@dataclass(frozen=True)
+class _Words:
+    """What the words before and after a number say, whatever the number: read once per
+    spelling (a province writes the same few dozen suffixes, 元/月/社区, 万元, %, around
+    a million different numbers). The refusals are kept in the order ``quantity_at`` meets
+    them, between the checks that need the number."""
+
+    refused: str | None            # the words cannot be read at all
+    negative: bool
+    in_words: bool                 # words around (desc, noun, 每…): a Chinese numeral is part of them
+    unit_refused: str | None       # the unit, 百分之 or a scale before a percent
+    scale: Decimal | None
+    factor: Decimal | None         # a money unit's factor to 元
+    tail_refused: str | None       # the denominators, or a suffix said twice
+    fields: dict | None            # the Quantity fields other than value and written
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(pre_text: str, post_text: str) -> _Words:
+    pre = _PRE.match(pre_text)
+    post = _POST.match(post_text)
     if pre is None:
-        raise NotAQuantity(f"数字前的文字「{text[:start]}」无法理解")
+        return _Words(f"数字前的文字「{pre_text}」无法理解", False, False, None, None, None, None, None)
     if post is None:
-        raise NotAQuantity(f"数字后的文字「{text[end:]}」无法理解（不是已知单位）")
-    number = to_decimal(text[start:end])
-    if number is None:
-        raise NotAQuantity(f"「{text[start:end]}」不是数字")
-    if pre["sign"] == "-":
-        number = -number
-    if not text[start].isdigit() and text[start] != "." and (pre["desc"] or post["noun"] or pre["every"]):
-        # Chinese numerals inside words (一次性, 一站式, 一街一品) are not quantities:
-        # a Chinese numeral is read only in a clean form such as 不少于五次.
-        raise NotAQuantity(f"「{text}」中的「{text[start:end]}」是词语的一部分，不是数量")
+        return _Words(f"数字后的文字「{post_text}」无法理解（不是已知单位）", False, False, None, None, None, None, None)
+    in_words = bool(pre["desc"] or post["noun"] or pre["every"])
     unit = lookup(post["unit"])
     scale = post["scale"]
     noun = post["noun"] or ""
+    unit_refused = None
     if noun and (unit is None or unit.dimension != "count"):
-        raise NotAQuantity(f"无法识别的单位「{(post['unit'] or '') + noun}」")
-    if pre["pct"]:
+        unit_refused = f"无法识别的单位「{(post['unit'] or '') + noun}」"
+    elif pre["pct"]:
         if unit is not None or scale:
-            raise NotAQuantity("「百分之」后不应再有单位")
+            unit_refused = "「百分之」后不应再有单位"
         unit = UNITS["%"]
-    value = number * _SCALES[scale] if scale else number
-    if unit is None and scale in ("万", "亿", "百万", "千万"):
-        unit = MONEY_UNIT          # ``25万/季度``: 万 alone means 万元
-    elif unit is not None and unit.dimension == "money":
-        value = value * unit.factor
-        unit = MONEY_UNIT
-    elif unit is not None and scale and unit.dimension in ("percent", "permille"):
-        raise NotAQuantity("百分数前不应有「万/千/百」")
+    factor = None
+    if unit_refused is None:
+        if unit is None and scale in ("万", "亿", "百万", "千万"):
+            unit = MONEY_UNIT          # ``25万/季度``: 万 alone means 万元
+        elif unit is not None and unit.dimension == "money":
+            factor, unit = unit.factor, MONEY_UNIT
+        elif unit is not None and scale and unit.dimension in ("percent", "permille"):
+            unit_refused = "百分数前不应有「万/千/百」"
+    tail_refused, fields = None, None
+    try:
+        per = _per_parts(post["per"]) if post["per"] else ()
+    except NotAQuantity as exc:
+        tail_refused = exc.args[0]
+    if tail_refused is None:
+        every = tuple(_canonical_word(w) for w in re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
+        if post["mid"] and post["suffix"]:
+            tail_refused = f"「{post['mid']}」与「{post['suffix']}」重复"
+        elif post["mid"] and not noun:
+            tail_refused = f"数字后的文字「{post_text}」无法理解"
+        else:
+            fields = _word_fields(pre, post, unit, per, every, noun, scale)
+    return _Words(None, pre["sign"] == "-", in_words, unit_refused, _SCALES[scale] if scale else None, factor,
+                  tail_refused, fields)
+
+
+def quantity_at(text: str, start: int, end: int) -> Quantity:
+    """``text`` (normalised) read as the number ``text[start:end]`` with the words around
+    it; raise NotAQuantity with a reason."""
+    words = _words(text[:start], text[end:])
+    if words.refused:
+        raise NotAQuantity(words.refused)
+    number = to_decimal(text[start:end])
+    if number is None:
+        raise NotAQuantity(f"「{text[start:end]}」不是数字")
+    if words.negative:
+        number = -number
+    if words.in_words and not text[start].isdigit() and text[start] != ".":
+        # Chinese numerals inside words (一次性, 一站式, 一街一品) are not quantities:
+        # a Chinese numeral is read only in a clean form such as 不少于五次.
+        raise NotAQuantity(f"「{text}」中的「{text[start:end]}」是词语的一部分，不是数量")
+    if words.unit_refused:
+        raise NotAQuantity(words.unit_refused)
+    value = number * words.scale if words.scale else number
+    if words.factor is not None:
+        value = value * words.factor
     if not math.isfinite(float(value)):
         raise NotAQuantity(f"数值「{text[start:end]}」过大")
-    per = _per_parts(post["per"]) if post["per"] else ()
-    every = tuple(_canonical_word(w) for w in re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
-    if post["mid"] and post["suffix"]:
-        raise NotAQuantity(f"「{post['mid']}」与「{post['suffix']}」重复")
-    if post["mid"] and not noun:
-        raise NotAQuantity(f"数字后的文字「{text[end:]}」无法理解")
-    return Quantity(value=value, written=number, **_word_fields(pre, post, unit, per, every, noun, scale))
+    if words.tail_refused:
+        raise NotAQuantity(words.tail_refused)
+    # A frozen dataclass is built field by field through object.__setattr__ (≈ 1.5 µs);
+    # giving the instance a copy of the words' dict gives the same object at a fifth of the cost.
+    q = object.__new__(Quantity)
+    state = words.fields.copy()
+    state["value"] = value
+    state["written"] = number
+    object.__setattr__(q, "__dict__", state)
+    return q
 
 
 def _word_fields(pre, post, unit, per, every, noun, scale) -> dict:
     """The Quantity fields other than value and written, from the words around the number
-    once they have been checked (by ``_split``, or by ``_words_around`` for the fast reader)."""
+    once they have been checked."""
     suffix = post["suffix"] or post["mid"] or ""
     suffix_core = re.sub(r"\(含\)|^及|^或", "", suffix)
     return dict(
@@ -174,80 +225,6 @@ def _word_fields(pre, post, unit, per, every, noun, scale) -> dict:
     )
 
 
-# The fast reader (``quick_quantity``): what the words around an Arabic number say does
-# not depend on the number, and a province writes the same few dozen suffixes (元/月/社区,
-# 万元, %) around a million different numbers, so the words are read once per spelling.
-
-
-def _words_around(pre_text: str, post_text: str) -> tuple[Decimal | None, Decimal | None, dict] | None:
-    """``_split``'s reading of the words before and after an Arabic number: the scale, the
-    money factor and the Quantity fields other than value and written. None whenever
-    ``_split`` would raise on the words (the reference path then gives its reason)."""
-    pre = _PRE.match(pre_text)
-    post = _POST.match(post_text)
-    if pre is None or post is None or pre["sign"]:
-        return None
-    unit = lookup(post["unit"])
-    scale = post["scale"]
-    noun = post["noun"] or ""
-    if noun and (unit is None or unit.dimension != "count"):
-        return None
-    if pre["pct"]:
-        if unit is not None or scale:
-            return None
-        unit = UNITS["%"]
-    factor = None
-    if unit is None and scale in ("万", "亿", "百万", "千万"):
-        unit = MONEY_UNIT
-    elif unit is not None and unit.dimension == "money":
-        factor = unit.factor
-        unit = MONEY_UNIT
-    elif unit is not None and scale and unit.dimension in ("percent", "permille"):
-        return None
-    try:
-        per = _per_parts(post["per"]) if post["per"] else ()
-    except NotAQuantity:
-        return None
-    every = tuple(_canonical_word(w) for w in re.findall(r"每([^每]+)", pre["every"])) if pre["every"] else ()
-    if post["mid"] and (post["suffix"] or not noun):
-        return None
-    return (_SCALES[scale] if scale else None), factor, _word_fields(pre, post, unit, per, every, noun, scale)
-
-
-_words_cached = functools.lru_cache(maxsize=4096)(_words_around)
-
-
-def quick_quantity(pre_text: str, digits: str, post_text: str) -> Quantity | None:
-    """``read_quantity(pre_text + digits + post_text)``, or None when the reference path must
-    decide (the words or the number would be refused).
-
-    The caller guarantees the shape (it matches a regex anyway, so checking again here
-    would cost as much as the rest): ``digits`` is a plain Arabic number (``98.9``, ASCII
-    digits, no thousands separator) and the words around it hold no digit, ``.`` or ``,``,
-    so that it is the one number ``read_quantity`` would try.
-    """
-    words = _words_cached(pre_text, post_text)
-    if words is None:
-        return None
-    scale, factor, fields = words
-    number = Decimal(digits)
-    value = number * scale if scale else number    # the same operations as _split, in its order
-    if factor is not None:
-        value = value * factor
-    # _split refuses a number too large for a float; scale and money factor are at most
-    # 10^16 together, so only a number of hundreds of digits could be one
-    if len(digits) > 100 and not math.isfinite(float(value)):
-        return None
-    # A frozen dataclass is built field by field through object.__setattr__ (≈ 1.5 µs);
-    # giving the instance a copy of the words' dict gives the same object at a fifth of the cost.
-    q = object.__new__(Quantity)
-    state = fields.copy()
-    state["value"] = value
-    state["written"] = number
-    object.__setattr__(q, "__dict__", state)
-    return q
-
-
 def read_quantity(text: str) -> Quantity:
     """Read ``text`` (normalised) as one quantity; raise NotAQuantity with a reason."""
     candidates = [m for m in _NUM_CANDIDATES.finditer(text) if to_decimal(m.group()) is not None]
@@ -259,7 +236,7 @@ def read_quantity(text: str) -> Quantity:
     first_reason = None
     for m in arabic or candidates:
         try:
-            return _split(text, m.start(), m.end())
+            return quantity_at(text, m.start(), m.end())
         except NotAQuantity as exc:
             first_reason = first_reason or exc.args[0]
     raise NotAQuantity(first_reason)
