@@ -1,10 +1,10 @@
-"""The fast paths of the actual grammar give exactly what the reference path gives.
+"""The shortcuts of the actual grammar skip only what cannot change the reading.
 
 ``parse_actual`` reads the commonest texts (``98.9万元``, ``45000元/月/社区``, ``95%``,
-``2023-11-30``) by a shortcut: no normalising, no word readers, the words around the
-number read once per spelling (``quantity._words``), ISO days read directly
-(``dates.parse_actual_date``). Each shortcut is compared here with the full path
-(``actual._parse_actual_reference``, ``quantity.read_quantity``, the date forms) on the
+``2023-11-30``) without normalising and without the word readers (none can match them),
+the words around the number read once per spelling (``quantity._words``), ISO days read
+directly (``dates.parse_actual_date``). Each is checked here against asking every reader
+(``actual._read_all``, ``quantity.read_quantity``, the date forms) on the
 conformance corpus, on a generated bureau and on generated texts; equal means equal
 in every field, ``extra`` and the repr (so 96 and 96.0 differ) included. So are the
 smaller ones: the value types' __init__ (against the one dataclasses generates),
@@ -32,7 +32,7 @@ from perfscore.values.actual import (
     _QUICK,
     _STRONG_DATE,
     _YEAR_DATE,
-    _parse_actual_reference,
+    _read_all,
     _quick_reading,
     parse_actual,
 )
@@ -94,9 +94,9 @@ SORTS_OF_TARGET = _variety(TARGETS)
 
 
 def assert_same(text, target) -> Actual:
-    """parse_actual(text, target) is the reference reading, field for field."""
+    """parse_actual(text, target) is what every reader in turn gives, field for field."""
     got = parse_actual(text, target)
-    want = _parse_actual_reference(text, target)
+    want = _read_all(text, target)
     assert (repr(got), got.extra) == (repr(want), want.extra), (text, target)
     assert got == want
     return got
@@ -105,7 +105,7 @@ def assert_same(text, target) -> Actual:
 # --- the conformance corpus ---------------------------------------------------------
 
 
-def test_corpus_rows_read_as_the_reference():
+def test_corpus_rows_read_as_every_reader():
     for row in ACTUAL_ROWS:
         target = parse_target(row["target"], level2=row["level2"] or None, level3=row["level3"] or None,
                               year=int(row["year"]) if row["year"] else None) if row["target"] else None
@@ -137,7 +137,7 @@ def _generate(rows: int, folder: Path) -> tuple[Path, Path]:
     return module.generate(rows, 3, folder)
 
 
-def test_generated_bureau_reads_as_the_reference(tmp_path):
+def test_generated_bureau_reads_as_every_reader(tmp_path):
     """10⁴ rows of benchmarks/generate.py: each actual against its own target, and against
     a target drawn from the bureau (other kinds, other units)."""
     targets_csv, actuals_csv = _generate(10_000, tmp_path)
@@ -197,19 +197,19 @@ quick_alphabet = st.text(st.sampled_from(list("0123456789..--//%％‰·年月�
 
 @fast
 @given(number_texts(), st.sampled_from(TARGETS))
-def test_number_texts_read_as_the_reference(text, target):
+def test_number_texts_read_as_every_reader(text, target):
     assert_same(text, target)
 
 
 @fast
 @given(quick_alphabet, st.sampled_from(TARGETS))
-def test_texts_of_the_fast_alphabet_read_as_the_reference(text, target):
+def test_texts_of_the_fast_alphabet_read_as_every_reader(text, target):
     assert_same(text, target)
 
 
 @fast
 @given(st.text(max_size=8), st.sampled_from(TARGETS))
-def test_any_text_reads_as_the_reference(text, target):
+def test_any_text_reads_as_every_reader(text, target):
     assert_same(text, target)
 
 
@@ -258,7 +258,7 @@ def test_the_fast_alphabet_needs_no_normalising():
             continue
         for text in (f"1{c}", f"{c}1", f"1{c}1", f"{c}1{c}"):
             m = _QUICK.fullmatch(text)
-            if m and to_simplified(text) == text:  # _quick_reading leaves traditional text to the reference
+            if m and to_simplified(text) == text:  # _quick_reading leaves traditional text to every reader
                 admitted.add(c)
                 if m["digits"] is not None and m["digits"] != text:
                     around_number.add(c)

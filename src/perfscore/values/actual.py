@@ -1,8 +1,9 @@
 """The actual grammar: a 实际完成值 read against its parsed target → ``Actual``.
 
-``parse_actual`` takes a shortcut for the commonest texts (one number with its unit,
-an ISO day: see ``_quick_reading``); ``_parse_actual_reference`` is the full path, and
-the tests hold the two equal.
+``parse_actual`` is one path: the readers in turn (``_read_all``). A plain text (one
+number with its unit, an ISO day: see ``_quick_reading``) needs no normalising and no
+word reader can match it, so it goes straight to the readers that can (a property the
+tests check on the corpora and on generated texts).
 
 A number is expressed in the target's unit so that it compares directly with
 ``Target.value``: a bare number takes the target's unit, a number with a unit is
@@ -360,8 +361,8 @@ _YEAR_DATE = re.compile(r"(?:19|20)\d{2}(?:[-/.年]\d{1,2}|(?:0[1-9]|1[0-2])\d{2
 
 
 def _quick_reading(text: str, target: Target | None) -> Actual | None:
-    """``_parse_actual_reference(text, target)`` for the texts described above, or None
-    when the reference path must decide (other texts, a deadline target's Excel day
+    """``_read_all(text, target)`` for the texts described above, or None
+    when every reader must be asked (other texts, a deadline target's Excel day
     number, an achievement target written as this very text)."""
     m = _QUICK.fullmatch(text)
     if m is None or text == "0/0" or to_simplified(text) != text:
@@ -396,12 +397,12 @@ def parse_actual(text: str | None, target: Target | None = None) -> Actual:
         found = _quick_reading(text, target)
         if found is not None:
             return found
-    return _parse_actual_reference(text, target)
+    return _read_all(text, target)
 
 
-def _parse_actual_reference(text: str | None, target: Target | None = None) -> Actual:
-    """``parse_actual`` without the fast path: every reader in turn (the tests compare the two)."""
-    found = _read_reference(text, target)
+def _read_all(text: str | None, target: Target | None = None) -> Actual:
+    """Every reader in turn, then a second try without a remark the readers pass over."""
+    found = _read_in_turn(text, target)
     if found.kind != "unreadable" or not isinstance(text, str):
         return found
     return _with_remark(text, target) or found
@@ -420,10 +421,10 @@ def _with_remark(text: str, target: Target | None) -> Actual | None:
     s = normalize(text)
     m = _REMARK.match(s)
     if m is not None:
-        unit = _read_reference(m["value"] + m["note"], target)   # 2100（人次）: the unit in brackets
+        unit = _read_in_turn(m["value"] + m["note"], target)   # 2100（人次）: the unit in brackets
         if unit.kind == "number" and unit.unit is not None and m["value"][-1].isdigit():
             return dataclasses.replace(unit, text=text)
-        found = _read_reference(m["value"], target)
+        found = _read_in_turn(m["value"], target)
         if found.kind != "unreadable":
             note = f"忽略括号中的说明「{m['note']}」"
             return dataclasses.replace(found, text=text, reason=f"{found.reason}；{note}" if found.reason else note)
@@ -433,14 +434,14 @@ def _with_remark(text: str, target: Target | None) -> Actual | None:
             said = words.COMPLETION_WORDS.get(word)
             if said is None or not said[0] or not _DIGIT.search(value):
                 continue
-            found = _read_reference(value, target)
+            found = _read_in_turn(value, target)
             if found.kind == "number":
                 note = f"「{word}」是对数值的说明"
                 return dataclasses.replace(found, text=text, reason=f"{found.reason}；{note}" if found.reason else note)
     return None
 
 
-def _read_reference(text: str | None, target: Target | None = None) -> Actual:
+def _read_in_turn(text: str | None, target: Target | None = None) -> Actual:
     if text is None:
         return Actual(text="", kind="empty")
     if not isinstance(text, str):
