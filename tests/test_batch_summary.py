@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 import perfscore.batch.html as SUMMARY_PAGE
 import perfscore.batch.summary as SM
 from perfscore.batch import evaluate_batch
-from perfscore.batch.tables import BOM, csv_bytes
+from perfscore.csvtext import csv_bytes
+from perfscore.io import BOM
 
 ROOT = Path(__file__).resolve().parents[1]
 META = {"year": 2023, "as_of": "2023-12-31", "profile": "mof-2020", "source": "t.csv", "reports": False,

@@ -10,14 +10,15 @@
 
 from __future__ import annotations
 
-import io as _io
 import os
 import tempfile
 from pathlib import Path
 
+from perfscore.csvtext import csv_bytes
 from perfscore.errors import InputError, Location
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+BOM = b"\xef\xbb\xbf"  # UTF-8 with BOM: what Excel needs to open a CSV as UTF-8
 
 
 def decode_bytes(data: bytes, *, file: str) -> tuple[str, str]:
@@ -93,11 +94,10 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
 def atomic_write_text(path: str | os.PathLike, text: str, *, bom: bool = False) -> None:
     data = text.encode("utf-8")
-    atomic_write_bytes(path, (b"\xef\xbb\xbf" + data) if bom else data)
+    atomic_write_bytes(path, (BOM + data) if bom else data)
 
 
 def write_csv(path: str | os.PathLike, frame) -> None:
-    """Write a DataFrame as UTF-8-with-BOM CSV, atomically, with '\\n' line ends."""
-    buf = _io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n")
-    atomic_write_text(path, buf.getvalue(), bom=True)
+    """Write a DataFrame as UTF-8-with-BOM CSV, atomically, with '\\n' line ends (the text
+    pandas' to_csv writes, see :mod:`perfscore.csvtext`)."""
+    atomic_write_bytes(path, BOM + csv_bytes(frame))

@@ -22,7 +22,6 @@ workers have nothing to do, is the ranking and putting the rank in front of each
 
 from __future__ import annotations
 
-import csv
 import math
 import sys
 from collections import Counter
@@ -32,7 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from perfscore.io import atomic_write_bytes, atomic_write_text, write_csv
+from perfscore.csvtext import csv_bytes, csv_rows
+from perfscore.io import BOM, atomic_write_bytes, atomic_write_text, write_csv
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.numeric import format_fixed
 from perfscore.writers.xlsx_safe import csv_safe, csv_safe_frame
@@ -110,13 +110,6 @@ def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
     return u
 
 
-class _Lines(list):
-    """A file for ``csv.writer`` that keeps each row's text apart (the writer calls
-    ``write`` once per row)."""
-
-    write = list.append
-
-
 def _cells_text(values: np.ndarray) -> list[str]:
     # As _csv_frame's text branch: missing → '', else str()
     na = pd.isna(values)
@@ -130,8 +123,9 @@ def _cells_fixed(values: np.ndarray, digits: int) -> list[str]:
 
 def project_lines(cols: dict) -> np.ndarray:
     """Each project's row of summary_projects.csv without its rank (which needs every unit):
-    the cells :func:`_csv_frame` gives, guarded by ``csv_safe``, written by ``csv.writer``
-    (UTF-8 bytes, ``\\n`` included). The rank and a comma in front make the file's line."""
+    the cells :func:`_csv_frame` gives, guarded by ``csv_safe``, written as every CSV file is
+    (:mod:`perfscore.csvtext`; UTF-8 bytes, ``\\n`` included). The rank and a comma in front
+    make the file's line."""
     columns = [
         _cells_text(cols["unit_code"]), _cells_text(cols["unit_name"]),
         _cells_text(cols["project_code"]), _cells_text(cols["project_name"]),
@@ -141,9 +135,8 @@ def project_lines(cols: dict) -> np.ndarray:
         ["true" if b else "false" for b in cols["incomplete"].astype(bool).tolist()],
         *[[str(int(x)) for x in cols[c].tolist()] for c in ("errors", "warnings")],
     ]
-    lines = _Lines()
-    csv.writer(lines, lineterminator="\n").writerows(zip(*[[csv_safe(v) for v in col] for col in columns]))
-    return np.array([line.encode("utf-8") for line in lines], dtype=object)
+    cells = pd.DataFrame({j: np.array([csv_safe(v) for v in col], dtype=object) for j, col in enumerate(columns)})
+    return np.array([(row + "\n").encode("utf-8") for row in csv_rows(cells)[1]], dtype=object)
 
 
 def failure(ordinal: int, folder: str, unit_code: str, unit_name: str, message: str) -> UnitOutcome:
@@ -211,7 +204,6 @@ class Summary:
         paths = [out_dir / SUMMARY_CSV, out_dir / PROJECTS_CSV, out_dir / SUMMARY_HTML]
         write_csv(paths[0], u_csv)
         # A province has 10⁵-10⁶ projects: their cells are formatted a slice at a time.
-        from perfscore.batch.tables import BOM, csv_bytes
 
         order, rank = self._project_order()
         # The lines were formatted per unit (project_lines); here each gets its rank.

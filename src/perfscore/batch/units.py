@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from perfscore.app.score import evaluate, with_checks_by_unit
+from perfscore.batch.tables import UnitTables
+from perfscore.csvtext import CsvBlock
 from perfscore.errors import DataError, PerfscoreError
 from perfscore.frame import IndicatorColumns, columns_frames
 from perfscore.model import Targets, Unit
@@ -191,7 +193,6 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         raise _NeedsExact  # e.g. block-unknown: one finding naming many projects
     # The CSV cells are formatted once for the block (every cell is formatted on its own,
     # so a unit's rows are the same cells) and cut per unit like the Evaluation.
-    from perfscore.batch.tables import CsvBlock, UnitTables
     from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
 
     ind_csv, proj_csv = indicators_csv_frame(ev), projects_csv_frame(ev)
@@ -219,7 +220,7 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
             proj_part, p_rows = proj_csv.iloc[p_rows[0]: p_rows[1]].drop(columns=gone), (0, p_rows[1] - p_rows[0])
         else:
             proj_part = proj_text
-        w.tables = UnitTables(ind_text if ind_text is not None else ind_csv, r_rows, proj_part, p_rows)
+        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows)
         w.evaluation = unit_ev
     if checks:   # what evaluate adds, for each unit's cut of the block's engine findings
         with_checks_by_unit(ev, view, [(w.evaluation, w.targets) for w in works], profile)
