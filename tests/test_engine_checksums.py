@@ -166,6 +166,35 @@ def test_department_totals_on_every_cut_are_todays(cases, recorded):
         assert got["department-cuts"] == stored.get("department-cuts")
 
 
+def _files_digest(folder: Path) -> dict[str, str]:
+    return {str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def test_every_file_written_is_todays(tmp_path, recorded):
+    """The files users get, byte for byte: the sample's single run (report.html, results.json,
+    the CSV files) and a generated bureau's batch run (every unit's files and the summary),
+    one block and several. A change to any writer, reader or check shows here."""
+    from perfscore.app.run import evaluate_files
+    from perfscore.batch import evaluate_batch
+
+    stored, got = recorded
+    sample = ROOT / "data" / "yanshan-2023"
+    evaluate_files(sample / "targets.json", sample / "actuals.csv", tmp_path / "sample", as_of="2023-12-31")
+    folder = tmp_path / "bureau"
+    _bench_module("generate").generate(1500, seed=3, out_dir=folder, projects_per_unit=(4, 12))
+    evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "one-block", progress=False,
+                   as_of="2023-12-31", jobs=1)
+    evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "blocks", progress=False,
+                   as_of="2023-12-31", jobs=1, block_rows=200)
+    one, many = _files_digest(tmp_path / "one-block"), _files_digest(tmp_path / "blocks")
+    assert one == many and len(one) > 20   # the block size changes nothing
+    for name, digests in (("files/sample", _files_digest(tmp_path / "sample")), ("files/bureau", one)):
+        got[name] = _digest(sorted(digests.items()))
+        if not UPDATE:
+            assert got[name] == stored.get(name), f"{name}: a written file changed"
+
+
 def test_a_table_of_three_rows_shows_its_tier_points():
     # The engine once cut the 3 tier points like a per-row column when the table had exactly
     # 3 rows: 部分达成 was shown as 0% (or an IndexError was raised).

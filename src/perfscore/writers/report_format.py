@@ -8,6 +8,7 @@ banker's rounding). Missing values print as an em dash, never as ``nan``.
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -82,6 +83,11 @@ def is_missing(value: object) -> bool:
     """True for None, NaN, pandas NA and empty strings."""
     if value is None:
         return True
+    kind = type(value)
+    if kind is str:
+        return not value.strip()
+    if kind is float:
+        return value != value
     if isinstance(value, str):
         return value.strip() == ""
     try:
@@ -96,11 +102,17 @@ def fixed(value: object, places: int = 2) -> str:
     if is_missing(value):
         return DASH
     try:
-        number = Decimal(repr(float(value)))  # repr: the shortest exact decimal form
+        number = float(value)
     except (TypeError, ValueError):
         return str(value)
-    quantum = Decimal(1).scaleb(-places)
-    result = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    return _fixed(number, places)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _fixed(number: float, places: int) -> str:
+    # A report shows the same few hundred weights and scores thousands of times.
+    exact = Decimal(repr(number))  # repr: the shortest exact decimal form
+    result = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if result == 0:
         result = abs(result)  # never print "-0.00"
     return f"{result:,.{places}f}"
@@ -129,6 +141,8 @@ def pct_number(percent: object) -> str:
 
 def text(value: object) -> str:
     """A free-text cell; missing → ''."""
+    if type(value) is str:
+        return value.strip()
     if is_missing(value):
         return ""
     return str(value).strip()

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -315,7 +316,10 @@ def _truthy(value: object) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+    return a == b or _SPACE.sub("", a) == _SPACE.sub("", b)
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _project_key(unit_code: object, code: object) -> tuple[str, str]:
@@ -480,12 +484,11 @@ def _finding_row(f: Finding, project_names: dict[str, str], indicator_names: dic
     )
 
 
-def _project_views(ev: Evaluation, targets: Targets | None,
-                   finding_rows: list[tuple[Finding, FindingRow]]) -> list[ProjectView]:
+def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[tuple[Finding, FindingRow]],
+                   projects: list[dict], indicators: list[dict]) -> list[ProjectView]:
     index = _TargetsIndex(targets)
-    ind = ev.indicators
     by_project: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for r in _records(ind):
+    for r in indicators:
         by_project[_project_key(r.get("unit_code"), r.get("project_code"))].append(r)
     mon: dict[str, list[dict]] = defaultdict(list)
     for r in _records(ev.monitoring):
@@ -496,7 +499,7 @@ def _project_views(ev: Evaluation, targets: Targets | None,
             proj_findings[f.project_code].append(row)
 
     views = []
-    for i, p in enumerate(_records(ev.projects), start=1):
+    for i, p in enumerate(projects, start=1):
         key = _project_key(p.get("unit_code"), p.get("project_code"))
         records = by_project.get(key, [])
         rows = _indicator_rows(records)
@@ -568,8 +571,7 @@ def _project_views(ev: Evaluation, targets: Targets | None,
 # --- charts ------------------------------------------------------------------------
 
 
-def _totals_chart(ev: Evaluation) -> tuple[str, Markup]:
-    records = _records(ev.projects)
+def _totals_chart(records: list[dict]) -> tuple[str, Markup]:
     refs = tuple((lo, f"{lo:g}") for _, lo in GRADE_BANDS if lo > 0)
     if len(records) <= MAX_BARS:
         bars = []
@@ -598,25 +600,34 @@ def _totals_chart(ev: Evaluation) -> tuple[str, Markup]:
                              max_value=step * 4, ticks=4, width=CHART_WIDTH))
 
 
-def _blocks_chart(ev: Evaluation) -> Markup:
+def _numbers(values: list) -> np.ndarray:
+    """Cells as floats, NaN where missing or not a number (what pd.to_numeric(errors="coerce") gives)."""
+    return np.array([math.nan if (x := _float(v)) is None else x for v in values], dtype=np.float64)
+
+
+def _nansum(values: np.ndarray) -> float:
+    """Series.sum: missing cells count as 0, an empty sum is 0."""
+    return float(np.where(np.isnan(values), 0.0, values).sum())
+
+
+def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: list[dict]) -> Markup:
     """Score rate (得分率 = Σ得分 ÷ Σ分值 of the scored indicators) per 一级 block,
-    with budget execution first, across all projects."""
+    with budget execution first, across all projects. (Sums as pandas makes them: numpy's,
+    missing cells taken as 0.)"""
     bars = []
-    p = ev.projects
-    if not p.empty and {"exec_score", "exec_weight"} <= set(p.columns):
-        got = pd.to_numeric(p["exec_score"], errors="coerce")
-        w = pd.to_numeric(p["exec_weight"], errors="coerce")
-        ok = got.notna() & w.notna()
+    if projects and {"exec_score", "exec_weight"} <= set(projects[0]):
+        got = _numbers([p["exec_score"] for p in projects])
+        w = _numbers([p["exec_weight"] for p in projects])
+        ok = ~np.isnan(got) & ~np.isnan(w)
         wsum, gsum = float(w[ok].sum()), float(got[ok].sum())
         rate = gsum / wsum * 100 if wsum > 0 else None
         bars.append(svg.Bar("预算执行", rate, BLOCK_FILL,
                             f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
-    ind = ev.indicators
-    scored = ind[ind["status"] == SCORED] if not ind.empty else ind
+    scored = [r for r in indicators if r["status"] == SCORED]
     for label in ev.blocks:
-        part = scored[scored["level1"] == label] if not scored.empty else scored
-        wsum = float(pd.to_numeric(part["weight"], errors="coerce").sum()) if not part.empty else 0.0
-        gsum = float(pd.to_numeric(part["score"], errors="coerce").sum()) if not part.empty else 0.0
+        part = [r for r in scored if r["level1"] == label]
+        wsum = _nansum(_numbers([r["weight"] for r in part]))
+        gsum = _nansum(_numbers([r["score"] for r in part]))
         rate = gsum / wsum * 100 if wsum > 0 else None
         bars.append(svg.Bar(label, rate, BLOCK_FILL,
                             f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
@@ -625,14 +636,14 @@ def _blocks_chart(ev: Evaluation) -> Markup:
                           width=CHART_WIDTH, label_max=120)
 
 
-def _monitoring_chart(ev: Evaluation) -> tuple[Markup | None, str]:
+def _monitoring_chart(ev: Evaluation, projects: list[dict]) -> tuple[Markup | None, str]:
     """Budget-weighted cumulative spending against the plan at each checkpoint
     (双监控), over the projects that report each figure."""
     mon = ev.monitoring
     if mon is None or mon.empty or "checkpoint" not in mon.columns:
         return None, "未提供资金支出计划，无法进行双监控对比。"
     budgets = {text(p.get("project_code")): _float(p.get("budget")) or 0.0
-               for p in _records(ev.projects)}
+               for p in projects}
     order: list[str] = []
     plan: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     actual: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -695,7 +706,7 @@ def _deviation_class(value: float | None) -> str:
     return "dev-pos" if value > 0 else "dev-neg"
 
 
-def _review_section(ev: Evaluation) -> ReviewSection | None:
+def _review_section(ev: Evaluation, projects: list[dict], indicators: list[dict]) -> ReviewSection | None:
     """The section for results merged with a review (the review columns of
     perfscore.review.merge); None for a plain evaluation."""
     ind = ev.indicators
@@ -703,10 +714,10 @@ def _review_section(ev: Evaluation) -> ReviewSection | None:
         return None
     dep = ev.department or {}
     names = {_project_key(p.get("unit_code"), p.get("project_code")): text(p.get("project_name"))
-             for p in _records(ev.projects)}
+             for p in projects}
     rows = []
     methods = []
-    for r in _records(ind):
+    for r in indicators:
         method, comment = text(r.get("review_method")), text(r.get("review_comment"))
         methods.append(method)
         if not method and not comment:
@@ -720,11 +731,11 @@ def _review_section(ev: Evaluation) -> ReviewSection | None:
             self_score=fixed(r.get("score")), review_score=fixed(r.get("review_score")),
             deviation=fixed(dev), deviation_class=_deviation_class(dev),
             method=REVIEW_METHOD_LABELS.get(method, method), comment=comment))
-    projects = []
-    for p in _records(ev.projects):
+    project_rows = []
+    for p in projects:
         dev = _float(p.get("deviation"))
         reviewed = _float(p.get("reviewed"))
-        projects.append(ReviewProjectRow(
+        project_rows.append(ReviewProjectRow(
             name=text(p.get("project_name")), code=text(p.get("project_code")),
             self_total=fixed(p.get("total")), self_grade=text(p.get("grade")) or DASH,
             review_total=fixed(p.get("review_total")), review_grade=text(p.get("review_grade")) or DASH,
@@ -739,7 +750,7 @@ def _review_section(ev: Evaluation) -> ReviewSection | None:
         self_total=fixed(dep.get("total")), self_grade=text(dep.get("grade")) or DASH,
         review_total=fixed(dep.get("review_total")), review_grade=text(dep.get("review_grade")) or DASH,
         deviation=fixed(dev), deviation_class=_deviation_class(dev),
-        projects=projects, indicators=rows)
+        projects=project_rows, indicators=rows)
 
 
 # --- department ----------------------------------------------------------------------
@@ -835,8 +846,9 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
                previous: Evaluation | None = None, version: str = "") -> ReportView:
     meta = ev.meta or {}
     dep = ev.department or {}
+    # Each frame's rows as dicts once; every part of the page reads these.
     projects = _records(ev.projects)
-    ind = ev.indicators
+    indicators = _records(ev.indicators)
 
     unit_name = text(meta.get("unit_name")) or text(dep.get("unit_name"))
     if not unit_name and projects:
@@ -847,9 +859,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     year = text(meta.get("year"))
 
     project_names = {text(p.get("project_code")): text(p.get("project_name")) for p in projects}
-    indicator_names = {}
-    if not ind.empty:
-        indicator_names = dict(zip(ind["indicator_id"].map(text), ind["level3"].map(text)))
+    indicator_names = {text(r.get("indicator_id")): text(r.get("level3")) for r in indicators}
     finding_rows = [(f, _finding_row(f, project_names, indicator_names)) for f in ev.findings]
     groups = []
     for sev in SEVERITY_ORDER:
@@ -857,7 +867,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         if rows:
             groups.append(FindingGroup(sev, SEVERITY_LABELS[sev], rows))
 
-    views = _project_views(ev, targets, finding_rows)
+    views = _project_views(ev, targets, finding_rows, projects, indicators)
     budget = _float(dep.get("budget"))
     executed = _float(dep.get("executed"))
     if budget is None and projects:
@@ -868,9 +878,9 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     if exec_rate is None and budget:
         exec_rate = (executed or 0.0) / budget
 
-    statuses = ind["status"].map(text) if not ind.empty else pd.Series(dtype=str)
-    totals_title, totals_chart = _totals_chart(ev)
-    mon_chart, mon_note = _monitoring_chart(ev)
+    statuses = Counter(text(r.get("status")) for r in indicators)
+    totals_title, totals_chart = _totals_chart(projects)
+    mon_chart, mon_note = _monitoring_chart(ev, projects)
     comparison, comparison_css = _comparison(ev, previous)
 
     title_year = f"{year}年度" if year else ""
@@ -889,10 +899,10 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         executed=wan(executed),
         exec_rate=pct(exec_rate),
         n_projects=len(projects),
-        n_indicators=len(ind),
-        n_scored=int((statuses == SCORED).sum()),
-        n_na=int((statuses == NOT_APPLICABLE).sum()),
-        n_review=int((statuses == NEEDS_REVIEW).sum()),
+        n_indicators=len(indicators),
+        n_scored=statuses[SCORED],
+        n_na=statuses[NOT_APPLICABLE],
+        n_review=statuses[NEEDS_REVIEW],
         n_missed=sum(v.n_missed for v in views),
         severity_counts=[(s, SEVERITY_LABELS[s], sum(1 for f in ev.findings if f.severity == s))
                          for s in SEVERITY_ORDER],
@@ -901,7 +911,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         projects=views,
         chart_totals=totals_chart,
         chart_totals_title=totals_title,
-        chart_blocks=_blocks_chart(ev),
+        chart_blocks=_blocks_chart(ev, projects, indicators),
         chart_monitoring=mon_chart,
         monitoring_note=mon_note,
         findings=groups,
@@ -915,5 +925,5 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         comparison=comparison,
         comparison_css=comparison_css,
         version=version,
-        review=_review_section(ev),
+        review=_review_section(ev, projects, indicators),
     )
