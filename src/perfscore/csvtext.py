@@ -75,13 +75,18 @@ def _quoted(cells: list[str]) -> list[str]:
 
 def csv_rows(frame: pd.DataFrame) -> tuple[str, list[str]]:
     """(header line, the row lines) of the frame, each without its ``\\n``."""
-    names = [str(c) for c in frame.columns]
-    columns = [_quoted(_cells(frame.iloc[:, j])) for j in range(frame.shape[1])]
+    return csv_lines([str(c) for c in frame.columns], [_cells(frame.iloc[:, j]) for j in range(frame.shape[1])],
+                     len(frame))
+
+
+def csv_lines(names: list[str], columns: list[list[str]], rows: int) -> tuple[str, list[str]]:
+    """(header line, row lines) of text columns (``rows`` cells each)."""
+    columns = [_quoted(c) for c in columns]
     if len(columns) == 1:  # a row of one empty field: csv.writer writes "" (else the line is blank)
         columns = [['""' if v == "" else v for v in columns[0]]]
         names = ['""' if v == "" else v for v in _quoted(names)]
     elif not columns:      # no columns: csv.writer writes an empty row as a blank line
-        return "", [""] * len(frame)
+        return "", [""] * rows
     else:
         names = _quoted(names)
     return ",".join(names), list(map(",".join, zip(*columns)))

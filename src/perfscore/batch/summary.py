@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from perfscore.csvtext import csv_bytes, csv_rows
+from perfscore.csvtext import csv_bytes, csv_lines
 from perfscore.io import BOM, atomic_write_bytes, atomic_write_text, write_csv
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.numeric import format_fixed
@@ -135,8 +135,9 @@ def project_lines(cols: dict) -> np.ndarray:
         ["true" if b else "false" for b in cols["incomplete"].astype(bool).tolist()],
         *[[str(int(x)) for x in cols[c].tolist()] for c in ("errors", "warnings")],
     ]
-    cells = pd.DataFrame({j: np.array([csv_safe(v) for v in col], dtype=object) for j, col in enumerate(columns)})
-    return np.array([(row + "\n").encode("utf-8") for row in csv_rows(cells)[1]], dtype=object)
+    cells = [[csv_safe(v) for v in col] for col in columns]
+    rows = csv_lines([str(j) for j in range(len(cells))], cells, len(cells[0]))[1]
+    return np.array([(row + "\n").encode("utf-8") for row in rows], dtype=object)
 
 
 def failure(ordinal: int, folder: str, unit_code: str, unit_name: str, message: str) -> UnitOutcome:
