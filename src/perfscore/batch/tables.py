@@ -1,8 +1,11 @@
-"""A unit's results.csv and projects.csv cut from its block's CSV text.
+"""A unit's tables cut from its block's text: results.csv and projects.csv, and the
+indicator and project records of results.json.
 
 The block's cells (formatted once by :mod:`perfscore.writers.tabular`) are turned into
 CSV text once (:class:`perfscore.csvtext.CsvBlock`) and each unit's file is the header
 plus its slice of rows, written with the same atomic write and BOM as ``write_csv``.
+Likewise each row's JSON record (:func:`perfscore.scoring.io.record_lines`) is made once
+for the block and each unit's results.json takes its slice.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ class UnitTables:
     the unit's projects.csv has other columns than the block's) its own cells."""
 
     def __init__(self, ind: CsvBlock, ind_rows: tuple[int, int],
-                 proj: CsvBlock | pd.DataFrame, proj_rows: tuple[int, int]):
+                 proj: CsvBlock | pd.DataFrame, proj_rows: tuple[int, int],
+                 json_lines: dict[str, list[str]] | None = None):
         self.ind, self.ind_rows = ind, ind_rows
         self.proj, self.proj_rows = proj, proj_rows
+        self.json_lines = json_lines   # the unit's record lines of results.json, when cut from the block
 
     @staticmethod
     def _write(path, part, rows: tuple[int, int]) -> None:

@@ -39,6 +39,7 @@ from perfscore.readers import longtable as LT
 from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
 from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.io import record_lines
 from perfscore.scoring.profile import Profile
 
 
@@ -214,13 +215,21 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     # projects.csv: one text for the block unless some unit lacks a block column (一级).
     same_columns = all(len(unit_ev.blocks) == len(ev.blocks) for _, unit_ev, _, _ in cuts)
     proj_text = CsvBlock.of(proj_csv) if same_columns else None
+    # results.json's records (written with the checks): a row's line is the same in the block.
+    ind_json = record_lines(ev.indicators) if checks else None
+    proj_json = record_lines(ev.projects) if checks and same_columns else None
     for w, unit_ev, p_rows, r_rows in cuts:
+        json_lines = None
+        if ind_json is not None:
+            json_lines = {"indicators": ind_json[r_rows[0]: r_rows[1]]}
+            if proj_json is not None:
+                json_lines["projects"] = proj_json[p_rows[0]: p_rows[1]]
         if proj_text is None:
             gone = [b for b in ev.blocks if b not in unit_ev.blocks]
             proj_part, p_rows = proj_csv.iloc[p_rows[0]: p_rows[1]].drop(columns=gone), (0, p_rows[1] - p_rows[0])
         else:
             proj_part = proj_text
-        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows)
+        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows, json_lines)
         w.evaluation = unit_ev
     if checks:   # what evaluate adds, for each unit's cut of the block's engine findings
         with_checks_by_unit(ev, view, [(w.evaluation, w.targets) for w in works], profile)

@@ -118,7 +118,7 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
     where = output_path(opt.out / opt.units_dir, folder)
     where.mkdir(parents=True, exist_ok=True)
     if not opt.tables_only:
-        save_results(ev, where / RESULTS_JSON)
+        save_results(ev, where / RESULTS_JSON, tables.json_lines if tables is not None else None)
     if tables is not None:
         tables.write(where / RESULTS_CSV, where / PROJECTS_CSV)
     else:

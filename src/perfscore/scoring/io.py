@@ -71,38 +71,51 @@ def _columns_as_python(frame: pd.DataFrame) -> list[list]:
     return out
 
 
-def _record_lines(frame: pd.DataFrame) -> str:
-    """A JSON array with one compact record per line (readable, diff-friendly, and encoded
-    by json's C encoder: an indented dump of 10^6 records would take minutes)."""
+def record_lines(frame: pd.DataFrame) -> list[str]:
+    """One compact JSON record per row (json's C encoder: an indented dump of 10^6 records
+    would take minutes). A row's line depends on that row alone, so a batch makes the lines
+    of a block once and gives each unit its slice."""
     if frame.empty:
-        return "[]"
+        return []
     cols = [str(c) for c in frame.columns]
     dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    lines = [dumps(dict(zip(cols, row))) for row in zip(*_columns_as_python(frame))]
+    return [dumps(dict(zip(cols, row))) for row in zip(*_columns_as_python(frame))]
+
+
+def _array(lines: list[str]) -> str:
+    """A JSON array with one record per line (readable and diff-friendly)."""
+    if not lines:
+        return "[]"
     return "[\n    " + ",\n    ".join(lines) + "\n  ]"
 
 
-def results_to_json(ev: Evaluation) -> str:
+def results_to_json(ev: Evaluation, lines: dict[str, list[str]] | None = None) -> str:
+    """``lines``: the record lines of ``indicators`` and ``projects`` when the caller has
+    them already (:func:`record_lines` of exactly these frames)."""
     def block(value) -> str:
         return json.dumps(_py(value), ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ")
+
+    def table(name: str, frame: pd.DataFrame) -> str:
+        given = (lines or {}).get(name)
+        return _array(record_lines(frame) if given is None else given)
 
     parts = [
         ("schema", json.dumps(RESULTS_SCHEMA)),
         ("meta", block(ev.meta)),
         ("blocks", json.dumps(list(ev.blocks), ensure_ascii=False)),
-        ("indicators", _record_lines(ev.indicators)),
-        ("projects", _record_lines(ev.projects)),
+        ("indicators", table("indicators", ev.indicators)),
+        ("projects", table("projects", ev.projects)),
         ("department", block(ev.department)),
-        ("monitoring", _record_lines(ev.monitoring)),
-        ("findings", _record_lines(pd.DataFrame(
+        ("monitoring", table("monitoring", ev.monitoring)),
+        ("findings", table("findings", pd.DataFrame(
             [f.model_dump(mode="json") for f in ev.findings],
             columns=["check", "severity", "message", "project_code", "indicator_id", "source"]))),
     ]
     return "{\n" + ",\n".join(f"  {json.dumps(k)}: {v}" for k, v in parts) + "\n}\n"
 
 
-def save_results(ev: Evaluation, path: str | os.PathLike) -> None:
-    atomic_write_text(path, results_to_json(ev))
+def save_results(ev: Evaluation, path: str | os.PathLike, lines: dict[str, list[str]] | None = None) -> None:
+    atomic_write_text(path, results_to_json(ev, lines))
 
 
 def _frame(records: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
