@@ -7,6 +7,7 @@
     python benchmarks/bench_batch.py --reports 1000                # 1,000 unit reports
     python benchmarks/bench_batch.py --sizes --stages 1000000      # where the time goes (one process)
     python benchmarks/bench_batch.py --sizes --main 1000000        # the main process with its workers
+    python benchmarks/bench_batch.py --sizes 1000000 --full --ppu 10 24   # ~150 indicators a unit (6,667 units)
 
 Inputs come from ``benchmarks/generate.py`` (seed 1), cached in ``benchmarks/out/``.
 Every measurement is a fresh process. Memory is reported twice: the peak resident set of
@@ -214,8 +215,8 @@ def run_child(code: str, *args: str) -> tuple[float, float, float, str]:
     return wall, usage.ru_maxrss / 1024, peak[0], text
 
 
-def measure(rows: int, runs: int, full: bool, streamed: bool = False) -> dict:
-    t, a = inputs(rows)
+def measure(rows: int, runs: int, full: bool, streamed: bool = False, ppu=(20, 180)) -> dict:
+    t, a = inputs(rows, projects_per_unit=tuple(ppu))
     mb_in = (t.stat().st_size + a.stat().st_size) / 1e6
     res: dict[str, list] = {"floor": [], "batch": [], "full": [], "load": []}
     work = Path(tempfile.mkdtemp(prefix="bench_batch_", dir=OUT))
@@ -233,12 +234,13 @@ def measure(rows: int, runs: int, full: bool, streamed: bool = False) -> dict:
                 res["full"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "full"),
                                              "--quiet")[:3])
         mb_out = sum(p.stat().st_size for p in (work / "batch").rglob("*") if p.is_file()) / 1e6
+        mb_full = sum(p.stat().st_size for p in (work / "full").rglob("*") if p.is_file()) / 1e6 if full else None
         units = sum(1 for _ in (work / "batch" / "units").iterdir())
     finally:
         shutil.rmtree(work, ignore_errors=True)
     med = {k: (statistics.median(x for x, _, _ in v), max(m for _, m, _ in v), max(p for _, _, p in v))
            for k, v in res.items() if k != "load" and v}
-    return {"rows": rows, "units": units, "mb_in": mb_in, "mb_out": mb_out, "runs": runs,
+    return {"rows": rows, "units": units, "mb_in": mb_in, "mb_out": mb_out, "mb_full": mb_full, "runs": runs,
             "load": statistics.median(res["load"]), "median": med, "all": res}
 
 
@@ -278,16 +280,19 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=0, help="number of units for the report benchmark")
     ap.add_argument("--stages", type=int, default=0, help="rows: time the stages of one run in one process")
     ap.add_argument("--main", type=int, default=0, help="rows: the main process of one run with its workers")
+    ap.add_argument("--ppu", type=int, nargs=2, default=[20, 180], metavar=("LO", "HI"),
+                    help="projects per unit drawn from LO-HI (default 20 180, ~900 indicators a unit; "
+                         "10 24 gives ~150, the issue's 6,667 units at 10^6 rows)")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     print(f"{'rows':>11} {'units':>6} {'MB in':>6} {'floor s':>8} {'batch s':>8} {'ratio':>6} {'RSS MB':>7} {'PSS MB':>7}"
-          f" {'full s':>7} {'PSS MB':>7} {'load':>5}")
+          f" {'full s':>7} {'PSS MB':>7} {'out MB':>7} {'load':>5}")
     for rows, runs in [(n, args.runs) for n in args.sizes] + [(n, 1) for n in args.stream]:
-        r = measure(rows, runs, args.full and rows not in args.stream, streamed=rows in args.stream)
+        r = measure(rows, runs, args.full and rows not in args.stream, streamed=rows in args.stream, ppu=args.ppu)
         results.append(r)
         m = r["median"]
-        full = f"{m['full'][0]:>7.1f} {m['full'][2]:>7.0f}" if "full" in m else f"{'':>7} {'':>7}"
+        full = f"{m['full'][0]:>7.1f} {m['full'][2]:>7.0f} {r['mb_full']:>7.0f}" if "full" in m else f"{'':>7} {'':>7} {'':>7}"
         print(f"{rows:>11,} {r['units']:>6,} {r['mb_in']:>6.0f} {m['floor'][0]:>8.1f} {m['batch'][0]:>8.1f}"
               f" {m['batch'][0] / m['floor'][0]:>6.2f} {m['batch'][1]:>7.0f} {m['batch'][2]:>7.0f} {full}"
               f" {r['load']:>5.1f}", flush=True)
