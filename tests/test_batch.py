@@ -103,12 +103,12 @@ def singles(bureau, tmp_path_factory):
     (1, "actuals.csv", False),          # every unit alone: the single-unit route
 ])
 def test_each_unit_equals_its_single_unit_evaluation(bureau, singles, tmp_path, monkeypatch, block_rows, actuals, fast):
-    import perfscore.batch.join as join
+    import perfscore.batch.worker as worker   # where the block's join is called
 
     folder, failing = bureau
     taken = []
-    real = join.fast_attach
-    monkeypatch.setattr(join, "fast_attach", lambda *a: taken.append(real(*a)) or taken[-1])
+    real = worker.fast_attach
+    monkeypatch.setattr(worker, "fast_attach", lambda *a: taken.append(real(*a)) or taken[-1])
     run = evaluate_batch(folder / "targets.csv", folder / actuals, tmp_path / "batch",
                          block_rows=block_rows, progress=False)
     assert any(taken) == fast

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perfscore.batch.units as U
+import perfscore.batch.worker as W
 from perfscore.batch import evaluate_batch
 from perfscore.model import Unit
 from perfscore.readers import longtable as LT
@@ -118,7 +119,7 @@ def run_checked(bureau: Bureau, monkeypatch, *, score: bool = False) -> dict:
         if score:
             real(works, *args, **kwargs)
 
-    monkeypatch.setattr(U, "score_units", spy)
+    monkeypatch.setattr(W, "score_units", spy)   # as the block's worker calls it
     evaluate_batch(bureau.folder / "targets.csv", bureau.folder / "actuals.csv", bureau.folder / "out",
                    tables_only=True, progress=False, jobs=1, as_of=AS_OF)
     return seen
@@ -277,7 +278,7 @@ def test_a_failed_column_join_changes_nothing(generated, tmp_path, monkeypatch):
         calls.append(ok)
         return ok
 
-    monkeypatch.setattr(J, "fast_attach", spy)
+    monkeypatch.setattr(W, "fast_attach", spy)   # as the block's worker calls it
     run = evaluate_batch(bureau.folder / "targets.csv", bureau.folder / "actuals.csv", tmp_path / "out",
                          tables_only=True, progress=False, jobs=1)
     assert calls == [False]

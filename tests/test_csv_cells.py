@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import perfscore.batch.units as U
 import perfscore.writers.tabular as TB
 from perfscore.io import write_csv
 from perfscore.scoring.numeric import format_fixed
@@ -116,7 +117,7 @@ def block_evaluations(tmp_path_factory):
     seen = []
     with pytest.MonkeyPatch.context() as mp:
         real = TB.indicators_csv_frame
-        mp.setattr(TB, "indicators_csv_frame", lambda ev: seen.append(ev) or real(ev))
+        mp.setattr(U, "indicators_csv_frame", lambda ev: seen.append(ev) or real(ev))   # as the batch calls it
         evaluate_batch(folder / "targets.csv", folder / "actuals.csv", folder / "out", tables_only=True,
                        progress=False, jobs=1)
     return seen

@@ -427,7 +427,8 @@ def test_no_writer_bypasses_the_atomic_write():
                     continue  # str.replace; os.replace belongs to the atomic write (io.py, staged in safety.py)
                 if name == "rename" and owner != "os" and (node.keywords or len(node.args) != 1):
                     continue  # DataFrame.rename(columns=…), not Path.rename(target)
-                if name in ("to_csv", "to_json", "to_excel", "write_pdf") and not node.args and not node.keywords:
+                if name in ("to_csv", "to_json", "to_excel", "write_pdf") and not node.args and not any(
+                        k.arg in ("path_or_buf", "excel_writer", "target") for k in node.keywords):
                     continue  # no target: returns the text / bytes
                 if name == "save" and node.args and isinstance(node.args[0], ast.Name) and \
                         node.args[0].id in ("buf", "raw"):

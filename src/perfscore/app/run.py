@@ -10,10 +10,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfscore.app.extract import load_targets
 from perfscore.app.score import evaluate
+from perfscore.comparison.inputs import load_input
 from perfscore.model import Targets
+from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.profile import Profile, load_profile
+from perfscore.writers.handin import write_handin_files
+from perfscore.writers.html import write_report
+from perfscore.writers.tabular import write_results
 
 
 @dataclass
@@ -36,12 +42,9 @@ def _shown(path: str | os.PathLike) -> str:
 
 def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None = None) -> Targets:
     """Targets from targets.json or a long table, with the actuals sheet joined when given."""
-    from perfscore.app.extract import load_targets
 
     targets = load_targets(targets_path)
     if actuals_path is not None:
-        from perfscore.readers.actuals import attach_actuals, read_actuals
-
         targets = attach_actuals(targets, read_actuals(actuals_path))
     sources = dict(targets.source)
     sources.setdefault("targets", _shown(targets_path))
@@ -59,24 +62,17 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
     carries a comparison section, and with results the checks compare targets with
     last year's actuals. ``handin``: extensions of the files to hand in written beside
     report.html as ``report<ext>`` (``.docx``, ``.xlsx``; see perfscore.writers.handin)."""
-    from perfscore.writers.tabular import write_results
 
     prof = load_profile(profile)
     previous = None
     if previous_path is not None:
-        from perfscore.comparison.inputs import load_input
-
         previous = load_input(previous_path)
     targets = load_inputs(targets_path, actuals_path)
     ev = evaluate(targets, prof, as_of=as_of,
                   previous=previous if isinstance(previous, Evaluation) else None)
     paths = list(write_results(ev, out_dir).values())
     if report:
-        from perfscore.writers.html import write_report  # heavy (jinja, the report's assets): loaded when asked for
-
         paths += list(write_report(ev, out_dir, pdf=pdf, targets=targets, previous=previous))
     if handin:
-        from perfscore.writers.handin import write_handin_files  # writers sit above scoring: loaded when asked for
-
         paths += write_handin_files(ev, out_dir, handin, targets=targets)
     return EvaluateRun(evaluation=ev, paths=paths, report_skipped=not report)

@@ -33,10 +33,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfscore.app.extract import extract, run_checks
+from perfscore.app.run import _shown as shown
+from perfscore.app.score import evaluate
+from perfscore.batch.actuals import ActualsStream, actuals_table
 from perfscore.batch.cluster import ClusterExecutor
+from perfscore.batch.progress import Progress
 from perfscore.batch.result import UnitResult  # noqa: F401  (the batch API names it)
+from perfscore.batch.stream import _sha256, index_long_table, iter_blocks, layout_of, units_upto
+from perfscore.batch.summary import Summary
+from perfscore.batch.worker import BlockJob, Options, run_block, write_unit
 from perfscore.errors import PerfscoreError, UsageError
 from perfscore.model import Targets, Unit
+from perfscore.readers.actuals import _key as join_key
+from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.safety import safe_filename
 from perfscore.scoring.profile import Profile, load_profile
 
@@ -75,7 +85,6 @@ def is_batch_input(path: str | os.PathLike) -> bool:
         return True
     if p.suffix.lower() != ".csv" or not p.is_file():
         return False
-    from perfscore.batch.stream import layout_of, units_upto
 
     try:
         layout = layout_of(p)
@@ -85,8 +94,6 @@ def is_batch_input(path: str | os.PathLike) -> bool:
 
 
 def _shown(path: str | os.PathLike) -> str:
-    from perfscore.app.run import _shown as shown  # how evaluate records a path (no absolute paths)
-
     return shown(path)
 
 
@@ -114,9 +121,6 @@ class _Run:
     """State of one batch run: options, unit folders, the summary, the progress bar."""
 
     def __init__(self, out_dir: Path, profile: Profile, as_of, *, reports: bool, pdf: bool, tables_only: bool):
-        from perfscore.batch.summary import Summary
-        from perfscore.batch.worker import Options
-
         self.opt = Options(out=out_dir, profile=profile, as_of=as_of, tables_only=tables_only,
                            reports=reports and not tables_only, pdf=pdf)
         self.summary = Summary(list(profile.grades))
@@ -174,7 +178,6 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     others go on; an error that concerns every unit (a missing column, an actuals row no
     unit holds) stops the run before anything is written.
     """
-    from perfscore.batch.progress import Progress
 
     prof = load_profile(profile)
     out = Path(out_dir)
@@ -267,8 +270,6 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str], *, parallel: bool 
     without it, and raises what it raises."""
     if tp.suffix.lower() != ".csv":
         return None
-    from perfscore.batch.actuals import ActualsStream
-    from perfscore.batch.stream import _sha256, index_long_table, layout_of
 
     layout = layout_of(tp)
     if layout is None:
@@ -316,8 +317,6 @@ def _forkable(ap: Path) -> bool:
 def _actuals_keys(ap: Path, tp: Path):
     """In the child: the actuals sheet's pass-1 reading (None when it is not a CSV read in
     chunks) and the long table's SHA-256 (which balances the two processes' work)."""
-    from perfscore.batch.actuals import ActualsStream
-    from perfscore.batch.stream import _sha256
 
     stream = ActualsStream(ap)
     return (stream.read_keys() if stream.layout is not None else None), _sha256(tp)
@@ -376,8 +375,6 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
                 executor=None) -> None:
     """Pass 2: blocks read here, scored and written here or by ``jobs`` worker processes
     (at most ``jobs + 1`` blocks in flight, so memory stays bounded), taken back in order."""
-    from perfscore.batch.stream import iter_blocks
-    from perfscore.batch.worker import BlockJob, run_block
 
     block_rows = _balanced_block_rows(run, sum(s.rows for s in index.units), block_rows,
                                       executor.workers if executor is not None else jobs)
@@ -419,7 +416,6 @@ def _in_workers(run: _Run, jobs_iter, take, jobs: int) -> None:
     import multiprocessing as mp
     from collections import deque
 
-    from perfscore.batch.worker import run_block
 
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(jobs) as pool:
@@ -448,8 +444,6 @@ class _Loaded:
 
 def _load_units(inputs, ap: Path | None) -> list[_Loaded]:
     """Every unit of every input file, with its actuals joined."""
-    from perfscore.app.extract import extract
-    from perfscore.readers.actuals import attach_actuals, read_actuals
 
     units: list[_Loaded] = []
     for path, own in inputs:
@@ -500,9 +494,6 @@ def split_by_unit(targets: Targets) -> list[tuple[str, str, Targets]]:
 
 def _attach_shared_actuals(units: list[_Loaded], ap: Path) -> list[_Loaded]:
     """Join one actuals sheet to units read whole: each row goes to the unit holding its project."""
-    from perfscore.batch.actuals import ActualsStream, actuals_table
-    from perfscore.readers.actuals import _key as join_key
-    from perfscore.readers.actuals import attach_actuals
 
     code_unit: dict[str, int] = {}
     name_unit: dict[str, int] = {}
@@ -530,9 +521,6 @@ def score_loaded(opt, ordinal: int, u: _Loaded, folder: str) -> tuple:
     (``extract`` would have stored its target checks in the Targets, replacing what the
     reader found). ``opt``: the run's options; → (UnitResult, summary digest, indicator rows).
     A pure function of its arguments, so that a cluster may run it again anywhere."""
-    from perfscore.batch.worker import write_unit
-    from perfscore.app.extract import run_checks
-    from perfscore.app.score import evaluate
 
     ev, t, err = None, u.targets, u.error
     if t is not None and err is None:

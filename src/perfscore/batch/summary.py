@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from perfscore.batch.html import render_summary, summary_limit
 from perfscore.csvtext import csv_bytes, csv_lines
 from perfscore.io import BOM, atomic_write_bytes, atomic_write_text, write_csv
 from perfscore.scoring.evaluation import Evaluation
@@ -215,7 +216,6 @@ class Summary:
             parts.append(b"".join([r + b"," + line for r, line in
                                    zip(ranks[i: i + _SLICE], lines[order[i: i + _SLICE]].tolist())]))
         atomic_write_bytes(paths[1], BOM + b"".join(parts))
-        from perfscore.batch.html import summary_limit
 
         shown = self._project_rows(order[-summary_limit():], rank[-summary_limit():]) if len(order) else projects_frame_empty()
         atomic_write_text(paths[2], self.render_html(units, shown, meta, projects_total=len(order)))
@@ -225,7 +225,6 @@ class Summary:
                     projects_total: int | None = None) -> str:
         """``projects``: ranked project rows, all of them or (with ``projects_total``) the
         page's last rows only."""
-        from perfscore.batch.html import render_summary
 
         return render_summary(self, units, projects, meta, projects_total=projects_total)
 

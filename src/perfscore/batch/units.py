@@ -38,9 +38,11 @@ from perfscore.model import Targets, Unit
 from perfscore.readers import longtable as LT
 from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
+from perfscore.scoring.engine import resolve_as_of
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.io import record_lines
 from perfscore.scoring.profile import Profile
+from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
 
 
 @dataclass
@@ -194,7 +196,6 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         raise _NeedsExact  # e.g. block-unknown: one finding naming many projects
     # The CSV cells are formatted once for the block (every cell is formatted on its own,
     # so a unit's rows are the same cells) and cut per unit like the Evaluation.
-    from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
 
     ind_csv, proj_csv = indicators_csv_frame(ev), projects_csv_frame(ev)
     ind_text = CsvBlock.of(ind_csv)
@@ -268,6 +269,4 @@ def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, p
 
 
 def resolve_day(as_of, year) -> _dt.date:
-    from perfscore.scoring.engine import resolve_as_of
-
     return resolve_as_of(as_of, year)

@@ -16,9 +16,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from perfscore.batch.actuals import actuals_table
+from perfscore.batch.join import fast_attach
+from perfscore.batch.result import UnitResult
+from perfscore.batch.summary import failure, outcome
+from perfscore.batch.units import materialize, read_units, score_units
 from perfscore.errors import PerfscoreError
+from perfscore.frame import IndicatorColumns
+from perfscore.io import write_csv
 from perfscore.model import Targets
+from perfscore.readers.actuals import attach_actuals
+from perfscore.readers.common import gc_paused
+from perfscore.safety import output_path
+from perfscore.scoring.io import save_results
 from perfscore.scoring.profile import Profile
+from perfscore.writers.handin import write_handin_files
+from perfscore.writers.html import write_report
+from perfscore.writers.tabular import PROJECTS_CSV, RESULTS_CSV, RESULTS_JSON, indicators_csv_frame, projects_csv_frame
 
 
 @dataclass
@@ -53,8 +67,6 @@ class BlockJob:
 
 def run_block(opt: Options, job: BlockJob) -> list[tuple]:
     """Read, join, score and write the block's units; [(UnitResult, outcome, rows)]."""
-    from perfscore.batch.units import read_units, score_units
-    from perfscore.readers.common import gc_paused
 
     with gc_paused():
         works = read_units(job.frame, job.start, job.spans, job.layout)
@@ -71,11 +83,6 @@ def run_block(opt: Options, job: BlockJob) -> list[tuple]:
 def _join(works, rows: pd.DataFrame, sheet) -> None:
     """The actuals of the block: column-wise for the units read together, else (or when
     a row is a problem) unit by unit with ``attach_actuals``, which names the rows."""
-    from perfscore.batch.actuals import actuals_table
-    from perfscore.batch.join import fast_attach
-    from perfscore.batch.units import materialize
-    from perfscore.readers.actuals import attach_actuals
-    from perfscore.frame import IndicatorColumns
 
     shared = [w for w in works if w.error is None and not w.exact]  # read with the block: columns
     joined = False
@@ -104,12 +111,6 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
                tables=None) -> tuple:
     """Write one unit's files (what ``perfscore.writers.tabular.write_results`` and the report
     write; ``tables``: the CSV text cut from the unit's block) → (UnitResult, summary digest)."""
-    from perfscore.batch.result import UnitResult
-    from perfscore.batch.summary import failure, outcome
-    from perfscore.io import write_csv
-    from perfscore.safety import output_path
-    from perfscore.scoring.io import save_results
-    from perfscore.writers.tabular import PROJECTS_CSV, RESULTS_CSV, RESULTS_JSON
 
     result = UnitResult(ordinal=ordinal, unit_code=key, unit_name=name, folder=f"units/{folder}")
     if error is not None or ev is None:
@@ -122,17 +123,11 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
     if tables is not None:
         tables.write(where / RESULTS_CSV, where / PROJECTS_CSV)
     else:
-        from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
-
         write_csv(where / RESULTS_CSV, indicators_csv_frame(ev))
         write_csv(where / PROJECTS_CSV, projects_csv_frame(ev))
     if opt.reports:
-        from perfscore.writers.html import write_report
-
         write_report(ev, where, pdf=opt.pdf, targets=targets)
     if opt.handin:
-        from perfscore.writers.handin import write_handin_files
-
         write_handin_files(ev, where, opt.handin, targets=targets)
     dep = ev.department
     result.unit_code = ev.meta.get("unit_code") or key

@@ -19,6 +19,8 @@ import pandas as pd
 
 from perfscore.checks.common import PLACEHOLDER_RE, fmt_num, name_year
 from perfscore.checks.registry import Hit, Settings, register
+from perfscore.comparison import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
+from perfscore.values import parse_actual
 from perfscore.values.target import parse_target_once
 
 R = "results"
@@ -143,8 +145,6 @@ class ResultsContext:
         key = (text, target)
         a = self._actuals.get(key)
         if a is None:
-            from perfscore.values import parse_actual
-
             a = parse_actual(_text(text) or None, target)
             self._actuals[key] = a
         return a
@@ -428,7 +428,6 @@ def target_not_above_last_year(ctx: ResultsContext):
     # follows the budget, so last year's spending under it says nothing about this year's).
     if ctx.previous is None:
         return
-    from perfscore.comparison import FLAG_NOT_ABOVE_LAST_ACTUAL, compare
 
     comparison = compare([ctx.previous, ctx.evaluation])
     notes: dict[tuple[str, str], str] = {}

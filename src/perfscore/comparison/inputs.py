@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfscore.errors import FormatError, Location
-from perfscore.model import TARGETS_SCHEMA, Targets
-from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
 from perfscore.comparison.model import IndicatorView, ProjectView, YearView
+from perfscore.errors import FormatError, Location
+from perfscore.io import read_text
+from perfscore.model import TARGETS_SCHEMA, Targets
+from perfscore.readers.load import read_targets
+from perfscore.scoring.evaluation import RESULTS_SCHEMA, Evaluation
+from perfscore.scoring.io import load_results
 from perfscore.values import parse_actual, parse_target
 from perfscore.values.types import Actual, Target
 
@@ -24,8 +27,6 @@ def load_input(path: str | Path) -> Targets | Evaluation:
     """Read one year: a targets.json or results.json (told apart by its ``schema`` key),
     or any document ``perfscore extract`` reads (.docx, .txt, long table), read as targets.
     """
-    from perfscore.io import read_text
-    from perfscore.readers.load import read_targets
 
     if Path(path).suffix.lower() != ".json":
         return read_targets(path)   # the comparison reads content; the checks are extract's
@@ -51,8 +52,6 @@ def load_input(path: str | Path) -> Targets | Evaluation:
 
 
 def _load_results(path: str | Path) -> Evaluation:
-    from perfscore.scoring.io import load_results
-
     return load_results(path)
 
 

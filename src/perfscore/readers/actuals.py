@@ -33,11 +33,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Indicator, Targets
-from perfscore.readers.common import MONEY_FACTORS, excel_mangled_code, gc_paused
+from perfscore.readers.common import MONEY_FACTORS, excel_mangled_code, gc_paused, is_total_label, total_row_error
+from perfscore.readers.sheets import open_workbook, pick_sheet, sheet_rows, visible_sheets
+from perfscore.safety import check_input_path, check_text_bytes, read_input_bytes
 
 # --- the sheet's format -------------------------------------------------------
 
@@ -112,8 +113,6 @@ def read_actuals(path: str | Path) -> ActualsTable:
 
 
 def _read_actuals(path: str | Path) -> ActualsTable:
-    from perfscore.safety import check_input_path
-
     p = Path(path)
     check_input_path(p)  # a missing file or a folder, before the extension is looked at
     suffix = p.suffix.lower()
@@ -132,8 +131,6 @@ def _read_actuals(path: str | Path) -> ActualsTable:
 
 
 def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
-    from perfscore.safety import check_text_bytes, read_input_bytes
-
     data = read_input_bytes(p)
     check_text_bytes(data, file=str(p))  # an .xlsx or PDF renamed .csv: say what it is
     text, encoding = decode_bytes(data, file=str(p))
@@ -170,8 +167,6 @@ def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
 
 
 def _read_xlsx_grid(p: Path) -> list[tuple[int, list[str]]]:
-    from perfscore.readers.sheets import open_workbook, pick_sheet, sheet_rows, visible_sheets
-
     wb = open_workbook(p)
     try:
         # Hidden sheets are skipped; among the visible ones the sheet with an actuals
@@ -288,7 +283,6 @@ def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: 
 def _refuse_total_rows(rows: list, headers: dict[str, str], file: str) -> None:
     """A 合计/小计/总计 row (项目编码, 项目名称 or 三级指标 saying so) is not an actual:
     refused with its row rather than reported as an unknown project."""
-    from perfscore.readers.common import is_total_label, total_row_error
 
     found = []
     for row in rows:

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from perfscore.errors import DataError, FormatError, Location
+from perfscore.frame import INDICATOR_FIELDS, IndicatorColumns
 from perfscore.io import decode_bytes
 from perfscore.model import Finding, Funds, Indicator, Project, Targets, Unit
 from perfscore.readers.common import (
@@ -61,6 +62,7 @@ from perfscore.readers.common import (
 )
 from perfscore.readers.framework import level1_of
 from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
+from perfscore.safety import check_office_bytes
 
 if TYPE_CHECKING:
     from perfscore.frame import IndicatorColumns
@@ -227,7 +229,6 @@ def _load_xlsx(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
     import openpyxl
     from openpyxl.utils.cell import range_boundaries
 
-    from perfscore.safety import check_office_bytes
 
     check_office_bytes(data, file=file, kind="xlsx")  # type sniffing, zip bomb, XML declarations
     archive = zipfile.ZipFile(io.BytesIO(data))  # checked above
@@ -530,7 +531,6 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
 
 def attach_indicators(projects: list[Project], columns: IndicatorColumns) -> None:
     """Give ``projects`` (which hold none yet) their Indicator objects made from ``columns``."""
-    from perfscore.frame import INDICATOR_FIELDS
 
     make = construct_unchecked
     names = INDICATOR_FIELDS
@@ -550,7 +550,6 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
     Every check of the table is made here, so the two ways of reading raise the same errors.
     ``document``: the file's identity (SHA-256) for codes derived when 项目编码 is not printed."""
     # Imported here: reading a table (perfscore extract) need not load the scoring package.
-    from perfscore.frame import IndicatorColumns
 
     col = {k: _Col.of(frame[c]) for k, c in fields.items()}
     n = len(frame)

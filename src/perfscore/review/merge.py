@@ -25,11 +25,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfscore.app.score import evaluate
 from perfscore.errors import DataError, FormatError, InputError, Location
 from perfscore.io import write_csv
 from perfscore.model import Funds, Indicator, Project, Targets, Unit
+from perfscore.readers.sheets import sheet_rows
 from perfscore.review.pack import INDICATOR_SHEET, KEY_COLUMNS, REVIEW_ACTUAL, REVIEW_COMMENT, REVIEW_SCORE
-from perfscore.writers.xlsx_safe import csv_safe_frame
+from perfscore.safety import check_office_file
+from perfscore.scoring import load_profile
+from perfscore.scoring.evaluation import Evaluation
+from perfscore.scoring.io import save_results
+from perfscore.scoring.numeric import format_fixed
+from perfscore.writers.html import write_report
+from perfscore.writers.tabular import PROJECTS_CSV, RESULTS_CSV, RESULTS_JSON, indicators_csv_frame, projects_csv_frame
+from perfscore.writers.xlsx_safe import csv_safe_frame, save_workbook, write_frame
 
 # Review columns added to Evaluation.indicators in the merged results.
 REVIEW_INDICATOR_COLUMNS = [
@@ -115,7 +124,6 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
     p = Path(path)
     if not p.is_file():
         raise InputError("文件不存在", location=Location(file=shown))
-    from perfscore.safety import check_office_file
 
     check_office_file(p, kind="xlsx", shown=shown)  # type sniffing, zip bomb, XML declarations
     try:
@@ -128,7 +136,6 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
         if INDICATOR_SHEET not in wb.sheetnames:
             raise FormatError(f"工作簿中没有「{INDICATOR_SHEET}」表", location=Location(file=shown),
                               hint="请使用 perfscore review 生成的复核工作簿，不要改动表名。")
-        from perfscore.readers.sheets import sheet_rows
 
         # Every row whatever the sheet's <dimension> tag says; broken XML → 文件已损坏.
         rows = sheet_rows(wb[INDICATOR_SHEET], file=shown)
@@ -255,8 +262,6 @@ def _keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = ""):
     """The review Evaluation: the engine's scores with the reviewer's actuals and scores."""
-    from perfscore.app.score import evaluate
-    from perfscore.scoring import load_profile
 
     meta = evaluation.meta or {}
     keys = _keys(evaluation.indicators)
@@ -346,7 +351,6 @@ def _dev(self_value: float, review_value: float) -> float:
 
 def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = "") -> MergeResult:
     """The merged Evaluation (self columns + review columns) and the deviation table."""
-    from perfscore.scoring.evaluation import Evaluation
 
     review = rescore(evaluation, entries, profile=profile, source=source)
     ind = evaluation.indicators.copy()
@@ -441,8 +445,6 @@ def _with_review_numbers(frame: pd.DataFrame, source: pd.DataFrame, columns: lis
     which would turn a deviation of −6.25 into the text ``'-6.25``."""
     import numpy as np
 
-    from perfscore.scoring.numeric import format_fixed
-
     # ``frame`` may hold more rows than ``source``: results.csv appends the 部门整体 goal
     # indicators (DEPT-nn) after the project indicators, and those are not reviewed.
     extra = len(frame) - len(source)
@@ -458,7 +460,6 @@ def deviation_workbook(deviation: pd.DataFrame):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from perfscore.writers.xlsx_safe import write_frame
 
     wb = Workbook()
     ws = wb.active
@@ -482,16 +483,6 @@ def write_merged(result: MergeResult, out_dir: str | Path) -> list[Path]:
     """results.json / results.csv / projects.csv with the review columns, deviation.csv and
     deviation.xlsx (自评偏差), and report.html: the year's report with the section
     复核结果与自评偏差 (perfscore.writers.html.write_report)."""
-    from perfscore.scoring.io import save_results
-    from perfscore.writers.html import write_report
-    from perfscore.writers.tabular import (
-        PROJECTS_CSV,
-        RESULTS_CSV,
-        RESULTS_JSON,
-        indicators_csv_frame,
-        projects_csv_frame,
-    )
-    from perfscore.writers.xlsx_safe import save_workbook
 
     ev = result.evaluation
     digits = int((ev.meta or {}).get("digits", 2))

@@ -23,6 +23,7 @@ import pandas as pd
 from perfscore.checks.registry import CHECKS, SEVERITY_ZH
 from perfscore.io import write_csv
 from perfscore.review.risk import FORMULA, risk_table
+from perfscore.safety import refuse_existing_output
 from perfscore.writers.xlsx_safe import append_row, csv_safe_frame, save_workbook
 
 INDICATOR_SHEET = "指标复核"
@@ -220,7 +221,6 @@ def write_review_pack(evaluation, out_path, *, csv: bool = False, force: bool = 
     """Write the pack to ``out_path`` (.xlsx); with ``csv``, each sheet also as
     ``<stem>_<sheet>.csv`` beside it (UTF-8 with BOM, formula-safe). An existing workbook
     (perhaps a reviewer's filled one) is replaced only with ``force``."""
-    from perfscore.safety import refuse_existing_output
 
     out = Path(out_path)
     refuse_existing_output(out, force=force, what="复核工作簿")

@@ -27,7 +27,18 @@ import pandas as pd
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import atomic_write_text, read_text
 from perfscore.model import Finding
-from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, RESULTS_SCHEMA, SCORED, Evaluation
+from perfscore.scoring.evaluation import (
+    INDICATOR_COLUMNS,
+    INDICATOR_EXTRA_COLUMNS,
+    MONITORING_COLUMNS,
+    NEEDS_REVIEW,
+    NOT_APPLICABLE,
+    PROJECT_COLUMNS,
+    PROJECT_EXTRA_COLUMNS,
+    RESULTS_SCHEMA,
+    SCORED,
+    Evaluation,
+)
 
 _FLOAT_INDICATOR = ("weight", "score", "ci_low", "ci_high")
 _BOOL_INDICATOR = ("inferred",)
@@ -234,14 +245,6 @@ def load_results(path: str | os.PathLike) -> Evaluation:
                           location=Location(file=shown), hint="请用 perfscore evaluate 重新生成 results.json。")
     _validate(data, shown)
     try:
-        from perfscore.scoring.evaluation import (
-            INDICATOR_COLUMNS,
-            INDICATOR_EXTRA_COLUMNS,
-            MONITORING_COLUMNS,
-            PROJECT_COLUMNS,
-            PROJECT_EXTRA_COLUMNS,
-        )
-
         blocks = list(data.get("blocks", []))
         ind = _frame(data.get("indicators", []), INDICATOR_COLUMNS + INDICATOR_EXTRA_COLUMNS)
         _floats(ind, _FLOAT_INDICATOR)

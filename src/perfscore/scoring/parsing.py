@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from perfscore.values import describe_actual, parse_actuals, parse_targets
 from perfscore.values.render import render_target
 from perfscore.values.types import TIERS, Actual, Target
 
@@ -80,15 +81,11 @@ def distinct_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, 
 
 
 def parse_distinct_targets(distinct: pd.DataFrame, year: int | None) -> list[Target]:
-    from perfscore.values import parse_targets
-
     return parse_targets(distinct["target"].tolist(), distinct["level1"].tolist(),
                          distinct["level2"].tolist(), distinct["level3"].tolist(), year)
 
 
 def parse_distinct_actuals(texts: list[str], targets: list[Target]) -> list[Actual]:
-    from perfscore.values import parse_actuals
-
     return parse_actuals(texts, targets)
 
 
@@ -172,7 +169,6 @@ def actual_columns(acts: list[Actual], tgts: list[Target]) -> dict[str, np.ndarr
     ``parse_actuals`` hands out one object per distinct (text, equal target), and a batch
     has about two (text, target-row) pairs per such object: each object is taken apart and
     described once, then spread."""
-    from perfscore.values import describe_actual
 
     codes, uniq = _by_identity(acts)
     kind, value, unit, dim, per, date, completed, on_time, grade, tier, survey, approx, reason = (

@@ -18,9 +18,12 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from perfscore.comparison import compare
 from perfscore.model import Finding, Project, Targets
 from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE, SCORED, Evaluation
 from perfscore.writers import svg
+from perfscore.writers.compare_html import render_section as render_comparison_section
+from perfscore.writers.compare_html import section_css
 from perfscore.writers.report_format import (
     DASH,
     GRADE_BANDS,
@@ -30,8 +33,8 @@ from perfscore.writers.report_format import (
     check_title,
     fixed,
     flag_label,
-    format_label,
     flag_list,
+    format_label,
     grade_class,
     is_missing,
     pct,
@@ -686,9 +689,6 @@ def _comparison(ev: Evaluation, previous: Evaluation | None) -> tuple[Markup | N
     jinja2 environment made the fragment, so it is markup, not text."""
     if previous is None:
         return None, None
-    from perfscore.comparison import compare
-    from perfscore.writers.compare_html import render_section as render_comparison_section
-    from perfscore.writers.compare_html import section_css
 
     comparison = compare([previous, ev])
     return Markup(render_comparison_section(comparison)), Markup(section_css())

@@ -21,17 +21,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from perfscore.errors import UsageError
+from perfscore.io import write_csv
 from perfscore.model import Indicator, Project, Targets
 from perfscore.readers.actuals import (
     BUDGET_ROW,
     DEPT_PREFIX,
     EXECUTED_ROW,
-    SPENT_SUFFIX,
     MONEY_FACTORS,
+    SPENT_SUFFIX,
     TEMPLATE_HEADERS,
     department_groups,
     sheet_money_unit,
 )
+from perfscore.safety import refuse_existing_output
+from perfscore.values import parse_target
+from perfscore.writers.xlsx_safe import csv_safe_frame, save_workbook, set_cell
 
 FUND_LEVEL1 = "预算执行"
 # Words offered in the drop-downs. 不适用 is always allowed: it is a legal actual.
@@ -63,7 +67,6 @@ class TemplateSummary:
 def write_template(targets: Targets, path: str | Path, *, force: bool = False) -> TemplateSummary:
     """Write the template for ``targets`` to ``path`` (.csv or .xlsx); an existing file
     (perhaps already filled in) is replaced only with ``force``."""
-    from perfscore.safety import refuse_existing_output
 
     p = Path(path)
     suffix = p.suffix.lower()
@@ -115,7 +118,6 @@ def _indicator_row(code: str, name: str, ind: Indicator, *, kind: str) -> Templa
 def choices_for(ind: Indicator, year: int | None) -> tuple[tuple[str, ...], bool]:
     """Drop-down words for the indicator's 实际完成值, from how its target reads, and
     whether other words are refused (grades, tiers) or only suggested (deadlines)."""
-    from perfscore.values import parse_target  # the value grammar
 
     target = parse_target(ind.target, level1=ind.level1, level2=ind.level2, level3=ind.level3, year=year)
     if target.kind == "grade" and target.ladder:
@@ -181,8 +183,6 @@ def _plain(d: Decimal) -> str:
 def _write_csv(rows: list[TemplateRow], path: Path) -> None:
     import pandas as pd
 
-    from perfscore.io import write_csv
-    from perfscore.writers.xlsx_safe import csv_safe_frame
 
     records = [["" if c is None else str(c) for c in r.cells] for r in rows]
     frame = pd.DataFrame(records, columns=list(TEMPLATE_HEADERS), dtype=object)
@@ -200,7 +200,6 @@ def _write_xlsx(rows: list[TemplateRow], path: Path, *, money_unit: str, year: i
     from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from perfscore.writers.xlsx_safe import save_workbook, set_cell
 
     wb = Workbook()
     ws = wb.active
