@@ -20,13 +20,30 @@ the target checks of ``perfscore.checks``; the library layers that only need the
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
+import zipfile
 from pathlib import Path
 
 from perfscore.errors import DataError, FormatError, InputError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Targets
+from perfscore.readers.fmt_text import read_text
+from perfscore.readers.grid import Table
+from perfscore.readers.interpret import targets_from_document
+from perfscore.readers.longtable import looks_like_long_table, read_long_table
+from perfscore.readers.targets_json import targets_from_json_text
+from perfscore.safety import (
+    check_office_bytes,
+    inspect_zip,
+    looks_like_mhtml,
+    looks_like_spreadsheetml,
+    ole_kind,
+    read_input_bytes,
+    sniff,
+)
 
 FORMATS = ("text", "docx", "csv", "xlsx", "json", "doc", "xls", "pdf", "html", "xlsxml", "rtf")
 
@@ -40,19 +57,12 @@ _PDF_MAGIC = b"%PDF"
 
 
 def _read_bytes(path: Path) -> bytes:
-    from perfscore.safety import read_input_bytes  # missing file, folder, no permission: with what to do
-
     return read_input_bytes(path)
 
 
 def detect_format(data: bytes, *, name: str) -> str:
     """One of :data:`FORMATS`, from the bytes (zip members, magic numbers, text shape)."""
     if data.startswith(b"PK\x03\x04"):
-        import io
-        import zipfile
-
-        from perfscore.safety import inspect_zip
-
         suffix = Path(name).suffix.lower().lstrip(".")
         kind = suffix if suffix in ("docx", "xlsx") else "docx/.xlsx"
         inspect_zip(data, file=name, kind=kind)  # zip bomb, XML declarations: before any parser
@@ -78,12 +88,9 @@ def detect_format(data: bytes, *, name: str) -> str:
             hint="请提供绩效文本 .docx/.txt，或长表 .csv/.xlsx。",
         )
     if data.startswith(_OLE_MAGIC):
-        from perfscore.safety import ole_kind
-
         return ole_kind(data, file=name)  # "doc" or "xls" by the streams inside
     if data.startswith(_PDF_MAGIC):
         return "pdf"
-    from perfscore.safety import looks_like_mhtml, looks_like_spreadsheetml, sniff
 
     kind = sniff(data)
     if kind == "html" or looks_like_mhtml(data):
@@ -104,7 +111,6 @@ def detect_format(data: bytes, *, name: str) -> str:
     # A .json name, or JSON's first character: a malformed targets.json gets the JSON reader's message.
     if text.lstrip().startswith(("{", "[")) or Path(name).suffix.lower() == ".json":
         return "json"
-    from perfscore.readers.longtable import looks_like_long_table
 
     if looks_like_long_table(text) or Path(name).suffix.lower() in (".csv", ".tsv"):
         return "csv"
@@ -115,7 +121,7 @@ def _is_long_table_xlsx(data: bytes, name: str) -> bool:
     """True when a visible sheet has a long-table header row (项目编码 and 三级指标 …) in
     its first rows; the workbook is then read as a long table (fast, streamed), else as a
     form into the grid model."""
-    from perfscore.readers.fmt_xlsx import has_long_table_header
+    from perfscore.readers.fmt_xlsx import has_long_table_header  # openpyxl: loaded when a workbook comes
 
     return has_long_table_header(data, name=name, checked=True)  # detect_format inspected the zip
 
@@ -123,12 +129,6 @@ def _is_long_table_xlsx(data: bytes, name: str) -> bool:
 def _long_table_csv(document) -> bytes | None:
     """A Document's first table as CSV bytes when it is a long table (one row per
     indicator under a 项目编码/三级指标 header), so the long-table reader reads it; else None."""
-    import csv
-    import io
-
-    from perfscore.readers.grid import Table
-    from perfscore.readers.longtable import looks_like_long_table
-
     table = next((b for b in document.blocks if isinstance(b, Table)), None)
     if table is None:
         return None
@@ -140,7 +140,6 @@ def _long_table_csv(document) -> bytes | None:
 
 def _targets_from_document(document, *, identity: str, year: int | None) -> Targets:
     """The interpreter on a grid Document; a refusal says what the file was read as."""
-    from perfscore.readers.interpret import targets_from_document
 
     try:
         return targets_from_document(document, identity=identity, year=year)
@@ -184,43 +183,33 @@ def read_file(path: str | os.PathLike, *, year: int | None = None) -> tuple[Targ
     data = _read_bytes(p)
     name = p.name
     if p.suffix.lower() in (".docx", ".xlsx", ".xlsm"):
-        from perfscore.safety import check_office_bytes, sniff
-
         # named as Office but is not: say what it really is, unless it is a format read by content
         if sniff(data) not in ("zip", "ole2", "pdf", "html") and detect_format(data, name=name) != "xlsxml":
             check_office_bytes(data, file=name, kind="docx" if p.suffix.lower() == ".docx" else "xlsx")
     fmt = detect_format(data, name=name)
     if fmt == "json":
-        from perfscore.readers.targets_json import targets_from_json_text
-
         targets = targets_from_json_text(decode_bytes(data, file=name)[0], file=name)
         if year is not None:
             targets.year = year
         return targets, fmt
     identity = hashlib.sha256(data).hexdigest()
     if fmt == "text":
-        from perfscore.readers.fmt_text import read_text
-
         document = read_text(decode_bytes(data, file=name)[0], name=name)
         targets = _targets_from_document(document, identity=identity, year=year)
     elif fmt == "xlsx" and _is_long_table_xlsx(data, name):
-        from perfscore.readers.longtable import read_long_table
-
         targets = read_long_table(data, file=name, kind="xlsx", year=year)
     elif fmt in GRID_LABELS:
+        # the format readers (pdfplumber, lxml, python-docx …): loaded when a document comes
         from perfscore.readers.grid_formats import read_document
 
         document = read_document(data, name=name, fmt=fmt)
         long_csv = _long_table_csv(document) if fmt in ("xls", "xlsxml", "html") else None
         if long_csv is not None:  # a long table saved as .xls or as a web page
-            from perfscore.readers.longtable import read_long_table
 
             targets = read_long_table(long_csv, file=name, kind="csv", year=year)
         else:
             targets = _targets_from_document(document, identity=identity, year=year)
     else:
-        from perfscore.readers.longtable import read_long_table
-
         targets = read_long_table(data, file=name, kind=fmt, year=year)
     targets.source = {"file": name, "format": fmt, "sha256": identity}
     return targets, fmt
