@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
             wall[key], cpu[key] = [], []
             for _ in range(args.runs):
                 w0, c0 = time.perf_counter(), time.process_time()
-                write_template(targets, OUT / f"template-{rows}.{suffix}")
+                write_template(targets, OUT / f"template-{rows}.{suffix}", force=True)
                 wall[key].append(time.perf_counter() - w0)
                 cpu[key].append(time.process_time() - c0)
         print(f"{rows:>9,} indicator rows ({len(table.rows):,} sheet rows), median of {args.runs}:")

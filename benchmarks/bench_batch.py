@@ -86,7 +86,7 @@ for owner, name, label in [
         (S, "index_long_table", "pass 1: index the long table"), (A.ActualsStream, "route", "pass 1: route the actuals"),
         (A.UnitRows, "rows_for", "pass 2: actuals rows of a block"),
         (U, "read_units", "reader: long table → indicator columns + projects"),
-        (J, "fast_attach", "join: actuals → indicator columns"), (U, "block_frames", "engine frames from the columns"),
+        (J, "attach_block", "join: actuals → indicator columns"), (U, "block_frames", "engine frames from the columns"),
         (U, "evaluate", "engine: evaluate (block)"), (E, "flatten", "  engine: flatten (objects; not on this path)"),
         (W, "assign", "  engine: weights"), (E, "read_values", "  engine: parse values"),
         (E, "score_rows", "  engine: score rows + arithmetic"), (TB, "indicators_csv_frame", "writer: results.csv cells"),

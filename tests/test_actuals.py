@@ -6,7 +6,8 @@ import pytest
 
 from perfscore.errors import DataError, FormatError, InputError
 from perfscore.model import DepartmentGoals, Funds, Indicator, Project, SubGoal, Targets, Unit
-from perfscore.readers.actuals import attach_actuals, parse_money, read_actuals
+from perfscore.readers.actuals import attach_actuals, read_actuals
+from perfscore.readers.join import parse_money
 
 
 def _targets() -> Targets:

@@ -107,8 +107,8 @@ def test_each_unit_equals_its_single_unit_evaluation(bureau, singles, tmp_path, 
 
     folder, failing = bureau
     taken = []
-    real = worker.fast_attach
-    monkeypatch.setattr(worker, "fast_attach", lambda *a: taken.append(real(*a)) or taken[-1])
+    real = worker.attach_block
+    monkeypatch.setattr(worker, "attach_block", lambda *a: taken.append(real(*a)) or taken[-1])
     run = evaluate_batch(folder / "targets.csv", folder / actuals, tmp_path / "batch",
                          block_rows=block_rows, progress=False)
     assert any(taken) == fast

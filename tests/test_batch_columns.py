@@ -1,7 +1,7 @@
 """The batch's column path (no Indicator object per row) against the object path.
 
 A block of a long table is read as columns (``longtable.read_columns``), the actuals are
-joined into those columns (``batch.join.fast_attach``) and the engine's frames are made
+joined into those columns (``batch.join.attach_block``) and the engine's frames are made
 from them (``scoring.frame.columns_frames``). Each step must give exactly what the object
 path gives: the reader's Indicator objects, ``attach_actuals`` row by row, ``flatten``.
 The references here are the single-unit route on each unit's own files, so a divergence
@@ -252,7 +252,7 @@ def test_tables_only_files_equal_single_unit_runs(generated, tmp_path):
 
 
 def test_a_failed_column_join_changes_nothing(generated, tmp_path, monkeypatch):
-    """A row the column join cannot take (an unknown 三级指标): fast_attach returns False
+    """A row the column join cannot take (an unknown 三级指标): attach_block returns False
     with the columns and the projects as they were, and attach_actuals then names the row."""
     import perfscore.batch.join as J
 
@@ -263,7 +263,7 @@ def test_a_failed_column_join_changes_nothing(generated, tmp_path, monkeypatch):
     victim[2] = "没有这个指标"
     bureau = Bureau(tmp_path, header, [units[0], (key, rows, acts), *units[2:]], actuals_header)
     calls = []
-    real = J.fast_attach
+    real = J.attach_block
 
     def spy(targets, project_unit, rows_, columns):
         arrays = dict(columns.data)
@@ -278,7 +278,7 @@ def test_a_failed_column_join_changes_nothing(generated, tmp_path, monkeypatch):
         calls.append(ok)
         return ok
 
-    monkeypatch.setattr(W, "fast_attach", spy)   # as the block's worker calls it
+    monkeypatch.setattr(W, "attach_block", spy)   # as the block's worker calls it
     run = evaluate_batch(bureau.folder / "targets.csv", bureau.folder / "actuals.csv", tmp_path / "out",
                          tables_only=True, progress=False, jobs=1)
     assert calls == [False]

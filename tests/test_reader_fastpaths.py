@@ -12,9 +12,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perfscore.batch.join import _cumcount, _key_ids
+from perfscore.readers.join import _cumcount, _ids, _per_distinct
 from perfscore.readers import longtable as LT
-from perfscore.readers.actuals import _key as join_key
+from perfscore.readers.join import join_key
 from perfscore.readers.common import is_total_label, norm_label
 
 # Text with what the fast paths must not get wrong: ASCII and not, every kind of white
@@ -88,8 +88,8 @@ def test_cumcount_as_pandas(pairs):
 
 def test_key_ids_share_ids_across_calls_by_join_key():
     ids: dict[str, int] = {}
-    a = _key_ids(np.array(["完成 数量", "合格率", "完成数量", "ｘ"], dtype=object), ids)
-    b = _key_ids(np.array(["x", "合格率", "新指标"], dtype=object), ids)
+    a = _ids(_per_distinct(np.array(["完成 数量", "合格率", "完成数量", "ｘ"], dtype=object), join_key), ids)
+    b = _ids(_per_distinct(np.array(["x", "合格率", "新指标"], dtype=object), join_key), ids)
     assert a.tolist() == [0, 1, 0, 2] and b.tolist() == [2, 1, 3]
     assert list(ids) == [join_key("完成数量"), "合格率", "x", "新指标"]
 

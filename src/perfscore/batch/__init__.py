@@ -45,7 +45,7 @@ from perfscore.batch.summary import Summary
 from perfscore.batch.worker import BlockJob, Options, run_block, write_unit
 from perfscore.errors import PerfscoreError, UsageError
 from perfscore.model import Targets, Unit
-from perfscore.readers.actuals import _key as join_key
+from perfscore.readers.join import join_key
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.safety import safe_filename
 from perfscore.scoring.profile import Profile, load_profile

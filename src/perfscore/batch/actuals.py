@@ -43,7 +43,7 @@ from perfscore.readers.actuals import (
     _table_from_grid,
     read_actuals,
 )
-from perfscore.readers.actuals import _key as join_key
+from perfscore.readers.join import join_key
 from perfscore.safety import check_input_path, check_text_bytes, note_input
 
 CHUNK_ROWS = 200_000

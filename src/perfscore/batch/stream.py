@@ -28,7 +28,7 @@ import pandas as pd
 
 from perfscore.errors import InputError, Location
 from perfscore.io import ENCODINGS
-from perfscore.readers.actuals import _key as join_key  # the actuals join's key: NFKC, no spaces
+from perfscore.readers.join import join_key  # the actuals join's key: NFKC, no spaces
 from perfscore.readers.longtable import header_key
 from perfscore.safety import check_text_bytes, note_input
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from perfscore.batch.actuals import actuals_table
-from perfscore.batch.join import fast_attach
+from perfscore.batch.join import attach_block
 from perfscore.batch.result import UnitResult
 from perfscore.batch.summary import failure, outcome
 from perfscore.batch.units import materialize, read_units, score_units
@@ -90,7 +90,7 @@ def _join(works, rows: pd.DataFrame, sheet) -> None:
         view = shared[0].targets.model_copy(update={"projects": [p for w in shared for p in w.targets.projects]})
         project_unit = np.array([u for w in shared for u in w.project_unit], dtype=np.int64)
         columns = IndicatorColumns.concat([w.columns for w in shared])
-        joined = fast_attach(view, project_unit, rows[rows["unit"].isin({w.ordinal for w in shared})], columns)
+        joined = attach_block(view, project_unit, rows[rows["unit"].isin({w.ordinal for w in shared})], columns)
         if joined:  # each unit's part of the joined columns
             p1 = 0
             for w in shared:

@@ -30,13 +30,16 @@ import types
 import typing
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
+
+import numpy as np
 
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import decode_bytes
 from perfscore.model import Indicator, Targets
-from perfscore.readers.common import MONEY_FACTORS, excel_mangled_code, gc_paused, is_total_label, total_row_error
+from perfscore.readers.common import MONEY_FACTORS, gc_paused, is_total_label, total_row_error
+from perfscore.readers.join import Groups, Rows, plan_join
 from perfscore.readers.sheets import open_workbook, pick_sheet, sheet_rows, visible_sheets
 from perfscore.safety import check_input_path, check_text_bytes, read_input_bytes
 
@@ -59,12 +62,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 # The template's column order (Chinese headers).
 TEMPLATE_HEADERS: tuple[str, ...] = tuple(names[0] for names in FIELDS.values())
-
-# Reserved 三级指标 names of the fund rows (资金行).
-BUDGET_ROW = "全年预算数"
-EXECUTED_ROW = "全年执行数"
-SPENT_SUFFIX = "累计支出"          # '6月底累计支出' → Project.spent['6月底']
-_SPENT_RE = re.compile(r"^(\d{1,2})月底累计支出$")
 
 # Department goals (部门整体绩效目标) are keyed like projects: 'DEPT-00' holds the
 # overall indicators, 'DEPT-01', 'DEPT-02' … the 分项绩效目标 in document order.
@@ -315,39 +312,6 @@ def _clean(text: str) -> str | None:
 # --- joining -------------------------------------------------------------------
 
 
-def _key(text: str) -> str:
-    """Join key of a name: NFKC (full-width → half-width) without any whitespace."""
-    if text.isascii():  # NFKC leaves ASCII alone: the common case of project codes
-        return "".join(text.split())
-    return _key_cached(text)
-
-
-@functools.lru_cache(maxsize=65_536)
-def _key_cached(text: str) -> str:
-    # Indicator names repeat across projects, so most keys come from the cache.
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-@dataclass
-class _Group:
-    """Something a row can name: a project, or one part of the department goals."""
-
-    code: str
-    name: str
-    indicators: list[Indicator]
-    project: object | None  # model.Project for projects, None for the department
-    _index: dict[str, list[Indicator]] | None = None
-
-    def by_level3(self) -> dict[str, list[Indicator]]:
-        """Indicators by level3 key, built on first use (most groups of a big file
-        are named by few rows, all of them by some)."""
-        if self._index is None:
-            self._index = {}
-            for ind in self.indicators:
-                self._index.setdefault(_key(ind.level3), []).append(ind)
-        return self._index
-
-
 def _copy_model(model, **replace):
     """A copy of a pydantic model sharing nothing mutable with the original.
 
@@ -415,149 +379,57 @@ def attach_actuals(targets: Targets, table: ActualsTable) -> Targets:
 
 def _attach(targets: Targets, table: ActualsTable) -> Targets:
     out = _copy_targets(targets)
-    money_unit = sheet_money_unit(out)
-    groups = [_Group(p.code, p.name, p.indicators, p) for p in out.projects]
-    groups += [_Group(code, name, inds, None) for code, name, inds in department_groups(out)]
-    by_code: dict[str, list[_Group]] = {}
-    for g in groups:
-        by_code.setdefault(_key(g.code), []).append(g)
-    by_name: dict[str, list[_Group]] = {}
-    for g in groups:
-        by_name.setdefault(_key(g.name), []).append(g)
-
-    problems: list[str] = []
-    rows_of: dict[tuple[int, str], list[int]] = {}   # (group, level3 key) → rows so far
-
-    def problem(row: ActualsRow, column: str, value: str | None, message: str) -> None:
-        loc = Location(file=table.file, row=row.row, column=table.header(column), value=value)
-        problems.append(f"{loc}：{message}")
-
-    for row in table.rows:
-        group = _find_group(row, by_code, by_name, problem)
-        if group is None:
-            continue
-        if row.level3 is None:
-            problem(row, "level3", None, "三级指标为空，无法对应到指标")
-            continue
-        key = _key(row.level3)
-        fund = _fund_field(key)  # reserved names win over an indicator of the same name
-        if fund is not None and group.project is None:
-            problem(row, "level3", row.level3, "部门整体绩效目标没有资金行，保留名称只能用于项目")
-            continue
-        if fund is None and key not in group.by_level3():
-            problem(row, "level3", row.level3,
-                    f"项目「{group.name}」（{group.code}）中没有这个三级指标")
-            continue
-        # A name printed twice in one project's table takes rows in table order (the
-        # template writes them so); a row beyond the last of them is a duplicate.
-        slots = [None] if fund is not None else group.by_level3()[key]
-        earlier = rows_of.setdefault((id(group), key), [])
-        if len(earlier) >= len(slots):
-            shown = "、".join(f"第{r}行" for r in earlier)
-            problem(row, "level3", row.level3,
-                    f"与{shown}重复：项目「{group.name}」的这一项只能填写{len(slots)}行")
-            continue
-        occurrence = len(earlier)
-        earlier.append(row.row)
-        if fund is not None:
-            _fill_fund(group.project, fund, row, money_unit, problem)
-        else:
-            _fill_indicator(slots[occurrence], row, problem)
-
-    if problems:
+    parts = [(p.code, p.name, p.indicators, True) for p in out.projects]
+    parts += [(code, name, inds, False) for code, name, inds in department_groups(out)]
+    indicators = [ind for _, _, inds, _ in parts for ind in inds]
+    groups = Groups(unit=np.zeros(len(parts), dtype=np.int64), code=[c for c, _, _, _ in parts],
+                    name=[n for _, n, _, _ in parts], is_project=np.array([x for *_, x in parts], dtype=bool),
+                    counts=np.array([len(inds) for _, _, inds, _ in parts], dtype=np.int64),
+                    level3=_objects([ind.level3 for ind in indicators]))
+    rows = table.rows
+    plan = plan_join(groups, Rows(unit=np.zeros(len(rows), dtype=np.int64),
+                                  **{f: _objects([getattr(r, f) for r in rows]) for f in Rows.CELLS}),
+                     np.array([r.row for r in rows], dtype=np.int64), sheet_money_unit(out))
+    if plan.problems:
+        problems = []
+        for p in plan.problems:
+            loc = Location(file=table.file, row=rows[p.at].row, column=table.header(p.column), value=p.value)
+            problems.append(f"{loc}：{p.message}")
         raise DataError(
             f"实际完成值表有{len(problems)}处问题，未能对应到绩效目标",
             location=Location(file=table.file),
             problems=problems,
             hint="按上面列出的行号逐一修改后重试；可用 perfscore template 重新生成带全部指标的模板。",
         )
+    projects = out.projects
+    for i, row in enumerate(rows):
+        if plan.fund[i] is None:
+            ind = indicators[plan.indicator[i]]
+            ind.actual, ind.reason, ind.evidence, ind.score = row.actual, row.reason, row.evidence, plan.score[i]
+        else:
+            fill_fund(projects[plan.group[i]], plan.fund[i], plan.amount[i], row.reason)
     return out
 
 
-def _find_group(row, by_code, by_name, problem) -> _Group | None:
-    """The project (or department part) a row names: by code, else by unique name.
-    A code that several projects share (several units in one file) needs the name too."""
-    code = _key(row.project_code) if row.project_code else ""
-    name = _key(row.project_name) if row.project_name else ""
-    if code and code in by_code:
-        matches = by_code[code]
-        if len(matches) == 1:
-            return matches[0]
-        named = [g for g in matches if _key(g.name) == name]
-        if len(named) == 1:
-            return named[0]
-        problem(row, "project_code", row.project_code,
-                f"有{len(matches)}个项目使用这个项目编码，项目名称"
-                + (f"「{row.project_name}」也无法区分" if name else "为空，无法区分"))
-        return None
-    if name:
-        matches = by_name.get(name, [])
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            problem(row, "project_name", row.project_name,
-                    f"有{len(matches)}个项目同名，请填写项目编码")
-            return None
-    if not code and not name:
-        problem(row, "project_code", None, "项目编码和项目名称都为空，无法对应到项目")
-    elif code:
-        hint = f"，项目名称「{row.project_name}」也找不到" if name else ""
-        mangled = excel_mangled_code(row.project_code, [g.code for groups in by_code.values() for g in groups])
-        problem(row, "project_code", row.project_code, f"绩效目标中没有这个项目编码{hint}{mangled}")
-    else:
-        problem(row, "project_name", row.project_name, "绩效目标中没有这个项目名称")
-    return None
+def _objects(values: list) -> np.ndarray:
+    """A list as a 1-d object array (np.array would make tuples a second dimension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
-def _fund_field(key: str) -> str | None:
-    """'budget', 'executed' or the checkpoint ('6月底') for a reserved name; else None."""
-    if key == BUDGET_ROW:
-        return "budget"
-    if key == EXECUTED_ROW:
-        return "executed"
-    m = _SPENT_RE.match(key)
-    if m:
-        return f"{int(m.group(1))}月底"
-    return None
-
-
-def _fill_indicator(ind: Indicator, row: ActualsRow, problem) -> None:
-    ind.actual = row.actual
-    ind.reason = row.reason
-    ind.evidence = row.evidence
-    ind.score = None
-    if row.score is not None:
-        score = _read_score(row.score)
-        if score is None:
-            problem(row, "score", row.score, "得分不是数字（只填数字，如 9.5）")
-        else:
-            ind.score = score
-
-
-def _fill_fund(project, fund: str, row: ActualsRow, money_unit: str, problem) -> None:
-    if fund.endswith("月底") and not 1 <= int(fund[:-2]) <= 12:
-        problem(row, "level3", row.level3, "累计支出的月份应在1到12之间")
-        return
-    amount = None
-    if row.actual is not None:
-        try:
-            amount = parse_money(row.actual, money_unit)
-        except ValueError as exc:
-            problem(row, "actual", row.actual, str(exc))
-            return
+def fill_fund(project, fund: str, amount: float | None, reason: str | None) -> None:
+    """A fund row's figure (in 元, None: blank) into its project."""
     if fund == "budget":
         project.budget_full_year = amount
     elif fund == "executed":
         project.executed = amount
         # The 偏差原因 of the execution row explains an execution rate below 90 %.
-        project.exec_reason = row.reason
+        project.exec_reason = reason
     elif amount is None:
         project.spent.pop(fund, None)
     else:
         project.spent[fund] = amount
-
-
-_MONEY_RE = re.compile(r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>元|千元|万元|万|亿元)?$")
 
 
 def sheet_money_unit(targets: Targets) -> str:
@@ -565,36 +437,3 @@ def sheet_money_unit(targets: Targets) -> str:
     can convert it, else 万元 (what the tables print). The template states it."""
     unit = targets.unit.money_unit
     return unit if unit in MONEY_FACTORS and unit != "万" else "万元"
-
-
-def parse_money(text: str, money_unit: str = "万元") -> float:
-    """A fund figure in 元. A bare number is in ``money_unit`` (the targets' 金额单位).
-
-    Accepts thousands separators (1,234.5), full-width digits and a 元 / 万元 / 万 /
-    亿元 suffix. Raises ValueError with a Chinese reason otherwise (never guesses).
-    """
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    m = _MONEY_RE.match(s)
-    if not m:
-        if s.startswith("-"):
-            raise ValueError("金额不能为负数")
-        if s.endswith("%"):
-            raise ValueError("这里应填金额，不是百分比")
-        raise ValueError(f"不是可读的金额（只填数字时按{money_unit}计，也可写「元」或「万元」）")
-    factor = MONEY_FACTORS.get(m.group("unit") or money_unit)
-    if factor is None:
-        raise ValueError(f"金额单位「{money_unit}」无法换算，请在数字后写明「元」或「万元」")
-    try:
-        amount = Decimal(m.group("num").replace(",", "")) * factor
-    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
-        raise ValueError("不是可读的金额") from None
-    return float(amount)
-
-
-_SCORE_RE = re.compile(r"^(\d+(?:\.\d+)?)分?$")
-
-
-def _read_score(text: str) -> str | None:
-    """An explicit 得分 as a plain number string ('9.5分' → '9.5'); None if unreadable."""
-    m = _SCORE_RE.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)))
-    return m.group(1) if m else None

@@ -24,15 +24,13 @@ from perfscore.errors import UsageError
 from perfscore.io import write_csv
 from perfscore.model import Indicator, Project, Targets
 from perfscore.readers.actuals import (
-    BUDGET_ROW,
     DEPT_PREFIX,
-    EXECUTED_ROW,
     MONEY_FACTORS,
-    SPENT_SUFFIX,
     TEMPLATE_HEADERS,
     department_groups,
     sheet_money_unit,
 )
+from perfscore.readers.join import BUDGET_ROW, EXECUTED_ROW, SPENT_SUFFIX
 from perfscore.safety import refuse_existing_output
 from perfscore.values import parse_target
 from perfscore.writers.xlsx_safe import csv_safe_frame, save_workbook, set_cell
