@@ -94,9 +94,8 @@ class Actual:
 # The __init__ dataclasses generates for a frozen class stores each field through
 # object.__setattr__ (≈ 2 µs for Actual's 15 fields); a province builds an Actual and a
 # Target for each of ≈ 10⁶ distinct values. Storing through each slot's descriptor gives
-# the very same instance in about half the time. The generated one is kept in
-# DATACLASS_INITS (the tests build both and compare).
-DATACLASS_INITS: dict[type, object] = {}
+# the very same instance in about half the time (tests/test_values_speed_paths.py builds
+# each class again with dataclasses' own __init__ and compares).
 
 
 class _Factory:
@@ -129,7 +128,6 @@ def _slot_init(cls: type) -> None:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
-    DATACLASS_INITS[cls] = cls.__init__
     cls.__init__ = init
 
 
