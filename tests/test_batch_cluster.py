@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from perfscore.batch import INCOMPLETE_UNITS, evaluate_batch
+import perfscore.batch.cluster as cluster_module
 from perfscore.batch.cluster import CONNECT_SECONDS, parse_scheduler
 from perfscore.cli import main
 from perfscore.errors import InputError, UsageError
@@ -92,16 +93,19 @@ def test_a_worker_killed_mid_run_changes_nothing(bureau, tmp_path):
     assert run.totals["units_ok"] == len({k.split("/")[1] for k in expected if k.startswith("units/")})
 
 
-def test_an_unreachable_scheduler_is_a_clear_error_within_30_seconds(bureau, tmp_path, capsys):
+def test_an_unreachable_scheduler_is_a_clear_error_within_the_connect_time(bureau, tmp_path, capsys, monkeypatch):
     targets, actuals, _ = bureau
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]          # nothing listens there once the socket is closed
     address = f"tcp://127.0.0.1:{port}"
+    assert CONNECT_SECONDS <= 10           # what users wait at most (docs/batch.md)
+    # The waiting itself, on a shorter clock: Dask retries until the timeout, and gives up then.
+    monkeypatch.setattr(cluster_module, "CONNECT_SECONDS", 2)
     t = time.monotonic()
-    with pytest.raises(InputError, match="无法连接 Dask 调度器"):
+    with pytest.raises(InputError, match="无法连接 Dask 调度器（2 秒内没有回应"):
         evaluate_batch(targets, actuals, tmp_path / "out", progress=False, scheduler=address)
-    assert time.monotonic() - t < 30 and CONNECT_SECONDS < 30
+    assert time.monotonic() - t < 2 + 5
     assert list((tmp_path / "out").iterdir()) == []          # nothing written
     assert main(["evaluate", str(targets), str(actuals), "-o", str(tmp_path / "cli"), "--scheduler", address]) == 1
     err = capsys.readouterr().err
