@@ -86,9 +86,11 @@ def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
     codes = p["project_code"].tolist()
 
     def text(col: str) -> np.ndarray:
-        # Repeated words (unit, grade) share one string object: the summary of a province
-        # holds a million projects.
-        return np.array([sys.intern(str(v)) for v in p[col].astype(object).fillna("").tolist()], dtype=object)
+        # Missing → '', else str(); repeated words (unit, grade) share one string object:
+        # the summary of a province holds a million projects.
+        values = p[col].to_numpy(dtype=object)
+        return np.array([sys.intern("" if m else str(v)) for v, m in zip(values.tolist(), pd.isna(values).tolist())],
+                        dtype=object)
 
     u.projects = {
         "ordinal": np.full(len(p), ordinal, dtype=np.int64),
