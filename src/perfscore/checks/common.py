@@ -118,7 +118,9 @@ class TargetsContext:
 
     @property
     def unit_count(self) -> int:
-        return 1 if self.units is None else len(self.unit_codes or ())
+        if self.units is None:
+            return 1
+        return len(self.unit_codes) if self.unit_codes is not None else int(self.units.max(initial=0)) + 1
 
     def unit_of(self, pi: int) -> int:
         return 0 if self.units is None else int(self.units[pi])

@@ -54,7 +54,9 @@ class ResultsContext:
 
     @property
     def unit_count(self) -> int:
-        return 1 if self.units is None else len(self.unit_names or ())
+        if self.units is None:
+            return 1
+        return len(self.unit_names) if self.unit_names is not None else int(self.units.max(initial=0)) + 1
 
     def unit_name(self, unit: int) -> str | None:
         return (self.evaluation.meta or {}).get("unit_name") if self.unit_names is None else self.unit_names[unit]
