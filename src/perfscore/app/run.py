@@ -42,7 +42,6 @@ def _shown(path: str | os.PathLike) -> str:
 
 def load_inputs(targets_path: str | os.PathLike, actuals_path: str | os.PathLike | None = None) -> Targets:
     """Targets from targets.json or a long table, with the actuals sheet joined when given."""
-
     targets = load_targets(targets_path)
     if actuals_path is not None:
         targets = attach_actuals(targets, read_actuals(actuals_path))
@@ -62,7 +61,6 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
     carries a comparison section, and with results the checks compare targets with
     last year's actuals. ``handin``: extensions of the files to hand in written beside
     report.html as ``report<ext>`` (``.docx``, ``.xlsx``; see perfscore.writers.handin)."""
-
     prof = load_profile(profile)
     previous = None
     if previous_path is not None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-import pandas as pd
-
 import numpy as np
+import pandas as pd
 
 from perfscore.checks import (
     CHECKS,

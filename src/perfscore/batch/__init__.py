@@ -178,7 +178,6 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     others go on; an error that concerns every unit (a missing column, an actuals row no
     unit holds) stops the run before anything is written.
     """
-
     prof = load_profile(profile)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -304,7 +303,6 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str], *, parallel: bool 
 
 def _forkable(ap: Path) -> bool:
     import multiprocessing as mp
-
     try:
         big = ap.suffix.lower() == ".csv" and ap.stat().st_size >= PARALLEL_PASS1_BYTES
     except OSError:
@@ -317,7 +315,6 @@ def _forkable(ap: Path) -> bool:
 def _actuals_keys(ap: Path, tp: Path):
     """In the child: the actuals sheet's pass-1 reading (None when it is not a CSV read in
     chunks) and the long table's SHA-256 (which balances the two processes' work)."""
-
     stream = ActualsStream(ap)
     return (stream.read_keys() if stream.layout is not None else None), _sha256(tp)
 
@@ -375,7 +372,6 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
                 executor=None) -> None:
     """Pass 2: blocks read here, scored and written here or by ``jobs`` worker processes
     (at most ``jobs + 1`` blocks in flight, so memory stays bounded), taken back in order."""
-
     block_rows = _balanced_block_rows(run, sum(s.rows for s in index.units), block_rows,
                                       executor.workers if executor is not None else jobs)
     layout = index.layout
@@ -444,7 +440,6 @@ class _Loaded:
 
 def _load_units(inputs, ap: Path | None) -> list[_Loaded]:
     """Every unit of every input file, with its actuals joined."""
-
     units: list[_Loaded] = []
     for path, own in inputs:
         try:
@@ -494,7 +489,6 @@ def split_by_unit(targets: Targets) -> list[tuple[str, str, Targets]]:
 
 def _attach_shared_actuals(units: list[_Loaded], ap: Path) -> list[_Loaded]:
     """Join one actuals sheet to units read whole: each row goes to the unit holding its project."""
-
     code_unit: dict[str, int] = {}
     name_unit: dict[str, int] = {}
     for i, u in enumerate(units):
@@ -521,7 +515,6 @@ def score_loaded(opt, ordinal: int, u: _Loaded, folder: str) -> tuple:
     (``extract`` would have stored its target checks in the Targets, replacing what the
     reader found). ``opt``: the run's options; → (UnitResult, summary digest, indicator rows).
     A pure function of its arguments, so that a cluster may run it again anywhere."""
-
     ev, t, err = None, u.targets, u.error
     if t is not None and err is None:
         try:

@@ -208,7 +208,6 @@ class Summary:
         paths = [out_dir / SUMMARY_CSV, out_dir / PROJECTS_CSV, out_dir / SUMMARY_HTML]
         write_csv(paths[0], u_csv)
         # A province has 10⁵-10⁶ projects: their cells are formatted a slice at a time.
-
         order, rank = self._project_order()
         # The lines were formatted per unit (project_lines); here each gets its rank.
         lines = self._column("line")
@@ -218,7 +217,6 @@ class Summary:
             parts.append(b"".join([r + b"," + line for r, line in
                                    zip(ranks[i: i + _SLICE], lines[order[i: i + _SLICE]].tolist())]))
         atomic_write_bytes(paths[1], BOM + b"".join(parts))
-
         shown = self._project_rows(order[-summary_limit():], rank[-summary_limit():]) if len(order) else projects_frame_empty()
         atomic_write_text(paths[2], self.render_html(units, shown, meta, projects_total=len(order)))
         return paths
@@ -227,7 +225,6 @@ class Summary:
                     projects_total: int | None = None) -> str:
         """``projects``: ranked project rows, all of them or (with ``projects_total``) the
         page's last rows only."""
-
         return render_summary(self, units, projects, meta, projects_total=projects_total)
 
     def _column(self, col: str) -> np.ndarray:

@@ -196,7 +196,6 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
         raise _NeedsExact  # e.g. block-unknown: one finding naming many projects
     # The CSV cells are formatted once for the block (every cell is formatted on its own,
     # so a unit's rows are the same cells) and cut per unit like the Evaluation.
-
     ind_csv, proj_csv = indicators_csv_frame(ev), projects_csv_frame(ev)
     ind_text = CsvBlock.of(ind_csv)
     by_project: dict[str, list] = {}

@@ -67,7 +67,6 @@ class BlockJob:
 
 def run_block(opt: Options, job: BlockJob) -> list[tuple]:
     """Read, join, score and write the block's units; [(UnitResult, outcome, rows)]."""
-
     with gc_paused():
         works = read_units(job.frame, job.start, job.spans, job.layout)
     for w in works:
@@ -83,7 +82,6 @@ def run_block(opt: Options, job: BlockJob) -> list[tuple]:
 def _join(works, rows: pd.DataFrame, sheet) -> None:
     """The actuals of the block: column-wise for the units read together, else (or when
     a row is a problem) unit by unit with ``attach_actuals``, which names the rows."""
-
     shared = [w for w in works if w.error is None and not w.exact]  # read with the block: columns
     joined = False
     if shared:
@@ -111,7 +109,6 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
                tables=None) -> tuple:
     """Write one unit's files (what ``perfscore.writers.tabular.write_results`` and the report
     write; ``tables``: the CSV text cut from the unit's block) → (UnitResult, summary digest)."""
-
     result = UnitResult(ordinal=ordinal, unit_code=key, unit_name=name, folder=f"units/{folder}")
     if error is not None or ev is None:
         result.error = error.render() if isinstance(error, PerfscoreError) else str(error or "未能评分")

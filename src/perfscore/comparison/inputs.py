@@ -27,7 +27,6 @@ def load_input(path: str | Path) -> Targets | Evaluation:
     """Read one year: a targets.json or results.json (told apart by its ``schema`` key),
     or any document ``perfscore extract`` reads (.docx, .txt, long table), read as targets.
     """
-
     if Path(path).suffix.lower() != ".json":
         return read_targets(path)   # the comparison reads content; the checks are extract's
     text = read_text(path)

@@ -280,7 +280,6 @@ def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: 
 def _refuse_total_rows(rows: list, headers: dict[str, str], file: str) -> None:
     """A 合计/小计/总计 row (项目编码, 项目名称 or 三级指标 saying so) is not an actual:
     refused with its row rather than reported as an unknown project."""
-
     found = []
     for row in rows:
         for name in ("project_code", "project_name", "level3"):

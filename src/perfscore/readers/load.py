@@ -140,7 +140,6 @@ def _long_table_csv(document) -> bytes | None:
 
 def _targets_from_document(document, *, identity: str, year: int | None) -> Targets:
     """The interpreter on a grid Document; a refusal says what the file was read as."""
-
     try:
         return targets_from_document(document, identity=identity, year=year)
     except (FormatError, DataError) as exc:

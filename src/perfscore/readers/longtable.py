@@ -38,7 +38,6 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -63,9 +62,6 @@ from perfscore.readers.common import (
 from perfscore.readers.framework import level1_of
 from perfscore.readers.sheets import corrupt, pick_sheet, sheet_rows
 from perfscore.safety import check_office_bytes
-
-if TYPE_CHECKING:
-    from perfscore.frame import IndicatorColumns
 
 # Column header (normalised: NFKC, no spaces, English lower-cased) → field.
 HEADERS: dict[str, str] = {
@@ -531,7 +527,6 @@ def _targets(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, str],
 
 def attach_indicators(projects: list[Project], columns: IndicatorColumns) -> None:
     """Give ``projects`` (which hold none yet) their Indicator objects made from ``columns``."""
-
     make = construct_unchecked
     names = INDICATOR_FIELDS
     indicators = [make(Indicator, dict(zip(names, r))) for r in columns.rows()]
@@ -549,8 +544,6 @@ def read_columns(frame: pd.DataFrame, fields: dict[str, str], units: dict[str, s
 
     Every check of the table is made here, so the two ways of reading raise the same errors.
     ``document``: the file's identity (SHA-256) for codes derived when 项目编码 is not printed."""
-    # Imported here: reading a table (perfscore extract) need not load the scoring package.
-
     col = {k: _Col.of(frame[c]) for k, c in fields.items()}
     n = len(frame)
 

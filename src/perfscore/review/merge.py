@@ -262,7 +262,6 @@ def _keys(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
 
 def rescore(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = ""):
     """The review Evaluation: the engine's scores with the reviewer's actuals and scores."""
-
     meta = evaluation.meta or {}
     keys = _keys(evaluation.indicators)
     known = set(keys)
@@ -351,7 +350,6 @@ def _dev(self_value: float, review_value: float) -> float:
 
 def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = "") -> MergeResult:
     """The merged Evaluation (self columns + review columns) and the deviation table."""
-
     review = rescore(evaluation, entries, profile=profile, source=source)
     ind = evaluation.indicators.copy()
     keys = _keys(ind)
@@ -483,7 +481,6 @@ def write_merged(result: MergeResult, out_dir: str | Path) -> list[Path]:
     """results.json / results.csv / projects.csv with the review columns, deviation.csv and
     deviation.xlsx (自评偏差), and report.html: the year's report with the section
     复核结果与自评偏差 (perfscore.writers.html.write_report)."""
-
     ev = result.evaluation
     digits = int((ev.meta or {}).get("digits", 2))
     folder = Path(out_dir)

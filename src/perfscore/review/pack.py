@@ -221,7 +221,6 @@ def write_review_pack(evaluation, out_path, *, csv: bool = False, force: bool = 
     """Write the pack to ``out_path`` (.xlsx); with ``csv``, each sheet also as
     ``<stem>_<sheet>.csv`` beside it (UTF-8 with BOM, formula-safe). An existing workbook
     (perhaps a reviewer's filled one) is replaced only with ``force``."""
-
     out = Path(out_path)
     refuse_existing_output(out, force=force, what="复核工作簿")
     wb, frames = build_workbook(evaluation)

@@ -169,7 +169,6 @@ def actual_columns(acts: list[Actual], tgts: list[Target]) -> dict[str, np.ndarr
     ``parse_actuals`` hands out one object per distinct (text, equal target), and a batch
     has about two (text, target-row) pairs per such object: each object is taken apart and
     described once, then spread."""
-
     codes, uniq = _by_identity(acts)
     kind, value, unit, dim, per, date, completed, on_time, grade, tier, survey, approx, reason = (
         [getattr(a, name) for a in uniq] for name in _A_FIELDS)

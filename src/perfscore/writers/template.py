@@ -65,7 +65,6 @@ class TemplateSummary:
 def write_template(targets: Targets, path: str | Path, *, force: bool = False) -> TemplateSummary:
     """Write the template for ``targets`` to ``path`` (.csv or .xlsx); an existing file
     (perhaps already filled in) is replaced only with ``force``."""
-
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -116,7 +115,6 @@ def _indicator_row(code: str, name: str, ind: Indicator, *, kind: str) -> Templa
 def choices_for(ind: Indicator, year: int | None) -> tuple[tuple[str, ...], bool]:
     """Drop-down words for the indicator's 实际完成值, from how its target reads, and
     whether other words are refused (grades, tiers) or only suggested (deadlines)."""
-
     target = parse_target(ind.target, level1=ind.level1, level2=ind.level2, level3=ind.level3, year=year)
     if target.kind == "grade" and target.ladder:
         return tuple(target.ladder) + ("不适用",), True
