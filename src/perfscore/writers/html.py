@@ -21,6 +21,7 @@ from perfscore import __version__
 from perfscore.io import atomic_write_bytes, atomic_write_text
 from perfscore.model import Targets
 from perfscore.scoring.evaluation import Evaluation
+from perfscore.writers.report_rows import finding_rows, indicator_rows, na_icon, review_icon
 from perfscore.writers.report_view import build_view
 
 TEMPLATE = "report.html.j2"
@@ -28,7 +29,7 @@ TEMPLATE = "report.html.j2"
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("perfscore", "templates"),
         autoescape=True,          # every template, whatever its extension
         undefined=jinja2.StrictUndefined,
@@ -36,6 +37,10 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
+    # the rows that repeat hundreds of times a report are made in Python (report_rows.py)
+    env.globals.update(indicator_rows=indicator_rows, finding_rows=finding_rows,
+                       review_icon=review_icon, na_icon=na_icon)
+    return env
 
 
 def render_report(evaluation: Evaluation, *, previous: Evaluation | None = None,

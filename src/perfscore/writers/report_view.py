@@ -351,30 +351,38 @@ class _TargetsIndex:
 
 
 def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
-    l1_spans = _spans([(text(r.get("level1")),) for r in records])
-    l2_spans = _spans([(text(r.get("level1")), text(r.get("level2"))) for r in records])
+    # Column by column: a report holds a few hundred rows and this runs for every unit of a
+    # batch, so each cell is read once.
+    def texts(key: str) -> list[str]:
+        return [v.strip() if type(v := r.get(key)) is str else text(v) for r in records]
+
+    level1, level2 = texts("level1"), texts("level2")
+    l1_spans = _spans(level1)
+    l2_spans = _spans(list(zip(level1, level2)))
     rows = []
-    for r, s1, s2 in zip(records, l1_spans, l2_spans):
-        status = text(r.get("status")) or NEEDS_REVIEW
+    for r, l1, l2, s1, s2, level3, target, canonical, actual, reading, status, arithmetic, review_reason, \
+            reason, evidence in zip(records, level1, level2, l1_spans, l2_spans, texts("level3"), texts("target"),
+                                    texts("target_canonical"), texts("actual"), texts("actual_reading"),
+                                    texts("status"), texts("arithmetic"), texts("review_reason"), texts("reason"),
+                                    texts("evidence")):
+        status = status or NEEDS_REVIEW
         weight = _float(r.get("weight"))
         score = _float(r.get("score"))
-        target = text(r.get("target"))
-        canonical = text(r.get("target_canonical"))
-        actual = text(r.get("actual"))
-        reading = text(r.get("actual_reading"))
         missed = (status == SCORED and weight is not None and score is not None
                   and score < weight - 1e-9)
         flags = flag_list(r.get("flags"))
         if _truthy(r.get("inferred")) and "inferred" not in flags:
             flags.append("inferred")
-        ci_low, ci_high = _float(r.get("ci_low")), _float(r.get("ci_high"))
-        if ci_low is not None and ci_high is not None:
-            ci = f"95%置信区间 {fixed(ci_low)}%–{fixed(ci_high)}%"
-            reading = f"{reading}；{ci}" if reading else ci
+        ci_low, ci_high = r.get("ci_low"), r.get("ci_high")
+        if ci_low is not None or ci_high is not None:
+            ci_low, ci_high = _float(ci_low), _float(ci_high)
+            if ci_low is not None and ci_high is not None:
+                ci = f"95%置信区间 {fixed(ci_low)}%–{fixed(ci_high)}%"
+                reading = f"{reading}；{ci}" if reading else ci
         rows.append(IndicatorRow(
-            level1=text(r.get("level1")),
-            level2=text(r.get("level2")),
-            level3=text(r.get("level3")),
+            level1=l1,
+            level2=l2,
+            level3=level3,
             level1_span=s1,
             level2_span=s2,
             target=target,
@@ -385,11 +393,11 @@ def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
             score=fixed(score) if status == SCORED else DASH,
             status=status,
             status_label=STATUS_LABELS.get(status, status),
-            arithmetic=text(r.get("arithmetic")),
-            review_reason=text(r.get("review_reason")),
+            arithmetic=arithmetic,
+            review_reason=review_reason,
             flags=[flag_label(f) for f in flags],
-            reason=text(r.get("reason")),
-            evidence=text(r.get("evidence")),
+            reason=reason,
+            evidence=evidence,
             missed=missed,
         ))
     return rows
