@@ -4,6 +4,7 @@ the command line, and inputs the streamed reader must not get wrong."""
 from __future__ import annotations
 
 import csv
+import gc
 import importlib.util
 import io
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import perfscore.batch.worker as worker
 from perfscore.batch import evaluate_batch, is_batch_input
 from perfscore.batch.progress import Progress
 from perfscore.cli import main
@@ -268,3 +270,29 @@ def test_generator_is_seeded(tmp_path):
     c = gen.generate(300, seed=6, out_dir=tmp_path / "c")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b] != [p.read_bytes() for p in c]
     assert len(read_rows(a[0])) == 301
+
+
+def test_the_garbage_collector_is_left_as_it_was(bureau, tmp_path, monkeypatch):
+    """A block is scored with the collector paused and written with its objects frozen;
+    after the run (and after a run that fails while writing) nothing stays frozen or paused."""
+    folder, _ = bureau
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    seen = []
+    real = worker.write_unit
+
+    def spying(*args, **kwargs):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(worker, "write_unit", spying)
+    evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "a", progress=False, jobs=1)
+    assert seen and set(seen) == {(True, True)}   # collecting while the units are written, the block frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    def failing(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(worker, "write_unit", failing)
+    with pytest.raises(OSError):
+        evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "b", progress=False, jobs=1)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -93,6 +93,16 @@ def record_lines(frame: pd.DataFrame) -> list[str]:
     return [dumps(dict(zip(cols, row))) for row in zip(*_columns_as_python(frame))]
 
 
+FINDING_FIELDS = ("check", "severity", "message", "project_code", "indicator_id", "source")
+
+
+def finding_lines(findings) -> list[str]:
+    """One compact JSON record per finding, its fields in FINDING_FIELDS order (all text
+    or null, so no value needs converting)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    return [dumps({k: getattr(f, k) for k in FINDING_FIELDS}) for f in findings]
+
+
 def _array(lines: list[str]) -> str:
     """A JSON array with one record per line (readable and diff-friendly)."""
     if not lines:
@@ -118,9 +128,7 @@ def results_to_json(ev: Evaluation, lines: dict[str, list[str]] | None = None) -
         ("projects", table("projects", ev.projects)),
         ("department", block(ev.department)),
         ("monitoring", table("monitoring", ev.monitoring)),
-        ("findings", table("findings", pd.DataFrame(
-            [f.model_dump(mode="json") for f in ev.findings],
-            columns=["check", "severity", "message", "project_code", "indicator_id", "source"]))),
+        ("findings", _array(finding_lines(ev.findings))),
     ]
     return "{\n" + ",\n".join(f"  {json.dumps(k)}: {v}" for k, v in parts) + "\n}\n"
 
