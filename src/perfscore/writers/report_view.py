@@ -522,14 +522,15 @@ def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[t
         block_parts, block_values = [], []
         applicable = (weight or 0.0)
         earned = (escore or 0.0)
+        # each row's 一级, status, weight and score, read once for all the blocks
+        facts = [(row.level1, text(r.get("status")), _float(r.get("weight")), _float(r.get("score")))
+                 for row, r in zip(rows, records)]
         for label in ev.blocks:
             value = _float(p.get(label))
-            in_block = [r for r in records if text(r.get("level1")) == label]
-            block_weight = sum(_float(r.get("weight")) or 0.0 for r in in_block
-                               if text(r.get("status")) != NOT_APPLICABLE)
+            in_block = [f for f in facts if f[0] == label]
+            block_weight = sum(w or 0.0 for _, status, w, _ in in_block if status != NOT_APPLICABLE)
             applicable += block_weight
-            earned += sum(_float(r.get("score")) or 0.0 for r in in_block
-                          if text(r.get("status")) == SCORED)
+            earned += sum(sc or 0.0 for _, status, _, sc in in_block if status == SCORED)
             block_values.append((label, value))
             if in_block or value is not None:
                 block_parts.append(BlockPart(label, fixed(value), fixed(block_weight)))
