@@ -70,21 +70,9 @@ class UnitOutcome:
     projects: dict | None = None                           # column → array, one row per project
 
 
-def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
-    """The summary's digest of a scored unit."""
-    meta, dep = ev.meta, ev.department
-    u = UnitOutcome(ordinal=ordinal, unit_code=meta.get("unit_code") or "", unit_name=meta.get("unit_name") or "",
-                    folder=folder, year=meta.get("year"), as_of=meta.get("as_of"), indicators=len(ev.indicators),
-                    department=dict(dep))
-    by_project_sev: Counter = Counter()
-    for f in ev.findings:
-        u.findings[f.severity] += 1
-        u.checks[f.check] += 1
-        if f.project_code:
-            by_project_sev[(f.project_code, f.severity)] += 1
-    p = ev.projects
-    codes = p["project_code"].tolist()
-
+def project_columns(p: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of the summary's project rows that come from ``Evaluation.projects``,
+    row for row (a batch makes them once for a block and cuts each unit's part)."""
     def text(col: str) -> np.ndarray:
         # Missing → '', else str(); repeated words (unit, grade) share one string object:
         # the summary of a province holds a million projects.
@@ -92,8 +80,7 @@ def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
         return np.array([sys.intern("" if m else str(v)) for v, m in zip(values.tolist(), pd.isna(values).tolist())],
                         dtype=object)
 
-    u.projects = {
-        "ordinal": np.full(len(p), ordinal, dtype=np.int64),
+    return {
         "unit_code": text("unit_code"),
         "unit_name": text("unit_name"),
         "project_code": p["project_code"].to_numpy(dtype=object),
@@ -106,6 +93,27 @@ def outcome(ordinal: int, folder: str, ev: Evaluation) -> UnitOutcome:
         "missed": p["missed"].to_numpy(dtype=np.int32),
         "needs_review": p["needs_review"].to_numpy(dtype=np.int32),
         "incomplete": p["incomplete"].to_numpy(dtype=bool),
+    }
+
+
+def outcome(ordinal: int, folder: str, ev: Evaluation, columns: dict[str, np.ndarray] | None = None) -> UnitOutcome:
+    """The summary's digest of a scored unit. ``columns``: :func:`project_columns` of
+    ``ev.projects`` when the caller has them already."""
+    meta, dep = ev.meta, ev.department
+    u = UnitOutcome(ordinal=ordinal, unit_code=meta.get("unit_code") or "", unit_name=meta.get("unit_name") or "",
+                    folder=folder, year=meta.get("year"), as_of=meta.get("as_of"), indicators=len(ev.indicators),
+                    department=dict(dep))
+    by_project_sev: Counter = Counter()
+    for f in ev.findings:
+        u.findings[f.severity] += 1
+        u.checks[f.check] += 1
+        if f.project_code:
+            by_project_sev[(f.project_code, f.severity)] += 1
+    cols = project_columns(ev.projects) if columns is None else columns
+    codes = cols["project_code"].tolist()
+    u.projects = {
+        "ordinal": np.full(len(codes), ordinal, dtype=np.int64),
+        **cols,
         "errors": np.array([by_project_sev[(c, "error")] for c in codes], dtype=np.int32),
         "warnings": np.array([by_project_sev[(c, "warn")] for c in codes], dtype=np.int32),
     }

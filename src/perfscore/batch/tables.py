@@ -1,5 +1,5 @@
-"""A unit's tables cut from its block's text: results.csv and projects.csv, and the
-indicator and project records of results.json.
+"""A unit's tables cut from its block's text: results.csv and projects.csv, the
+indicator and project records of results.json, and its project columns of the summary.
 
 The block's cells (formatted once by :mod:`perfscore.writers.tabular`) are turned into
 CSV text once (:class:`perfscore.csvtext.CsvBlock`) and each unit's file is the header
@@ -22,10 +22,11 @@ class UnitTables:
 
     def __init__(self, ind: CsvBlock, ind_rows: tuple[int, int],
                  proj: CsvBlock | pd.DataFrame, proj_rows: tuple[int, int],
-                 json_lines: dict[str, list[str]] | None = None):
+                 json_lines: dict[str, list[str]] | None = None, digest: dict | None = None):
         self.ind, self.ind_rows = ind, ind_rows
         self.proj, self.proj_rows = proj, proj_rows
         self.json_lines = json_lines   # the unit's record lines of results.json, when cut from the block
+        self.digest = digest           # its columns of the summary's project rows (summary.project_columns)
 
     @staticmethod
     def _write(path, part, rows: tuple[int, int]) -> None:

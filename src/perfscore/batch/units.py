@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from perfscore.app.score import evaluate, with_checks_by_unit
+from perfscore.batch.summary import project_columns
 from perfscore.batch.tables import UnitTables
 from perfscore.csvtext import CsvBlock
 from perfscore.errors import DataError, PerfscoreError
@@ -218,18 +219,20 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     # results.json's records (written with the checks): a row's line is the same in the block.
     ind_json = record_lines(ev.indicators) if checks else None
     proj_json = record_lines(ev.projects) if checks and same_columns else None
+    proj_digest = project_columns(ev.projects)
     for w, unit_ev, p_rows, r_rows in cuts:
         json_lines = None
         if ind_json is not None:
             json_lines = {"indicators": ind_json[r_rows[0]: r_rows[1]]}
             if proj_json is not None:
                 json_lines["projects"] = proj_json[p_rows[0]: p_rows[1]]
+        digest = {k: v[p_rows[0]: p_rows[1]] for k, v in proj_digest.items()}
         if proj_text is None:
             gone = [b for b in ev.blocks if b not in unit_ev.blocks]
             proj_part, p_rows = proj_csv.iloc[p_rows[0]: p_rows[1]].drop(columns=gone), (0, p_rows[1] - p_rows[0])
         else:
             proj_part = proj_text
-        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows, json_lines)
+        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows, json_lines, digest)
         w.evaluation = unit_ev
     if checks:   # what evaluate adds, for each unit's cut of the block's engine findings
         with_checks_by_unit(ev, view, [(w.evaluation, w.targets) for w in works], profile)

@@ -143,4 +143,4 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
     result.projects, result.indicators = len(ev.projects), len(ev.indicators)
     result.total, result.grade = dep.get("total"), dep.get("grade")
     result.findings = {s: sum(1 for f in ev.findings if f.severity == s) for s in ("error", "warn", "info")}
-    return result, outcome(ordinal, folder, ev)
+    return result, outcome(ordinal, folder, ev, tables.digest if tables is not None else None)
