@@ -63,34 +63,44 @@ def _py(value):
     return value
 
 
-def _columns_as_python(frame: pd.DataFrame) -> list[list]:
-    """Each column as a list of JSON-ready Python values (NaN → None), column-wise."""
-    out = []
-    for col in frame.columns:
-        series = frame[col]
-        if series.dtype.kind == "f":
-            values = series.to_numpy(dtype=float)
-            listed = values.tolist()
-            if np.isnan(values).any():
-                listed = [None if v != v else v for v in listed]
-        elif series.dtype.kind in "iub":
-            listed = series.tolist()
-        else:
-            # Text columns hold str already; only other values need converting.
-            listed = [v if v.__class__ is str else _py(v) for v in series.tolist()]
-        out.append(listed)
-    return out
+# What ``json.dumps(..., ensure_ascii=False)`` writes a str with (the C function).
+_encode_str = json.encoder.encode_basestring
+_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
+def _json_cells(series: pd.Series) -> list[str]:
+    """Each cell of a column as json.dumps(ensure_ascii=False, allow_nan=False) writes the
+    JSON-ready value (:func:`_py`) of the cell: a column at a time, one C call per cell."""
+    kind = "O" if isinstance(series.dtype, pd.api.extensions.ExtensionDtype) else series.dtype.kind
+    if kind == "f":
+        values = series.to_numpy(dtype=float)
+        if np.isinf(values).any():
+            raise ValueError("Out of range float values are not JSON compliant")
+        cells = list(map(float.__repr__, values.tolist()))
+        for i in np.flatnonzero(np.isnan(values)).tolist():
+            cells[i] = "null"
+        return cells
+    if kind == "b":
+        return ["true" if v else "false" for v in series.tolist()]
+    if kind in "iu":
+        return list(map(int.__repr__, series.tolist()))
+    values = series.tolist()
+    if all(v.__class__ is str for v in values):   # text columns hold str (the usual case)
+        return list(map(_encode_str, values))
+    return [_encode_str(v) if v.__class__ is str else _dumps(_py(v)) for v in values]
 
 
 def record_lines(frame: pd.DataFrame) -> list[str]:
-    """One compact JSON record per row (json's C encoder: an indented dump of 10^6 records
-    would take minutes). A row's line depends on that row alone, so a batch makes the lines
-    of a block once and gives each unit its slice."""
+    """One compact JSON record per row, as json.dumps(record, ensure_ascii=False) writes it
+    (``{"column": value, ...}``, NaN as null), made column by column: a row's line
+    depends on that row alone, so a batch makes the lines of a block once and gives each
+    unit its slice."""
     if frame.empty:
         return []
-    cols = [str(c) for c in frame.columns]
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    return [dumps(dict(zip(cols, row))) for row in zip(*_columns_as_python(frame))]
+    # the keys as json writes them; '%' doubled for the %-template below
+    template = "{" + ", ".join(_encode_str(str(c)).replace("%", "%%") + ": %s" for c in frame.columns) + "}"
+    cells = [_json_cells(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    return [template % row for row in zip(*cells)]
 
 
 FINDING_FIELDS = ("check", "severity", "message", "project_code", "indicator_id", "source")
@@ -99,8 +109,7 @@ FINDING_FIELDS = ("check", "severity", "message", "project_code", "indicator_id"
 def finding_lines(findings) -> list[str]:
     """One compact JSON record per finding, its fields in FINDING_FIELDS order (all text
     or null, so no value needs converting)."""
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-    return [dumps({k: getattr(f, k) for k in FINDING_FIELDS}) for f in findings]
+    return [_dumps({k: getattr(f, k) for k in FINDING_FIELDS}) for f in findings]
 
 
 def _array(lines: list[str]) -> str:
