@@ -183,29 +183,12 @@ def date_prefix(text: str) -> tuple[str, str] | None:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-# 2023-11-30: the text holds no words around the date, so the date is the text itself.
-_ISO_DAY = re.compile(r"(?P<y>(?:19|20)[0-9]{2})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})")
-
-
 def parse_actual_date(text: str, default_year: int | None) -> tuple[str | None, str | None] | None:
     """Read the date of an actual (``2023-11-30``, ``2023年11月`` → 2023-11-30).
 
     Returns (iso, reason) — iso None with a reason when the date cannot be fixed —
     or None when the text is not a date at all.
     """
-    iso_day = _ISO_DAY.fullmatch(text)
-    if iso_day:
-        # The commonest spelling, read as the first of _FORMS reads it; an impossible
-        # day (2023-02-30) goes the long way for its reason.
-        try:
-            return date(int(iso_day["y"]), int(iso_day["m"]), int(iso_day["d"])).isoformat(), None
-        except ValueError:
-            pass
-    return _parse_actual_date_forms(text, default_year)
-
-
-def _parse_actual_date_forms(text: str, default_year: int | None) -> tuple[str | None, str | None] | None:
-    """``parse_actual_date`` through the date forms (the tests compare the ISO shortcut with it)."""
     tail = _SUFFIX.search(text)
     core = text[: tail.start()] if tail and tail.start() > 0 else text
     core = re.sub(r"^(?:于|在|截至|已于|实际于|已在)", "", core)
