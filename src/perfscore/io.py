@@ -41,6 +41,19 @@ def decode_bytes(data: bytes, *, file: str) -> tuple[str, str]:
     )
 
 
+def decode_head(data: bytes) -> tuple[str, str] | None:
+    """The first bytes of a file as text, in the first encoding that reads them (as
+    :func:`decode_bytes` tries them), a multi-byte character cut at the end allowed; None
+    when none does (the whole file's reader then names the byte)."""
+    for enc in ENCODINGS:
+        for cut in range(4):
+            try:
+                return data[: len(data) - cut].decode(enc), enc
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
 def read_text(path: str | os.PathLike) -> str:
     p = Path(path)
     if p.exists() and not p.is_dir():

@@ -34,20 +34,21 @@ from perfscore.errors import DataError, Location
 # search and column aliases, the cell cleaning (stripped, invisible characters and the
 # template's formula escape removed), the ActualsRow field order.
 from perfscore.readers.actuals import (
-    _ALIASES,
     _ROW_FIELDS,
+    HEADER_SCAN_ROWS,
     ActualsRow,
     ActualsTable,
     _clean,
-    _header_key,
     _table_from_grid,
+    csv_delimiter,
+    is_actuals_header,
     read_actuals,
 )
+from perfscore.io import decode_head
 from perfscore.readers.join import join_key
 from perfscore.safety import check_input_path, check_text_bytes, note_input
 
 CHUNK_ROWS = 200_000
-_HEADER_SCAN_ROWS = 20  # as the actuals reader
 _MAX_LISTED = 20
 BLANK = -2      # a blank row: skipped, as the reader skips it
 NO_UNIT = -1    # a row no unit of the table holds
@@ -90,29 +91,18 @@ def _layout(path: Path, shown: str) -> _Layout | None:
     with path.open("rb") as fh:
         head = fh.read(1 << 16)
     check_text_bytes(head, file=shown)
-    text = encoding = None
-    for enc in ("utf-8-sig", "gb18030"):
-        for cut in range(4):
-            try:
-                text, encoding = head[: len(head) - cut].decode(enc), enc
-                break
-            except UnicodeDecodeError:
-                continue
-        if text is not None:
-            break
-    if text is None:
+    decoded = decode_head(head)
+    if decoded is None:
         return None  # read_actuals names the undecodable byte
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    text, encoding = decoded
+    delimiter = csv_delimiter(text)
     records = []
     for n, rec in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
         records.append((n, rec))
-        if n >= _HEADER_SCAN_ROWS:
+        if n >= HEADER_SCAN_ROWS:
             break
-    # The first row naming both 三级指标 and 实际完成值 (the reader's rule); without one,
-    # the reader's own search raises its message.
-    header_index = next((i for i, (_, cells) in enumerate(records)
-                         if {"level3", "actual"} <= {_ALIASES.get(_header_key(c)) for c in cells if c}), None)
+    # The reader's header rule; without a header, the reader's own search raises its message.
+    header_index = next((i for i, (_, cells) in enumerate(records) if is_actuals_header(cells)), None)
     table = _table_from_grid(records if header_index is None else records[: header_index + 1],
                              file=shown, encoding=encoding)
     cells = [c.strip() for c in records[header_index][1]]

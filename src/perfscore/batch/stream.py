@@ -17,7 +17,6 @@ are (the caller then reads the file whole instead).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,13 +26,12 @@ import numpy as np
 import pandas as pd
 
 from perfscore.errors import InputError, Location
-from perfscore.io import ENCODINGS
+from perfscore.io import decode_head
 from perfscore.readers.join import join_key  # the actuals join's key: NFKC, no spaces
-from perfscore.readers.longtable import header_key
+from perfscore.readers.longtable import CSV_OPTIONS, find_header, header_key
 from perfscore.safety import check_text_bytes, note_input
 
 CHUNK_ROWS = 200_000
-_HEADER_SCAN_ROWS = 30  # as the long-table reader
 _KEY_FIELDS = ("unit_code", "unit_name", "project_code", "project_name")
 
 
@@ -55,11 +53,9 @@ class CsvLayout:
         return self.header_line + 1
 
     def read_kwargs(self) -> dict:
-        # The long-table reader's options (perfscore.readers.longtable._load_csv), so a
-        # block holds the strings the reader would hold for the same rows.
-        return dict(sep=self.delimiter, skiprows=self.header_line, header=0, dtype=object,
-                    keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-                    encoding=self.encoding)
+        # The long-table reader's options, so a block holds the strings the reader would
+        # hold for the same rows.
+        return dict(sep=self.delimiter, skiprows=self.header_line, header=0, encoding=self.encoding, **CSV_OPTIONS)
 
 
 @dataclass
@@ -89,33 +85,6 @@ class LongTableIndex:
     name_unit: dict[str, int] = field(default_factory=dict)
 
 
-def _sniff_head(data: bytes, file: str) -> tuple[str, str]:
-    """The first lines as text and the first encoding that reads them (UTF-8, then GB18030).
-    A file that changes encoding further down fails in pass 1 and goes to the ordinary
-    reader, which names the offending byte."""
-    for enc in ENCODINGS:
-        for cut in range(4):  # a multi-byte character cut at the end of the sample
-            try:
-                return data[: len(data) - cut].decode(enc), enc
-            except UnicodeDecodeError:
-                continue
-    raise InputError("无法识别文件编码（既不是UTF-8也不是GB18030）", location=Location(file=file),
-                     hint="请在Excel/WPS中“另存为”CSV UTF-8格式后重试。")
-
-
-def find_header(head: str) -> tuple[int, str] | None:
-    """(0-based line, delimiter) of the long-table header in the first lines, by the
-    reader's rule: the first line naming both 项目编码 and 三级指标."""
-    for n, line in enumerate(head.splitlines()[:_HEADER_SCAN_ROWS]):
-        for delimiter in (",", "\t", ";"):
-            if delimiter in line:
-                cells = next(csv.reader([line], delimiter=delimiter), [])
-                keys = {header_key(c)[0] for c in cells if c.strip()}
-                if "project_code" in keys and "level3" in keys:
-                    return n, delimiter
-    return None
-
-
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -131,8 +100,12 @@ def layout_of(path: str | Path) -> CsvLayout | None:
     with p.open("rb") as fh:
         head_bytes = fh.read(1 << 16)
     check_text_bytes(head_bytes, file=p.name)
-    head, encoding = _sniff_head(head_bytes, p.name)
-    found = find_header(head)
+    decoded = decode_head(head_bytes)
+    if decoded is None:
+        raise InputError("无法识别文件编码（既不是UTF-8也不是GB18030）", location=Location(file=p.name),
+                         hint="请在Excel/WPS中“另存为”CSV UTF-8格式后重试。")
+    head, encoding = decoded
+    found = find_header(head)   # the long-table reader's header rule
     if found is None:
         return None
     line, delimiter = found
@@ -143,6 +116,8 @@ def layout_of(path: str | Path) -> CsvLayout | None:
         key = header_key(col)[0]
         if key in _KEY_FIELDS and key not in fields:
             fields[key] = col
+    if "project_code" not in fields:
+        return None   # units are cut and actuals routed by 项目编码: the reader reads it whole
     note_input(p)
     return CsvLayout(path=p, name=p.name, encoding=encoding, delimiter=delimiter, header_line=line,
                      columns=columns, fields=fields)

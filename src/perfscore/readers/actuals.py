@@ -131,9 +131,7 @@ def _read_csv_grid(p: Path) -> tuple[list[tuple[int, list[str]]], str]:
     data = read_input_bytes(p)
     check_text_bytes(data, file=str(p))  # an .xlsx or PDF renamed .csv: say what it is
     text, encoding = decode_bytes(data, file=str(p))
-    first_line = text.split("\n", 1)[0]
-    # Excel's "Unicode text" export is tab-separated; accept it when the header says so.
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    delimiter = csv_delimiter(text)
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     grid: list[tuple[int, list[str]]] = []
     last_line = 0  # the physical line the previous record ended on
@@ -168,7 +166,7 @@ def _read_xlsx_grid(p: Path) -> list[tuple[int, list[str]]]:
     try:
         # Hidden sheets are skipped; among the visible ones the sheet with an actuals
         # header is read, and two such sheets are refused (readers/sheets.py).
-        ws = pick_sheet(wb, file=str(p), is_header=_is_actuals_header, scan_rows=_HEADER_SCAN_ROWS,
+        ws = pick_sheet(wb, file=str(p), is_header=is_actuals_header, scan_rows=HEADER_SCAN_ROWS,
                         what="实际完成值", cell_text=_cell_text)
         if ws is None:  # no header anywhere: the first visible sheet, for the message
             ws = next(iter(visible_sheets(wb)), None) or wb.worksheets[0]
@@ -216,10 +214,18 @@ def _header_key(text: str) -> str:
 _ALIASES = {_header_key(alias): name for name, aliases in FIELDS.items() for alias in aliases}
 
 
-_HEADER_SCAN_ROWS = 20
+HEADER_SCAN_ROWS = 20
 
 
-def _is_actuals_header(cells: list[str]) -> bool:
+def csv_delimiter(text: str) -> str:
+    """A sheet's CSV delimiter: a comma, or a tab for Excel's "Unicode text" export (tab-
+    separated), taken when the first line has tabs and no comma."""
+    first_line = text.split("\n", 1)[0]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def is_actuals_header(cells: list[str]) -> bool:
+    """The header row names both 三级指标 and 实际完成值."""
     names = {_ALIASES.get(_header_key(c)) for c in cells if c}
     return {"level3", "actual"} <= names
 
@@ -228,8 +234,8 @@ def _table_from_grid(grid: list[tuple[int, list[str]]], *, file: str, encoding: 
     # The header is the first row naming both 三级指标 and 实际完成值; rows above it
     # (a title, a unit note) are skipped. Only the first 20 rows are searched.
     header_at = None
-    for i, (_, cells) in enumerate(grid[:_HEADER_SCAN_ROWS]):
-        if _is_actuals_header(cells):
+    for i, (_, cells) in enumerate(grid[:HEADER_SCAN_ROWS]):
+        if is_actuals_header(cells):
             header_at = i
             break
     if header_at is None:

@@ -136,16 +136,20 @@ def _is_header_row(cells: list) -> bool:
     return bool(keys & {"project_code", "project_name"}) and "level3" in keys
 
 
+# How a CSV long table is parsed (the chunked reader of a batch reads with the same
+# options, so a block holds the strings this reader holds for the same rows): every
+# cell a str, blanks as "", blank lines kept (their row numbers count).
+CSV_OPTIONS = dict(dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c")
+
+
 def looks_like_long_table(text: str) -> bool:
     """True when one of the first lines is a long-table header row (comma, tab or ; separated)."""
-    head = "\n".join(text.splitlines()[:_HEADER_SCAN_ROWS])
-    return _find_header(head) is not None
+    return find_header(text) is not None
 
 
-def _find_header(head: str) -> tuple[int, str] | None:
-    """(0-based line of the header row, delimiter) in the first lines of a CSV."""
-    lines = head.splitlines()
-    for n, line in enumerate(lines):
+def find_header(head: str) -> tuple[int, str] | None:
+    """(0-based line of the header row, delimiter) among the first lines of a CSV's text."""
+    for n, line in enumerate(head.splitlines()[:_HEADER_SCAN_ROWS]):
         for delimiter in (",", "\t", ";"):
             if delimiter in line:
                 cells = next(csv.reader([line], delimiter=delimiter), [])
@@ -162,25 +166,15 @@ def _load_csv(data: bytes, file: str) -> tuple[pd.DataFrame, int, str]:
     text, encoding = decode_bytes(data, file=file)  # validates the whole file's encoding
     head = "\n".join(text[:1 << 20].splitlines()[:_HEADER_SCAN_ROWS])
     del text
-    found = _find_header(head)
+    found = find_header(head)
     if found is None:
         raise _not_a_long_table(file, head.splitlines()[:1])
     line, delimiter = found
     try:
         # From bytes, not from a StringIO of the text: pandas reads a large StringIO
         # ~20× slower (measured on a million rows).
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            encoding=encoding,
-            sep=delimiter,
-            skiprows=line,
-            header=0,
-            dtype=object,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        frame = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=delimiter, skiprows=line, header=0,
+                            **CSV_OPTIONS)
     except pd.errors.ParserError as exc:
         quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
         if quote:  # an unpaired quote runs to the end of the file
