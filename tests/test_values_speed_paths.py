@@ -27,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from perfscore.values import actual as A
 from perfscore.values import dates, words
 from perfscore.values.actual import (
     _QUICK,
@@ -426,3 +427,20 @@ def test_format_number_takes_numpy_floats_as_floats():
 
     assert format_number(np.float64(96.5)) == format_number(96.5) == "96.5"
     assert format_number(np.float64(250000.0)) == "250000"
+
+
+def test_a_pair_is_read_once_per_process(monkeypatch):
+    """The engine and the checks read the same (text, target) pairs: the second reading is
+    the first one's object; the store is bounded; an unhashable cell is read all the same."""
+    target = parse_target("≥100人次")
+    first = A.parse_actual("120人次", target)
+    assert A.parse_actual("120人次", target) is first
+    assert A.parse_actual("120人次", parse_target("≥100人次")) is first       # an equal target
+    assert A.parse_actual("120人次", None) is not first
+    assert A._read_all("120人次", target) == first
+    monkeypatch.setattr(A, "_READINGS", {})
+    monkeypatch.setattr(A, "_READINGS_MAX", 8)
+    for n in range(50):
+        A.parse_actual(f"{n}人次", target)
+        assert len(A._READINGS) <= 8
+    assert A.parse_actual(["120人次"], target).kind == A._read_all(["120人次"], target).kind

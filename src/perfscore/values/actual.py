@@ -392,7 +392,27 @@ def _quick_reading(text: str, target: Target | None) -> Actual | None:
 
 
 def parse_actual(text: str | None, target: Target | None = None) -> Actual:
-    """Read a 实际完成值 against its parsed target. Never raises on user input."""
+    """Read a 实际完成值 against its parsed target. Never raises on user input.
+
+    Read once per distinct (text, target) in a process: the engine reads a block's
+    actuals and the checks read the same pairs again (an Actual is immutable, so one
+    object serves both)."""
+    try:
+        found = _READINGS.get((text, target))
+    except TypeError:            # an unhashable cell (a list from a spreadsheet reader)
+        return _read(text, target)
+    if found is None:
+        if len(_READINGS) >= _READINGS_MAX:
+            _READINGS.clear()    # bounded: a province's distinct texts, not its rows
+        found = _READINGS[(text, target)] = _read(text, target)
+    return found
+
+
+_READINGS: dict[tuple, Actual] = {}
+_READINGS_MAX = 1 << 18
+
+
+def _read(text: str | None, target: Target | None) -> Actual:
     if type(text) is str:
         found = _quick_reading(text, target)
         if found is not None:
