@@ -64,7 +64,7 @@ _TOLERANCE = 0.006
 # --- plain view objects ----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorRow:
     level1: str
     level2: str
@@ -368,8 +368,10 @@ def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
                                     texts("status"), texts("arithmetic"), texts("review_reason"), texts("reason"),
                                     texts("evidence")):
         status = status or NEEDS_REVIEW
-        weight = _float(r.get("weight"))
-        score = _float(r.get("score"))
+        weight, score = r.get("weight"), r.get("score")
+        # the engine's columns are floats (NaN when missing): read without _float's checks
+        weight = (weight if weight == weight else None) if type(weight) is float else _float(weight)
+        score = (score if score == score else None) if type(score) is float else _float(score)
         missed = (status == SCORED and weight is not None and score is not None
                   and score < weight - 1e-9)
         flags = flag_list(r.get("flags"))
