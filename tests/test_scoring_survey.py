@@ -5,6 +5,7 @@ The Wilson bounds are computed without scipy.stats; they must be bit for bit wha
 
 from __future__ import annotations
 
+import functools
 import math
 import subprocess
 import sys
@@ -20,8 +21,15 @@ from perfscore.scoring import survey
 from perfscore.scoring.survey import proportion_ci
 
 
+@functools.lru_cache(maxsize=None)
+def _binomtest(k: int, n: int):
+    # the test's p-value is most of binomtest's time and no interval depends on it: one
+    # test per pair serves every confidence level
+    return stats.binomtest(k, n)
+
+
 def scipy_ci(k: int, n: int, confidence: float, method: str) -> tuple[float, float]:
-    ci = stats.binomtest(k, n).proportion_ci(confidence_level=confidence, method=method)
+    ci = _binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method=method)
     return ci.low * 100.0, ci.high * 100.0
 
 
