@@ -4,11 +4,14 @@ them is text, escaped as jinja's autoescape escapes it."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
+import numpy as np
+import pandas as pd
 from lxml import html as lxml_html
 
 from perfscore.writers.report_rows import finding_rows, indicator_rows
-from perfscore.writers.report_view import FindingRow, IndicatorRow
+from perfscore.writers.report_view import FindingRow, IndicatorRow, _records
 
 HOSTILE = "<b>\"A&B\"</b> 'x'"
 
@@ -73,3 +76,23 @@ def test_finding_rows():
     assert cells == ["警告", HOSTILE + "cost-budget", "<i>", HOSTILE]
     same = dataclasses.replace(row, check="cost-budget")
     assert _cells(str(finding_rows([same], show_project=False, show_source=False)))[0][1] == "cost-budget"
+
+
+def test_a_frames_records_are_its_cells_as_python_values():
+    """report_view._records: each row a dict of Python values (numpy scalars unwrapped as
+    Series.tolist unwraps them, a missing extension cell None, NaN kept)."""
+    frame = pd.DataFrame({
+        "text": ["a", None, "c"], "f": [1.5, float("nan"), -0.0], "i": np.array([1, 2, 3], dtype=np.int64),
+        "b": [True, False, True], "ni": pd.array([1, None, 3], dtype="Int64"),
+        "s": pd.array(["x", None, "z"], dtype="string"),
+    })
+    rows = _records(frame)
+    want = [{c: (None if v is pd.NA else v) for c, v in zip(frame.columns, cells)}
+            for cells in zip(*[frame[c].tolist() for c in frame.columns])]
+    assert [list(r) for r in rows] == [list(w) for w in want]
+    for got, exp in zip(rows, want):
+        for c in frame.columns:
+            g, e = got[c], exp[c]
+            assert type(g) is type(e) and (g == e or (isinstance(g, float) and math.isnan(g) and math.isnan(e))), c
+    assert type(rows[0]["i"]) is int and type(rows[0]["b"]) is bool and rows[1]["ni"] is None
+    assert _records(frame.iloc[:0]) == [] and _records(None) == []

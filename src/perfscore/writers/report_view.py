@@ -287,8 +287,8 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
         return []
     # What to_dict("records") gives, without its per-cell dispatch: the frame as one object
     # array (numpy scalars become Python ones, as Series.tolist boxes them), missing cells
-    # of extension columns as None (as to_dict gives a missing Int64). Taken column by
-    # column this was a sixth of a unit's report time.
+    # of extension columns as None (as to_dict gives a missing Int64). A unit's three
+    # frames took 1.0 ms column by column, 0.9 ms so (tests/test_report_rows.py holds the records to the columns' values).
     columns = list(frame.columns)
     rows = frame.to_numpy(dtype=object).tolist()
     extension = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, pd.api.extensions.ExtensionDtype)]
@@ -300,7 +300,7 @@ def _records(frame: pd.DataFrame | None) -> list[dict]:
     return [dict(zip(columns, row)) for row in rows]
 
 
-def _spans(values: list[tuple]) -> list[int]:
+def _spans(values: list) -> list[int]:
     """Row spans for merged cells: the first row of each run of equal keys gets
     the run's length, the rows it covers get 0."""
     spans = [0] * len(values)
