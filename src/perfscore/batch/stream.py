@@ -224,11 +224,14 @@ class Block:
 def iter_blocks(index: LongTableIndex, block_rows: int) -> Iterator[Block]:
     """Pass 2: blocks of whole, contiguous units of at most ``block_rows`` rows each."""
     groups: list[list[UnitSpan]] = []
+    rows = 0   # of the last group
     for span in index.units:
-        if groups and sum(s.rows for s in groups[-1]) + span.rows <= block_rows:
+        if groups and rows + span.rows <= block_rows:
             groups[-1].append(span)
+            rows += span.rows
         else:
             groups.append([span])
+            rows = span.rows
     chunks = _chunks(index.layout)
     try:
         yield from _cut_blocks(groups, chunks)
