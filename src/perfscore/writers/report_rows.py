@@ -1,9 +1,10 @@
 """The report's repeated rows (indicator rows, finding rows) and its icons, as markup.
 
 A unit's report holds hundreds of these rows. Laid out by a jinja loop with a macro per
-status cell, they took about half of a report's time; here each row is one f-string
-over values escaped with markupsafe's ``escape``, the function jinja's autoescape calls
-itself, so the page is the same to the byte. The template calls these functions (they
+status cell, they took a third of a report's time (a 158-row unit's report: 9.3 ms, 6.5 ms
+with the rows made here). Here each row is one f-string over values escaped with
+markupsafe's ``escape``, the function jinja's autoescape calls itself, so the page is the
+same to the byte. The template calls these functions (they
 are its globals) where it would have looped; everything else stays in the template.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape as _markup_escape
 
 from perfscore.model import SEVERITY_ZH
+from perfscore.scoring.evaluation import NEEDS_REVIEW, NOT_APPLICABLE
 
 _REVIEW_ICON = ('<svg class="icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">'
                 '<path d="M8 1 L15.5 14.5 H0.5 Z" fill="#b7791f"/>'
@@ -25,8 +27,6 @@ _NA_ICON = ('<svg class="icon" width="14" height="14" viewBox="0 0 16 16" aria-h
             '<rect x="3.5" y="7.2" width="9" height="1.6" fill="#7b8794"/></svg>')
 
 _SPECIAL = re.compile("[&<>'\"]")
-_NEEDS_REVIEW = "needs_review"
-_NOT_APPLICABLE = "not_applicable"
 _NO_INDICATORS = '\n<tr><td colspan="10" class="muted">没有绩效指标。</td></tr>'
 
 
@@ -49,9 +49,9 @@ def na_icon() -> Markup:
 
 
 def _status_cell(status: str, missed: bool, label: str) -> str:
-    if status == _NEEDS_REVIEW:
+    if status == NEEDS_REVIEW:
         return f'<span class="badge badge-review">{_REVIEW_ICON}需复核</span>'
-    if status == _NOT_APPLICABLE:
+    if status == NOT_APPLICABLE:
         return f'<span class="badge badge-na">{_NA_ICON}不适用</span>'
     if missed:
         return '<span class="badge badge-missed">未满分</span>'
@@ -59,11 +59,11 @@ def _status_cell(status: str, missed: bool, label: str) -> str:
 
 
 def _arithmetic_cell(row) -> str:
-    if row.status == _NEEDS_REVIEW:
+    if row.status == NEEDS_REVIEW:
         cell = f'<strong class="review-text">需复核：{_escape(row.review_reason or "原因未说明")}</strong>'
         if row.arithmetic:
             cell += f"<div>{_escape(row.arithmetic)}</div>"
-    elif row.status == _NOT_APPLICABLE:
+    elif row.status == NOT_APPLICABLE:
         cell = _escape(row.arithmetic or "不适用，不计分值，总分按适用分值折算")
     else:
         cell = _escape(row.arithmetic)
