@@ -92,11 +92,16 @@ def csv_lines(names: list[str], columns: list[list[str]], rows: int) -> tuple[st
     return ",".join(names), list(map(",".join, zip(*columns)))
 
 
+def _lines(rows: list[str]) -> str:
+    """The rows, each ended by ``\n``."""
+    return "\n".join(rows) + "\n" if rows else ""
+
+
 def csv_bytes(frame: pd.DataFrame, *, header: bool = True) -> bytes:
     """The frame as UTF-8 CSV text (no BOM), its header optional: a long table is written
     a slice at a time, so its cells never all exist at once."""
     head, rows = csv_rows(frame)
-    body = "".join(r + "\n" for r in rows)
+    body = _lines(rows)
     return ((head + "\n" + body) if header else body).encode("utf-8")
 
 
@@ -112,7 +117,7 @@ class CsvBlock:
     @classmethod
     def of(cls, frame: pd.DataFrame) -> CsvBlock:
         head, rows = csv_rows(frame)
-        body = "".join(r + "\n" for r in rows).encode("utf-8")
+        body = _lines(rows).encode("utf-8")
         ends = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
         if len(ends) != len(rows):  # a cell with a line break: a row spans lines
             ends = np.cumsum([len(r.encode("utf-8")) + 1 for r in rows], dtype=np.int64) - 1
