@@ -296,3 +296,17 @@ def test_the_garbage_collector_is_left_as_it_was(bureau, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "b", progress=False, jobs=1)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_temporary_left_by_a_killed_writer_is_removed(bureau, tmp_path):
+    """A worker killed between creating its temporary file and renaming it leaves
+    ``.report.html.*.tmp``; the unit written again leaves none."""
+    folder, _ = bureau
+    first = evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "a", progress=False, jobs=1)
+    unit_dir = tmp_path / "b" / first.units[0].folder
+    unit_dir.mkdir(parents=True)
+    (unit_dir / ".report.html.k1ll3d.tmp").write_bytes(b"")
+    evaluate_batch(folder / "targets.csv", folder / "actuals.csv", tmp_path / "b", progress=False, jobs=1)
+    assert not list((tmp_path / "b").rglob("*.tmp"))
+    a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert a == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())

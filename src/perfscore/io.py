@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from perfscore.csvtext import csv_bytes
+from perfscore import safety
 from perfscore.errors import InputError, Location
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -57,21 +58,15 @@ def decode_head(data: bytes) -> tuple[str, str] | None:
 def read_text(path: str | os.PathLike) -> str:
     p = Path(path)
     if p.exists() and not p.is_dir():
-        _safety().check_input_file(p)  # a device, a pipe or a file above the limit: before reading
+        safety.check_input_file(p)  # a device, a pipe or a file above the limit: before reading
     try:
         data = p.read_bytes()
-        _safety().note_input(p)
+        safety.note_input(p)
     except FileNotFoundError:
         raise InputError("文件不存在", location=Location(file=str(path))) from None
     except IsADirectoryError:
         raise InputError("需要文件，但给出的是文件夹", location=Location(file=str(path))) from None
     return decode_bytes(data, file=str(path))[0]
-
-
-def _safety():
-    from perfscore import safety  # imported late: safety imports nothing from here
-
-    return safety
 
 
 def _umask() -> int:
@@ -82,7 +77,7 @@ def _umask() -> int:
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     p = Path(path)
-    _safety().refuse_overwriting_input(p)  # under the CLI, an output never replaces an input
+    safety.refuse_overwriting_input(p)  # under the CLI, an output never replaces an input
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
@@ -94,7 +89,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        _safety().place_output(tmp, p)  # rename now, or with the others (safety.staged_outputs)
+        safety.place_output(tmp, p)  # rename now, or with the others (safety.staged_outputs)
     except BaseException as exc:
         try:
             os.unlink(tmp)

@@ -15,6 +15,7 @@ import jinja2
 import pandas as pd
 
 from perfscore import __version__
+from perfscore.checks import CHECKS
 from perfscore.model import SEVERITY_ZH
 
 HTML_PROJECT_LIMIT = 5000   # beyond this, the page lists the lowest-ranked projects only
@@ -45,13 +46,8 @@ def _rank(x) -> str:
 
 
 def _check_title(cid: str) -> str:
-    try:
-        from perfscore.checks import CHECKS
-
-        spec = CHECKS.get(cid)
-        return spec.title if spec is not None else ""
-    except ImportError:
-        return ""
+    spec = CHECKS.get(cid)
+    return spec.title if spec is not None else ""
 
 
 def render_summary(summary, units: pd.DataFrame, projects: pd.DataFrame, meta: dict, *,

@@ -126,6 +126,11 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
         return result, failure(ordinal, folder, key, name, result.error.replace("\n", " "))
     where = output_path(opt.out / opt.units_dir, folder)
     where.mkdir(parents=True, exist_ok=True)
+    # A worker killed while writing this unit (a Dask worker lost mid-task) leaves the
+    # temporary file of its atomic write behind; the unit is written again here, so
+    # what it left goes.
+    for stale in where.glob(".*.tmp"):
+        stale.unlink(missing_ok=True)
     if not opt.tables_only:
         save_results(ev, where / RESULTS_JSON, tables.json_lines if tables is not None else None)
     if tables is not None:

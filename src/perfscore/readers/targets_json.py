@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from perfscore.errors import DataError, FormatError, Location
 from perfscore.io import atomic_write_text, decode_bytes
 from perfscore.model import TARGETS_SCHEMA, Targets, dump_targets
+from perfscore.safety import read_input_bytes
 
 # pydantic error type → what a user is told (in Chinese).
 _ERROR_TEXT = {
@@ -92,10 +93,8 @@ def targets_from_json_text(text: str, *, file: str) -> Targets:
 
 
 def load_targets_json(path: str | os.PathLike) -> Targets:
-    from perfscore.safety import read_input_bytes  # missing, folder, device, size limit
-
     p = Path(path)
-    data = read_input_bytes(p)
+    data = read_input_bytes(p)   # missing, folder, device, size limit
     text, _ = decode_bytes(data, file=p.name)
     return targets_from_json_text(text, file=p.name)
 

@@ -14,14 +14,13 @@ from pathlib import Path
 from perfscore.review.merge import MergeResult, merge, read_filled, write_merged
 from perfscore.review.pack import write_review_pack
 from perfscore.review.risk import FORMULA, risk_table
+from perfscore.scoring import load_results
 
 __all__ = ["FORMULA", "MergeResult", "export_review", "merge_review", "risk_table"]
 
 
 def _load(results):
     if isinstance(results, (str, Path)):
-        from perfscore.scoring import load_results
-
         return load_results(results)
     return results
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from perfscore.errors import UsageError
 from perfscore.values.actual import parse_actual
 from perfscore.values.render import describe_actual, render_target
 from perfscore.values.target import MAX_YEAR, MIN_YEAR, as_year, parse_target
@@ -60,8 +61,6 @@ def explain(texts: Iterable[str], *, level1: str | None = None, level2: str | No
     An evaluation year outside MIN_YEAR–MAX_YEAR is a usage error here (exit 2), not a
     reading: on a table's row ``parse_target`` reads it as unreadable instead."""
     if year is not None and as_year(year) is None:
-        from perfscore.errors import UsageError
-
         raise UsageError(f"评价年度「{year}」不是有效年份（应在{MIN_YEAR}–{MAX_YEAR}之间）",
                          hint="--year 请写四位年份，如 --year 2023。")
     rows = []

@@ -35,6 +35,7 @@ from perfscore.comparison import (
 from perfscore.io import atomic_write_text, write_csv
 from perfscore.writers import svg
 from perfscore.writers.report_format import DASH, fixed, grade_class, wan
+from perfscore.writers.xlsx_safe import csv_safe_frame
 
 PAGE_TEMPLATE = "compare.html.j2"
 SECTION_TEMPLATE = "compare_section.html.j2"
@@ -441,8 +442,6 @@ def write_compare(comparison: Comparison, out_dir: str | Path) -> list[Path]:
     table = comparison_table(comparison)
     html_path, csv_path = out / "compare.html", out / "compare.csv"
     atomic_write_text(html_path, html)
-    from perfscore.writers.xlsx_safe import csv_safe_frame
-
     # A name starting with = + - @ stays text in Excel; money is written to the cent.
     write_csv(csv_path, csv_safe_frame(table, decimals=CSV_DECIMALS))
     return [html_path, csv_path]

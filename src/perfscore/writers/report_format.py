@@ -12,6 +12,7 @@ import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from perfscore.checks import CHECKS
 from perfscore.model import SEVERITY_ZH
 
 DASH = "—"
@@ -73,8 +74,6 @@ def format_label(name: str) -> str:
 def check_title(check_id: str) -> str:
     """The Chinese title of a check (检查项) from the checks registry, read only; the id
     itself when the registry does not know it (a finding from elsewhere)."""
-    from perfscore.checks import CHECKS   # late: the registry imports every check module
-
     spec = CHECKS.get(check_id)
     return spec.title if spec is not None and spec.title else check_id
 
