@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from perfscore.csvtext import csv_bytes
 from perfscore import safety
+from perfscore.csvtext import csv_bytes
 from perfscore.errors import InputError, Location
 
 ENCODINGS = ("utf-8-sig", "gb18030")
