@@ -352,59 +352,119 @@ class _TargetsIndex:
 # --- indicators --------------------------------------------------------------------
 
 
-def _indicator_rows(records: list[dict]) -> list[IndicatorRow]:
-    # Column by column: a report holds a few hundred rows and this runs for every unit of a
-    # batch, so each cell is read once.
-    def texts(key: str) -> list[str]:
-        return [v.strip() if type(v := r.get(key)) is str else text(v) for r in records]
+class _Cells:
+    """A frame's cells column by column, each column read when first asked for: the values
+    ``_records`` gives (numpy scalars as Python ones, a missing extension cell None), a
+    column the frame lacks as None in every row (as ``record.get`` gives). A report reads
+    a dozen of the engine's forty columns, so the rest are never converted."""
 
-    level1, level2 = texts("level1"), texts("level2")
-    l1_spans = _spans(level1)
-    l2_spans = _spans(list(zip(level1, level2)))
-    rows = []
-    for r, l1, l2, s1, s2, level3, target, canonical, actual, reading, status, arithmetic, review_reason, \
-            reason, evidence in zip(records, level1, level2, l1_spans, l2_spans, texts("level3"), texts("target"),
-                                    texts("target_canonical"), texts("actual"), texts("actual_reading"),
-                                    texts("status"), texts("arithmetic"), texts("review_reason"), texts("reason"),
-                                    texts("evidence")):
-        status = status or NEEDS_REVIEW
-        weight, score = r.get("weight"), r.get("score")
-        # the engine's columns are floats (NaN when missing): read without _float's checks
-        weight = (weight if weight == weight else None) if type(weight) is float else _float(weight)
-        score = (score if score == score else None) if type(score) is float else _float(score)
-        missed = (status == SCORED and weight is not None and score is not None
-                  and score < weight - 1e-9)
-        flags = flag_list(r.get("flags"))
-        if _truthy(r.get("inferred")) and "inferred" not in flags:
-            flags.append("inferred")
-        ci_low, ci_high = r.get("ci_low"), r.get("ci_high")
-        if ci_low is not None or ci_high is not None:
-            ci_low, ci_high = _float(ci_low), _float(ci_high)
-            if ci_low is not None and ci_high is not None:
-                ci = f"95%置信区间 {fixed(ci_low)}%–{fixed(ci_high)}%"
-                reading = f"{reading}；{ci}" if reading else ci
-        rows.append(IndicatorRow(
+    __slots__ = ("n", "_frame", "_columns")
+
+    def __init__(self, n: int, frame: pd.DataFrame | None = None, columns: dict[str, list] | None = None):
+        self.n = n
+        self._frame = frame
+        self._columns = columns if columns is not None else {}
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame | None) -> _Cells:
+        if frame is None or frame.empty:
+            return cls(0)
+        return cls(len(frame), frame)
+
+    @classmethod
+    def of_records(cls, records: list[dict]) -> _Cells:
+        keys = dict.fromkeys(k for r in records for k in r)
+        return cls(len(records), columns={k: [r.get(k) for r in records] for k in keys})
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._columns or (self._frame is not None and name in self._frame.columns)
+
+    def __getitem__(self, name: str) -> list:
+        values = self._columns.get(name)
+        if values is None:
+            if self._frame is not None and name in self._frame.columns:
+                series = self._frame[name]
+                values = series.to_numpy(dtype=object).tolist()
+                if isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+                    values = [None if v is pd.NA else v for v in values]
+            else:
+                values = [None] * self.n
+            self._columns[name] = values
+        return values
+
+
+def _texts(values: list) -> list[str]:
+    return [v.strip() if type(v) is str else text(v) for v in values]
+
+
+def _floats(values: list) -> list[float | None]:
+    # the engine's columns are floats (NaN when missing): read without _float's checks
+    return [(v if v == v else None) if type(v) is float else _float(v) for v in values]
+
+
+def _indicator_rows(cells: _Cells, groups: list[list[int]]) -> list[list[IndicatorRow]]:
+    """The rows of each group (a project's row numbers, in order) as IndicatorRows. Every
+    cell is worked out once, column by column over all the rows; only the merged 一级 and
+    二级 cells depend on the group, which is where a table starts."""
+    level1, level2 = _texts(cells["level1"]), _texts(cells["level2"])
+    l1_spans, l2_spans = [0] * len(cells), [0] * len(cells)
+    for group in groups:
+        ones = [level1[i] for i in group]
+        for i, s1, s2 in zip(group, _spans(ones), _spans(list(zip(ones, [level2[i] for i in group])))):
+            l1_spans[i], l2_spans[i] = s1, s2
+    target, canonical = _texts(cells["target"]), _texts(cells["target_canonical"])
+    actual, reading = _texts(cells["actual"]), _texts(cells["actual_reading"])
+    if "ci_low" in cells or "ci_high" in cells:
+        reading = [_with_interval(x, lo, hi) for x, lo, hi in zip(reading, cells["ci_low"], cells["ci_high"])]
+    statuses = [status or NEEDS_REVIEW for status in _texts(cells["status"])]
+    weights, scores = _floats(cells["weight"]), _floats(cells["score"])
+    flags = [flag_list(f) for f in cells["flags"]]
+    for row_flags, inferred in zip(flags, cells["inferred"]):
+        if _truthy(inferred) and "inferred" not in row_flags:
+            row_flags.append("inferred")
+    rows = [
+        IndicatorRow(
             level1=l1,
             level2=l2,
             level3=level3,
             level1_span=s1,
             level2_span=s2,
-            target=target,
-            target_reading=canonical if canonical and not _same(canonical, target) else "",
-            actual=actual,
-            actual_reading=reading if reading and not _same(reading, actual) else "",
+            target=tg,
+            target_reading=cn if cn and not _same(cn, tg) else "",
+            actual=ac,
+            actual_reading=rd if rd and not _same(rd, ac) else "",
             weight=fixed(weight),
             score=fixed(score) if status == SCORED else DASH,
             status=status,
             status_label=STATUS_LABELS.get(status, status),
             arithmetic=arithmetic,
             review_reason=review_reason,
-            flags=[flag_label(f) for f in flags],
+            flags=[flag_label(f) for f in row_flags],
             reason=reason,
             evidence=evidence,
-            missed=missed,
-        ))
-    return rows
+            missed=(status == SCORED and weight is not None and score is not None and score < weight - 1e-9),
+        )
+        for l1, l2, s1, s2, level3, tg, cn, ac, rd, status, weight, score, arithmetic, review_reason, row_flags,
+        reason, evidence in zip(level1, level2, l1_spans, l2_spans, _texts(cells["level3"]), target, canonical,
+                                actual, reading, statuses, weights, scores, _texts(cells["arithmetic"]),
+                                _texts(cells["review_reason"]), flags, _texts(cells["reason"]),
+                                _texts(cells["evidence"]))
+    ]
+    return [[rows[i] for i in group] for group in groups]
+
+
+def _with_interval(reading: str, ci_low: object, ci_high: object) -> str:
+    """The reading of a survey's actual with its 95% confidence interval, when it has one."""
+    if ci_low is None and ci_high is None:
+        return reading
+    ci_low, ci_high = _float(ci_low), _float(ci_high)
+    if ci_low is None or ci_high is None:
+        return reading
+    ci = f"95%置信区间 {fixed(ci_low)}%–{fixed(ci_high)}%"
+    return f"{reading}；{ci}" if reading else ci
 
 
 # --- projects ----------------------------------------------------------------------
@@ -500,11 +560,14 @@ def _finding_row(f: Finding, project_names: dict[str, str], indicator_names: dic
 
 
 def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[tuple[Finding, FindingRow]],
-                   projects: list[dict], indicators: list[dict]) -> list[ProjectView]:
+                   projects: list[dict], indicators: _Cells) -> list[ProjectView]:
     index = _TargetsIndex(targets)
-    by_project: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for r in indicators:
-        by_project[_project_key(r.get("unit_code"), r.get("project_code"))].append(r)
+    by_project: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, key in enumerate(zip(indicators["unit_code"], indicators["project_code"])):
+        by_project[_project_key(*key)].append(i)
+    groups = [by_project.get(_project_key(p.get("unit_code"), p.get("project_code")), []) for p in projects]
+    project_rows = _indicator_rows(indicators, groups)
+    weights, scores = _floats(indicators["weight"]), _floats(indicators["score"])
     mon: dict[str, list[dict]] = defaultdict(list)
     for r in _records(ev.monitoring):
         mon[text(r.get("project_code"))].append(r)
@@ -514,10 +577,7 @@ def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[t
             proj_findings[f.project_code].append(row)
 
     views = []
-    for i, p in enumerate(projects, start=1):
-        key = _project_key(p.get("unit_code"), p.get("project_code"))
-        records = by_project.get(key, [])
-        rows = _indicator_rows(records)
+    for i, (p, group, rows) in enumerate(zip(projects, groups, project_rows), start=1):
         source = index.get(p.get("unit_code"), p.get("project_code"))
         budget, executed = _float(p.get("budget")), _float(p.get("executed"))
         weight, rate, escore = _float(p.get("exec_weight")), _float(p.get("exec_rate")), _float(p.get("exec_score"))
@@ -527,8 +587,7 @@ def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[t
         applicable = (weight or 0.0)
         earned = (escore or 0.0)
         # each row's 一级, status, weight and score, read once for all the blocks
-        facts = [(row.level1, text(r.get("status")), _float(r.get("weight")), _float(r.get("score")))
-                 for row, r in zip(rows, records)]
+        facts = [(row.level1, row.status, weights[r], scores[r]) for row, r in zip(rows, group)]
         for label in ev.blocks:
             value = _float(p.get(label))
             in_block = [f for f in facts if f[0] == label]
@@ -626,7 +685,7 @@ def _nansum(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
-def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: list[dict]) -> Markup:
+def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: _Cells) -> Markup:
     """Score rate (得分率 = Σ得分 ÷ Σ分值 of the scored indicators) per 一级 block,
     with budget execution first, across all projects. (Sums as pandas makes them: numpy's,
     missing cells taken as 0.)"""
@@ -639,11 +698,13 @@ def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: list[dict]) 
         rate = gsum / wsum * 100 if wsum > 0 else None
         bars.append(svg.Bar("预算执行", rate, BLOCK_FILL,
                             f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
-    scored = [r for r in indicators if r["status"] == SCORED]
+    scored = [(level1, w, sc) for status, level1, w, sc in zip(indicators["status"], indicators["level1"],
+                                                               indicators["weight"], indicators["score"])
+              if status == SCORED]
     for label in ev.blocks:
-        part = [r for r in scored if r["level1"] == label]
-        wsum = _nansum(_numbers([r["weight"] for r in part]))
-        gsum = _nansum(_numbers([r["score"] for r in part]))
+        part = [(w, sc) for level1, w, sc in scored if level1 == label]
+        wsum = _nansum(_numbers([w for w, _ in part]))
+        gsum = _nansum(_numbers([sc for _, sc in part]))
         rate = gsum / wsum * 100 if wsum > 0 else None
         bars.append(svg.Bar(label, rate, BLOCK_FILL,
                             f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
@@ -719,12 +780,13 @@ def _deviation_class(value: float | None) -> str:
     return "dev-pos" if value > 0 else "dev-neg"
 
 
-def _review_section(ev: Evaluation, projects: list[dict], indicators: list[dict]) -> ReviewSection | None:
+def _review_section(ev: Evaluation, projects: list[dict]) -> ReviewSection | None:
     """The section for results merged with a review (the review columns of
     perfscore.review.merge); None for a plain evaluation."""
     ind = ev.indicators
     if "review_score" not in ind.columns or "review_total" not in ev.projects.columns:
         return None
+    indicators = _records(ind)
     dep = ev.department or {}
     names = {_project_key(p.get("unit_code"), p.get("project_code")): text(p.get("project_name"))
              for p in projects}
@@ -804,7 +866,7 @@ def _department_table(dep: dict) -> DepartmentTable | None:
         kind = "·".join(x for x in (text(r.get("level1")), text(r.get("level2"))) if x)
         r["level1"], r["level2"] = text(r.get("subgoal")), kind
         shaped.append(r)
-    rows = _indicator_rows(shaped)
+    rows = _indicator_rows(_Cells.of_records(shaped), [list(range(len(shaped)))])[0]
     total = _float(goals.get("total"))
     escore = _float(goals.get("exec_score"))
     earned, applicable = _float(goals.get("raw_total")), _float(goals.get("applicable_weight"))
@@ -861,7 +923,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     dep = ev.department or {}
     # Each frame's rows as dicts once; every part of the page reads these.
     projects = _records(ev.projects)
-    indicators = _records(ev.indicators)
+    indicators = _Cells.of_frame(ev.indicators)
 
     unit_name = text(meta.get("unit_name")) or text(dep.get("unit_name"))
     if not unit_name and projects:
@@ -872,7 +934,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     year = text(meta.get("year"))
 
     project_names = {text(p.get("project_code")): text(p.get("project_name")) for p in projects}
-    indicator_names = {text(r.get("indicator_id")): text(r.get("level3")) for r in indicators}
+    indicator_names = dict(zip(_texts(indicators["indicator_id"]), _texts(indicators["level3"])))
     finding_rows = [(f, _finding_row(f, project_names, indicator_names)) for f in ev.findings]
     groups = []
     for sev in SEVERITY_ORDER:
@@ -891,7 +953,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     if exec_rate is None and budget:
         exec_rate = (executed or 0.0) / budget
 
-    statuses = Counter(text(r.get("status")) for r in indicators)
+    statuses = Counter(_texts(indicators["status"]))
     totals_title, totals_chart = _totals_chart(projects)
     mon_chart, mon_note = _monitoring_chart(ev, projects)
     comparison, comparison_css = _comparison(ev, previous)
@@ -938,5 +1000,5 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
         comparison=comparison,
         comparison_css=comparison_css,
         version=version,
-        review=_review_section(ev, projects, indicators),
+        review=_review_section(ev, projects),
     )
