@@ -23,7 +23,6 @@ the long-table reader on its own rows, ``attach_actuals``, ``evaluate``.
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,7 +38,6 @@ from perfscore.model import Targets, Unit
 from perfscore.readers import longtable as LT
 from perfscore.readers.common import gc_paused
 from perfscore.scoring.aggregate import department_totals, monitoring_table
-from perfscore.scoring.engine import resolve_as_of
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.io import record_lines
 from perfscore.scoring.profile import Profile
@@ -269,6 +267,3 @@ def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, p
     return dataclasses.replace(ev, meta=meta, indicators=ind, projects=proj, blocks=blocks, department=department,
                                monitoring=monitoring, findings=[])
 
-
-def resolve_day(as_of, year) -> _dt.date:
-    return resolve_as_of(as_of, year)

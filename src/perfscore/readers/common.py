@@ -127,14 +127,6 @@ def _decimal(cleaned: str, *, where: Location, not_number: tuple[str, str],
     return value
 
 
-def parse_amount(text: str, factor: Decimal, *, where: Location) -> float | None:
-    """A printed amount (in the table's money unit) → 元, exact to the cent; empty → None."""
-    value = _decimal(norm_label(text).replace(",", ""), where=where,
-                     not_number=("金额不是数字", "请填写数字金额（如 56.25），不要带单位或文字。"),
-                     not_finite=("金额不是有限数字", "请填写数字金额（如 56.25）。"))
-    return None if value is None else float(round(value * factor, 2))
-
-
 def parse_share(text: str, *, where: Location) -> float | None:
     """A spending-plan share ``25%`` / ``25`` → 25.0; empty → None."""
     value = _decimal(norm_label(text).rstrip("%"), where=where,

@@ -80,10 +80,6 @@ def decode_html(data: bytes, *, name: str) -> str:
         return data.decode("gb18030", errors="replace")
 
 
-def _is_table(el) -> bool:
-    return isinstance(el.tag, str) and el.tag.lower() == "table"
-
-
 def _tag(el) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 

@@ -61,10 +61,6 @@ class Cell:
     excel_serial: float | None = None  # Excel only: the stored serial when shown as a date/time
 
     @property
-    def last_row(self) -> int:
-        return self.row + self.rowspan - 1
-
-    @property
     def last_col(self) -> int:
         return self.col + self.colspan - 1
 
