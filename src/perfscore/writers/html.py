@@ -21,7 +21,7 @@ from perfscore import __version__
 from perfscore.io import atomic_write_bytes, atomic_write_text
 from perfscore.model import Targets
 from perfscore.scoring.evaluation import Evaluation
-from perfscore.writers.report_rows import finding_rows, indicator_rows, na_icon, review_icon
+from perfscore.writers.report_rows import any_source, finding_rows, indicator_rows, na_icon, review_icon
 from perfscore.writers.report_view import build_view
 
 TEMPLATE = "report.html.j2"
@@ -38,7 +38,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     # the rows that repeat hundreds of times a report are made in Python (report_rows.py)
-    env.globals.update(indicator_rows=indicator_rows, finding_rows=finding_rows,
+    env.globals.update(indicator_rows=indicator_rows, finding_rows=finding_rows, any_source=any_source,
                        review_icon=review_icon, na_icon=na_icon)
     return env
 

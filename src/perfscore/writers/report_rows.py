@@ -102,6 +102,11 @@ def indicator_rows(rows: Sequence) -> Markup:
     return Markup("".join(map(_indicator_row, rows)))
 
 
+def any_source(rows: Sequence) -> bool:
+    """Whether a findings table needs its 位置 column: some finding says where it was read."""
+    return any(f.source for f in rows)
+
+
 def finding_rows(rows: Sequence, show_project: bool, show_source: bool) -> Markup:
     """The body rows of a findings table (FindingRow views), each on its own line."""
     out = []
