@@ -199,12 +199,6 @@ class Summary:
             return pd.DataFrame(columns=UNIT_COLUMNS)
         return _ranked(frame)
 
-    def project_frame(self) -> pd.DataFrame:
-        if not self._projects:
-            return projects_frame_empty()
-        return _ranked(pd.DataFrame({c: pd.Series(np.concatenate(v), dtype=v[0].dtype)
-                                     for c, v in self._projects.items() if c != "line"}))
-
     # --- files ---------------------------------------------------------------------------
 
     def write(self, out_dir: Path, meta: dict) -> list[Path]:
@@ -245,11 +239,11 @@ class Summary:
         if not n:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         total, ordinal = self._column("total").astype(float), self._column("ordinal")
-        order = np.lexsort((np.arange(n), ordinal, np.where(np.isnan(total), np.inf, -total)))
+        order = np.lexsort((np.arange(n), ordinal, np.where(np.isnan(total), 0.0, -total), np.isnan(total)))
         return order, _competition_rank(total[order])
 
     def _project_rows(self, positions: np.ndarray, rank: np.ndarray) -> pd.DataFrame:
-        """The projects at ``positions`` as :meth:`project_frame` has them (rank first)."""
+        """The projects at ``positions``, ``rank`` first, each column of the dtype the units gave it."""
         out = pd.DataFrame({c: pd.Series(self._column(c)[positions], dtype=v[0].dtype)
                             for c, v in self._projects.items() if c != "line"})
         out.insert(0, "rank", rank)
@@ -286,8 +280,9 @@ def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
     """Best total first; equal totals share a rank (1, 2, 2, 4); no total → no rank, last.
     Ties keep table order, so the order is the same on every run."""
     total = frame["total"].to_numpy(dtype=float)
-    key = np.where(np.isnan(total), np.inf, -total)
-    order = np.lexsort((np.arange(len(frame)), frame["ordinal"].to_numpy(), key))
+    # no total sorts after every total, even an infinite one
+    missing = np.isnan(total)
+    order = np.lexsort((np.arange(len(frame)), frame["ordinal"].to_numpy(), np.where(missing, 0.0, -total), missing))
     out = frame.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", _competition_rank(out["total"].to_numpy(dtype=float)))
     return out
