@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from lxml import html as lxml_html
 
+from perfscore.writers.report_format import FLAG_LABELS
 from perfscore.writers.report_rows import finding_rows, indicator_rows
-from perfscore.writers.report_view import FindingRow, IndicatorRow, _records
+from perfscore.writers.report_view import FindingRow, IndicatorRow, _Cells, _indicator_rows, _records
 
 HOSTILE = "<b>\"A&B\"</b> 'x'"
 
@@ -96,3 +97,68 @@ def test_a_frames_records_are_its_cells_as_python_values():
             assert type(g) is type(e) and (g == e or (isinstance(g, float) and math.isnan(g) and math.isnan(e))), c
     assert type(rows[0]["i"]) is int and type(rows[0]["b"]) is bool and rows[1]["ni"] is None
     assert _records(frame.iloc[:0]) == [] and _records(None) == []
+
+
+def test_a_frames_cells_are_its_records_column_by_column():
+    """report_view._Cells: each column the values _records gives the rows, a column the
+    frame lacks None in every row (as record.get gives); from records the same."""
+    frame = pd.DataFrame({
+        "text": [" a ", None, "c"], "f": [1.5, float("nan"), -0.0], "i": np.array([1, 2, 3], dtype=np.int64),
+        "b": [True, False, True], "ni": pd.array([1, None, 3], dtype="Int64"),
+        "s": pd.array(["x", None, "z"], dtype="string"),
+    })
+    records = _records(frame)
+    for cells in (_Cells.of_frame(frame), _Cells.of_records(records)):
+        assert len(cells) == 3 and "f" in cells and "missing" not in cells
+        for c in frame.columns:
+            got, want = cells[c], [r[c] for r in records]
+            assert [type(g) for g in got] == [type(w) for w in want], c
+            assert all(g == w or (isinstance(g, float) and math.isnan(g) and math.isnan(w)) for g, w in zip(got, want)), c
+        assert cells["missing"] == [None, None, None]
+    assert len(_Cells.of_frame(frame.iloc[:0])) == 0 and _Cells.of_frame(None)["text"] == []
+
+
+def _indicator_frame() -> pd.DataFrame:
+    # two projects one after the other, the first ending and the second starting with
+    # 产出指标 · 数量指标: the merged cells must end where each project's table ends
+    return pd.DataFrame({
+        "level1": ["效益指标", "产出指标", "产出指标", "产出指标", "产出指标"],
+        "level2": ["社会效益指标", "数量指标", "数量指标", "数量指标", "质量指标"],
+        "level3": ["知晓率", "培训人次", " 宣传次数 ", "巡查次数", "合格率"],
+        "target": ["≥90%", "≥100人次", "≥4次", "≥12次", "100%"],
+        "target_canonical": ["≥0.9", "≥100人次", "≥ 4 次", "", "=100%"],
+        "actual": ["92%", "120人次", "3次", "", "100%"],
+        "actual_reading": ["92%", "120 人次", "3次", "", "100%"],
+        "status": ["scored", "scored", "scored", "", "not_applicable"],
+        "weight": [10.0, 10.0, 5.0, 8.0, float("nan")],
+        "score": [10.0, 10.0, 3.75, float("nan"), float("nan")],
+        "flags": ["", "", "overshoot;", "", ""],
+        "inferred": [False, False, True, False, False],
+        "ci_low": [86.5, float("nan"), float("nan"), float("nan"), float("nan")],
+        "ci_high": [95.25, float("nan"), float("nan"), float("nan"), 99.0],
+        "arithmetic": ["", "", "3 ÷ 4 × 5", "", ""],
+    })
+
+
+def test_indicator_rows_are_worked_out_per_project():
+    first, second = _indicator_rows(_Cells.of_frame(_indicator_frame()), [[0, 1, 2], [3, 4]])
+    assert [(r.level1_span, r.level2_span) for r in first] == [(1, 1), (2, 2), (0, 0)]
+    assert [(r.level1_span, r.level2_span) for r in second] == [(2, 1), (0, 1)]
+    c, a, b = first
+    assert (a.level3, b.level3) == ("培训人次", "宣传次数")
+    # a reading is shown only where it says more than the print (spaces aside)
+    assert (a.target_reading, b.target_reading, c.target_reading) == ("", "", "≥0.9")
+    assert (a.actual_reading, b.actual_reading) == ("", "")
+    assert (a.missed, b.missed, c.missed) == (False, True, False)
+    assert (b.weight, b.score) == ("5.00", "3.75")
+    # the flags in their order, with 推断 (the inferred column) last, each by its label
+    assert b.flags == [FLAG_LABELS["overshoot"], FLAG_LABELS["inferred"]] and a.flags == []
+    # a survey's interval when both ends are known; one end alone is not shown
+    assert c.actual_reading == "92%；95%置信区间 86.50%–95.25%"
+    blank, na = second
+    assert blank.status == "needs_review" and blank.score == "—" and blank.weight == "8.00"
+    assert na.status == "not_applicable" and na.actual_reading == "" and na.weight == "—"
+
+
+def test_indicator_rows_of_a_project_without_rows():
+    assert _indicator_rows(_Cells.of_frame(_indicator_frame()), [[], [4]])[0] == []
