@@ -79,6 +79,15 @@ def bureau(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bureau")
     _generator().generate(700, seed=11, out_dir=folder, projects_per_unit=(3, 9))
     rows = read_rows(folder / "actuals.csv")
+    # Cumulative spending (资金支出进度) for every third project: the units' monitoring rows,
+    # which a block cuts per unit.
+    last_row = {r[0]: i for i, r in enumerate(rows[1:], start=1)}
+    for k, (code, at) in enumerate(sorted(last_row.items(), key=lambda kv: -kv[1])):
+        if k % 3 == 0:
+            name = rows[at][1]
+            rows[at + 1: at + 1] = [[code, name, "6月底累计支出", "12.5", "", "", ""],
+                                    [code, name, "9月底累计支出", "20", "", "", ""]]
+    write_rows(folder / "actuals.csv", rows)
     targets = read_rows(folder / "targets.csv")
     last_unit = targets[-1][targets[0].index("单位编码")]
     # The last unit's sheet names an indicator its targets do not have: that unit fails alone.
@@ -130,6 +139,13 @@ def test_each_unit_equals_its_single_unit_evaluation(bureau, singles, tmp_path, 
                 assert batch == single, f"{code}/{name}"
             else:
                 assert without_sources(name, batch) == without_sources(name, single), f"{code}/{name}"
+    # Projects with spending rows and projects without them, side by side in the units.
+    watched, seen = set(), set()
+    for code in (c for c in codes if c not in expect_failed):
+        doc = json.loads((tmp_path / "batch" / "units" / code / "results.json").read_text("utf-8"))
+        watched |= {m["project_code"] for m in doc["monitoring"]}
+        seen |= {p["project_code"] for p in doc["projects"]}
+    assert watched and watched < seen
     # Sources name the bureau's file (the whole table's hash), never an absolute path.
     meta = json.loads((tmp_path / "batch" / "units" / codes[0] / "results.json").read_text("utf-8"))["meta"]
     assert meta["sources"]["file"] == "targets.csv" and not Path(meta["sources"]["targets"]).is_absolute()
