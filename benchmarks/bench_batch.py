@@ -71,7 +71,8 @@ STAGES = """
 import collections, json, sys, time
 import perfscore.batch as B, perfscore.batch.actuals as A, perfscore.batch.join as J, perfscore.batch.stream as S
 import perfscore.batch.summary as SM, perfscore.batch.tables as TT, perfscore.batch.units as U, perfscore.csvtext as CT
-import perfscore.scoring.engine as E, perfscore.scoring.weights as W, perfscore.writers.tabular as TB
+import perfscore.scoring.engine as E, perfscore.scoring.lenient as LN, perfscore.scoring.weights as W
+import perfscore.writers.tabular as TB
 spent = collections.Counter()
 def wrap(owner, name, label):
     real = getattr(owner, name)
@@ -91,7 +92,7 @@ for owner, name, label in [
         (U, "read_units", "reader: long table → indicator columns + projects"),
         (J, "attach_block", "join: actuals → indicator columns"), (U, "block_frames", "engine frames from the columns"),
         (U, "evaluate", "engine: evaluate (block)"), (E, "flatten", "  engine: flatten (objects; not on this path)"),
-        (W, "assign", "  engine: weights"), (E, "read_values", "  engine: parse values"),
+        (W, "assign", "  engine: weights"), (LN, "read_values", "  engine: parse values"),
         (E, "score_rows", "  engine: score rows + arithmetic"), (TB, "indicators_csv_frame", "writer: results.csv cells"),
         (TB, "projects_csv_frame", "writer: projects.csv cells"), (CT.CsvBlock, "of", "batch: CSV text of a block"),
         (TT.UnitTables, "write", "batch: write unit CSV files"), (U, "_cut", "batch: cut per unit (department, monitoring)"),

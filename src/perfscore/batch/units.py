@@ -37,7 +37,7 @@ from perfscore.frame import IndicatorColumns, columns_frames
 from perfscore.model import Targets, Unit
 from perfscore.readers import longtable as LT
 from perfscore.readers.common import gc_paused
-from perfscore.scoring.aggregate import department_totals, monitoring_table
+from perfscore.scoring.aggregate import department_columns, department_totals
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.io import record_lines
 from perfscore.scoring.profile import Profile
@@ -200,12 +200,18 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     by_project: dict[str, list] = {}
     for i, f in enumerate(ev.findings):
         by_project.setdefault(f.project_code, []).append((i, f))
+    # The spending rows (monitoring) come project by project, each row made from its own
+    # project alone, so a unit's rows are the block's from its first to its last project's.
+    position = {code: i for i, code in enumerate(codes)}
+    mon_project = np.array([position[c] for c in ev.monitoring["project_code"].tolist()], dtype=np.int64)
+    dept_columns = department_columns(ev.projects, ev.indicators)
     cuts = []
     p0 = r0 = 0
     for w in works:
         n_p = len(w.targets.projects)
         n_r = int(ind_counts[p0: p0 + n_p].sum())
-        unit_ev = _cut(ev, w.targets, p0, p0 + n_p, r0, r0 + n_r, profile)
+        m0, m1 = np.searchsorted(mon_project, [p0, p0 + n_p]).tolist()
+        unit_ev = _cut(ev, w.targets, (p0, p0 + n_p), (r0, r0 + n_r), (m0, m1), dept_columns, profile)
         mine = [x for p in w.targets.projects for x in by_project.get(p.code, ())]
         unit_ev.findings = [f for _, f in sorted(mine, key=lambda x: x[0])]  # the engine's order
         cuts.append((w, unit_ev, (p0, p0 + n_p), (r0, r0 + n_r)))
@@ -249,17 +255,27 @@ def block_frames(view: Targets, works: list[UnitWork]) -> tuple[tuple | None, np
     return None, np.array([len(p.indicators) for p in view.projects], dtype=np.int64)
 
 
-def _cut(ev: Evaluation, targets: Targets, p0: int, p1: int, r0: int, r1: int, profile: Profile) -> Evaluation:
-    """The unit's part of a block Evaluation, as ``evaluate`` would give it for the unit alone."""
-    ind = ev.indicators.iloc[r0:r1].reset_index(drop=True)
-    proj = ev.projects.iloc[p0:p1].reset_index(drop=True)
+def _rows(frame: pd.DataFrame, span: tuple[int, int]) -> pd.DataFrame:
+    """Rows ``span`` of ``frame`` numbered from 0 (reset_index(drop=True), without the copy
+    it makes: a third of the time of cutting a unit's rows)."""
+    part = frame.iloc[span[0]:span[1]]
+    part.index = pd.RangeIndex(span[1] - span[0])
+    return part
+
+
+def _cut(ev: Evaluation, targets: Targets, p_rows: tuple[int, int], r_rows: tuple[int, int],
+         m_rows: tuple[int, int], dept_columns: dict[str, np.ndarray], profile: Profile) -> Evaluation:
+    """The unit's part of a block Evaluation, as ``evaluate`` would give it for the unit alone:
+    its projects, indicator rows and monitoring rows are the block's ``p_rows``, ``r_rows``
+    and ``m_rows`` (``dept_columns``: the block's department columns)."""
+    ind, proj, monitoring = _rows(ev.indicators, r_rows), _rows(ev.projects, p_rows), _rows(ev.monitoring, m_rows)
     # Block columns: the profile's, and a table-weighted project's own 一级 (as weights.assign).
     present = set(ind["block"].tolist())
     blocks = [b for b in ev.blocks if b in profile.blocks or b in present]
     if len(blocks) < len(ev.blocks):
         proj = proj.drop(columns=[b for b in ev.blocks if b not in blocks])
-    department = department_totals(proj, ind, profile)
-    monitoring = monitoring_table(targets, proj["budget"].to_numpy(dtype=float), profile)
+    department = department_totals({k: v[slice(*(r_rows if k == "status" else p_rows))]
+                                     for k, v in dept_columns.items()}, profile)
     meta = dict(ev.meta)
     meta["unit_code"] = targets.unit.code
     meta["unit_name"] = targets.unit.name

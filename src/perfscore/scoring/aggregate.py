@@ -188,12 +188,24 @@ def project_table(pframe: pd.DataFrame, ind: pd.DataFrame, weight_q: np.ndarray,
     return out[PROJECT_COLUMNS[:9] + blocks + PROJECT_COLUMNS[9:] + EXTRA_PROJECT_COLUMNS]
 
 
-def department_totals(projects: pd.DataFrame, ind: pd.DataFrame, profile: Profile) -> dict:
-    """部门整体: budget-weighted mean of project totals, execution and counts."""
+def department_columns(projects: pd.DataFrame, ind: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns the department's totals are made of, as arrays: a batch takes them once
+    for a block and gives each unit its slices (a column read from a frame costs as much as
+    the sums made of it)."""
+    return {"budget": projects["budget"].to_numpy(dtype=float),
+            "executed": projects["executed"].to_numpy(dtype=float),
+            "total": projects["total"].to_numpy(dtype=float),
+            "incomplete": projects["incomplete"].to_numpy(),
+            "missed": projects["missed"].to_numpy(),
+            "grade": projects["grade"].to_numpy(dtype=object),
+            "status": ind["status"].to_numpy(dtype=object)}
+
+
+def department_totals(columns: dict[str, np.ndarray], profile: Profile) -> dict:
+    """部门整体: budget-weighted mean of project totals, execution and counts, from the
+    projects' and indicators' :func:`department_columns`."""
     digits = profile.rounding.digits
-    budget = projects["budget"].to_numpy(dtype=float)
-    executed = projects["executed"].to_numpy(dtype=float)
-    total = projects["total"].to_numpy(dtype=float)
+    budget, executed, total = columns["budget"], columns["executed"], columns["total"]
     has_total = ~np.isnan(total)
     use_budget = profile.department.weighting == "budget"
     weights = np.where(has_total & (budget > 0), budget, 0.0) if use_budget else has_total.astype(float)
@@ -208,9 +220,9 @@ def department_totals(projects: pd.DataFrame, ind: pd.DataFrame, profile: Profil
     rate = e_sum / b_sum if b_sum and not np.isnan(b_sum) and not np.isnan(e_sum) else float("nan")
     # Counted on plain arrays: the batch calls this once per unit (≈ 10³ small frames), where
     # pandas' per-operation overhead (a Series per comparison) is most of the cost.
-    status = Counter(ind["status"].to_numpy(dtype=object).tolist())
-    grades = Counter(projects["grade"].to_numpy(dtype=object).tolist())
-    has_projects = len(projects) > 0
+    status = Counter(columns["status"].tolist())
+    grades = Counter(columns["grade"].tolist())
+    has_projects = len(total) > 0
     return {
         "budget": _clean(b_sum),
         "executed": _clean(e_sum),
@@ -219,13 +231,13 @@ def department_totals(projects: pd.DataFrame, ind: pd.DataFrame, profile: Profil
         "grade": profile.grade_of(dept_total),
         "weighting": "budget" if use_budget and not note else "equal",
         "note": note,
-        "projects": int(len(projects)),
-        "incomplete_projects": int(projects["incomplete"].to_numpy().sum()) if has_projects else 0,
-        "indicators": int(len(ind)),
+        "projects": int(len(total)),
+        "incomplete_projects": int(columns["incomplete"].sum()) if has_projects else 0,
+        "indicators": int(len(columns["status"])),
         "scored": status[SCORED],
         "not_applicable": status[NOT_APPLICABLE],
         "needs_review": status[NEEDS_REVIEW],
-        "missed": int(projects["missed"].to_numpy().sum()) if has_projects else 0,
+        "missed": int(columns["missed"].sum()) if has_projects else 0,
         "grades": {g: grades[g] for g in profile.grades},
     }
 

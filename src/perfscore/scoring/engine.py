@@ -42,9 +42,9 @@ from perfscore.scoring.evaluation import (
     Evaluation,
 )
 from perfscore.scoring import weights as W_
-from perfscore.scoring.aggregate import department_totals, monitoring_table, project_table
+from perfscore.scoring.aggregate import department_columns, department_totals, monitoring_table, project_table
 from perfscore.scoring.numeric import div_quanta, format_fixed, from_quanta, split_quanta, to_quanta
-from perfscore.scoring.parsing import Labels, Readings, read_values
+from perfscore.scoring.parsing import Labels, Readings
 from perfscore.scoring.profile import TIER_NAMES, Profile, load_profile
 from perfscore.scoring.survey import proportion_ci
 
@@ -596,7 +596,7 @@ def score(targets: Targets, profile: Profile | str | None = None, *,
     gap_projects = {f.project_code for f in weights.findings if f.check == "weights-gap"}
     projects = project_table(pframe, ind.assign(p_idx=frame["p_idx"].to_numpy()), sc.weight_q, sc.score_q,
                              weights.blocks, weights.missing_blocks, weights.table_projects, gap_projects, prof)
-    department = department_totals(projects, ind, prof)
+    department = department_totals(department_columns(projects, ind), prof)
     goals, goal_findings = _department_goals(targets, prof, day, department)
     if goals is not None:
         department["goals"] = goals
