@@ -85,7 +85,7 @@ def _json_cells(series: pd.Series) -> list[str]:
     if kind in "iu":
         return list(map(int.__repr__, series.tolist()))
     values = series.tolist()
-    if all(v.__class__ is str for v in values):   # text columns hold str (the usual case)
+    if set(map(type, values)) <= {str}:   # text columns hold str (the usual case)
         return list(map(_encode_str, values))
     return [_encode_str(v) if v.__class__ is str else _dumps(_py(v)) for v in values]
 
