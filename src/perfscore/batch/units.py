@@ -274,8 +274,9 @@ def _cut(ev: Evaluation, targets: Targets, p_rows: tuple[int, int], r_rows: tupl
     blocks = [b for b in ev.blocks if b in profile.blocks or b in present]
     if len(blocks) < len(ev.blocks):
         proj = proj.drop(columns=[b for b in ev.blocks if b not in blocks])
-    department = department_totals({k: v[slice(*(r_rows if k == "status" else p_rows))]
-                                     for k, v in dept_columns.items()}, profile)
+    columns = {k: v[p_rows[0]:p_rows[1]] for k, v in dept_columns.items()}
+    columns["status"] = dept_columns["status"][r_rows[0]:r_rows[1]]   # the one indicator column
+    department = department_totals(columns, profile)
     meta = dict(ev.meta)
     meta["unit_code"] = targets.unit.code
     meta["unit_name"] = targets.unit.name
