@@ -319,6 +319,39 @@ def test_copied_text_quiet_for_related_or_distinct_projects():
     assert fired(targets(a, c), "copied-text") == []
 
 
+def test_copied_text_pairs_worked_by_hand():
+    """Six projects of one unit; the pairs reported, later project first, by the rules:
+    3 or more shared (名称+描述), or at least 2 that are half the smaller project; related
+    names (A and 2023年A) never; a satisfaction row never."""
+    base = clean_indicators("A")[:5]                       # five keys (the sixth is 满意度)
+    own = [("产出指标", "数量指标", f"自有指标{k}", "≥1个", f"自有指标说明{k}") for k in range(4)]
+
+    def rows(code, picks):
+        return [ind(a, b, c, t, n=n, code=code, desc=d) for n, (a, b, c, t, d) in enumerate(picks, start=1)]
+
+    def keys(indicators):
+        return [(i.level1, i.level2, i.level3, i.target, i.description) for i in indicators]
+
+    a_keys = keys(base)
+    extra = [("产出指标", "数量指标", f"共同指标{k}", "≥2个", f"共同指标说明{k}") for k in range(2)]
+    projects = [
+        project(code="A", name="社区工作经费", indicators=rows("A", a_keys)),
+        project(code="B", name="征兵工作经费", indicators=rows("B", a_keys[:2] + own[:2])),     # 2 of 4: half
+        project(code="C", name="2023年社区工作经费", indicators=rows("C", a_keys)),            # A's, but related to A
+        project(code="D", name="环境整治经费", indicators=rows("D", a_keys[:1] + own[2:])),     # 1 only
+        project(code="E", name="道路养护经费", indicators=rows("E", a_keys + extra)),
+        project(code="F", name="绿化管护经费", indicators=rows("F", extra + a_keys)),           # 7 with E
+    ]
+    hits = fired(targets(*projects), "copied-text")
+    got = [(h.project_code, h.message.split("无关项目「")[1].split("」")[0]) for h in hits]
+    assert got == [("B", "社区工作经费"), ("C", "征兵工作经费"), ("E", "社区工作经费"), ("E", "征兵工作经费"),
+                   ("E", "2023年社区工作经费"), ("F", "社区工作经费"), ("F", "征兵工作经费"),
+                   ("F", "2023年社区工作经费"), ("F", "道路养护经费")]
+    assert "有2个指标（宣传品数量、任务完成率）" in hits[0].message
+    # the seven F shares with E, in F's order: five named, then 等
+    assert "有7个指标（共同指标0、共同指标1、宣传品数量、任务完成率、工作完成时限等）" in hits[-1].message
+
+
 # --- profile control -----------------------------------------------------------------
 
 
