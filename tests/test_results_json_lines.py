@@ -48,6 +48,8 @@ def test_empty_and_out_of_range():
 
 def test_finding_lines():
     findings = [Finding(check="cost-budget", severity="warn", message="「A」\"B\"", project_code="P1"),
-                Finding(check="x", severity="info", message="m", indicator_id="P1-1", source="a.csv:3:2")]
+                Finding(check="x", severity="info", message="m", indicator_id="P1-1", source="a.csv:3:2"),
+                Finding(check="%s", severity="error", message="%d%% 行\n\t\\ \u2028 \x00", project_code="",
+                        indicator_id="{}", source="C:\\表.csv:1:1")]
     assert finding_lines(findings) == [
         json.dumps(f.model_dump(mode="json"), ensure_ascii=False) for f in findings]

@@ -104,12 +104,22 @@ def record_lines(frame: pd.DataFrame) -> list[str]:
 
 
 FINDING_FIELDS = ("check", "severity", "message", "project_code", "indicator_id", "source")
+_FINDING_TEMPLATE = "{" + ", ".join(f"{_encode_str(k)}: %s" for k in FINDING_FIELDS) + "}"
+
+
+def _text_cell(value) -> str:
+    """A text field as json.dumps writes it (null when missing)."""
+    if value.__class__ is str:
+        return _encode_str(value)
+    return "null" if value is None else _dumps(_py(value))
 
 
 def finding_lines(findings) -> list[str]:
-    """One compact JSON record per finding, its fields in FINDING_FIELDS order (all text
-    or null, so no value needs converting)."""
-    return [_dumps({k: getattr(f, k) for k in FINDING_FIELDS}) for f in findings]
+    """One compact JSON record per finding, its fields in FINDING_FIELDS order, as
+    json.dumps writes the record (all text or null: a template, no dict per finding)."""
+    return [_FINDING_TEMPLATE % (_text_cell(f.check), _text_cell(f.severity), _text_cell(f.message),
+                                 _text_cell(f.project_code), _text_cell(f.indicator_id), _text_cell(f.source))
+            for f in findings]
 
 
 def _array(lines: list[str]) -> str:
