@@ -8,8 +8,11 @@ import math
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
+from perfscore.writers import svg
 from perfscore.writers.report_format import FLAG_LABELS
 from perfscore.writers.report_rows import finding_rows, indicator_rows
 from perfscore.writers.report_view import FindingRow, IndicatorRow, _Cells, _indicator_rows, _records
@@ -162,3 +165,19 @@ def test_indicator_rows_are_worked_out_per_project():
 
 def test_indicator_rows_of_a_project_without_rows():
     assert _indicator_rows(_Cells.of_frame(_indicator_frame()), [[], [4]])[0] == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("社区工作经费ab1 （）-…ＡＢ")), max_size=40),
+       st.floats(min_value=0, max_value=400))
+@settings(max_examples=300, deadline=None)
+def test_a_shortened_label_is_the_longest_start_that_fits(label, max_width):
+    """svg.shorten: the label itself when it fits; else the longest start of it that fits
+    with the '…' (as text_width measures it), the next character not fitting."""
+    got = svg.shorten(label, max_width)
+    if svg.text_width(label) <= max_width:
+        assert got == label
+        return
+    start = got[:-1]
+    assert got.endswith("…") and label.startswith(start) and len(start) < len(label)
+    assert start == "" or svg.text_width(got) <= max_width
+    assert svg.text_width(label[:len(start) + 1] + "…") > max_width

@@ -53,25 +53,30 @@ def _n(x: float) -> str:
     return f"{x:.1f}"
 
 
+def _em(ch: str) -> float:
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6
+
+
 def text_width(label: str, size: float = FONT_SIZE) -> float:
     """Approximate rendered width: wide (CJK, full-width) characters take 1 em,
     the others about 0.6 em."""
     em = 0.0
     for ch in label:
-        em += 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.6
+        em += _em(ch)
     return em * size
 
 
 def shorten(label: str, max_width: float, size: float = FONT_SIZE) -> str:
-    """``label`` cut with '…' to fit ``max_width`` (the full text goes in a <title>)."""
+    """``label`` cut with '…' to fit ``max_width`` (the full text goes in a <title>): the
+    longest start of it that fits with the '…', its width summed as text_width sums it."""
     if text_width(label, size) <= max_width:
         return label
-    out = ""
-    for ch in label:
-        if text_width(out + ch + "…", size) > max_width:
-            break
-        out += ch
-    return out + "…"
+    em, ellipsis = 0.0, _em("…")
+    for end, ch in enumerate(label):
+        if (em + _em(ch) + ellipsis) * size > max_width:
+            return label[:end] + "…"
+        em += _em(ch)
+    return label + "…"
 
 
 def _text(x: float, y: float, body: str, *, anchor: str = "start", fill: str = TEXT,
