@@ -20,7 +20,7 @@ import pandas as pd
 from perfscore.batch.actuals import actuals_table
 from perfscore.batch.join import attach_block
 from perfscore.batch.result import UnitResult
-from perfscore.batch.summary import failure, outcome
+from perfscore.batch.summary import SEVERITIES, failure, outcome
 from perfscore.batch.units import materialize, read_units, score_units
 from perfscore.errors import PerfscoreError
 from perfscore.frame import IndicatorColumns
@@ -147,5 +147,6 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
     result.unit_name = ev.meta.get("unit_name") or name
     result.projects, result.indicators = len(ev.projects), len(ev.indicators)
     result.total, result.grade = dep.get("total"), dep.get("grade")
-    result.findings = {s: sum(1 for f in ev.findings if f.severity == s) for s in ("error", "warn", "info")}
-    return result, outcome(ordinal, folder, ev, tables.digest if tables is not None else None)
+    digest = outcome(ordinal, folder, ev, tables.digest if tables is not None else None)
+    result.findings = {s: digest.findings[s] for s in SEVERITIES}   # counted once, by the digest
+    return result, digest
