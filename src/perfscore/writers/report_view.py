@@ -358,12 +358,13 @@ class _Cells:
     column the frame lacks as None in every row (as ``record.get`` gives). A report reads
     a dozen of the engine's forty columns, so the rest are never converted."""
 
-    __slots__ = ("n", "_frame", "_columns")
+    __slots__ = ("n", "_frame", "_columns", "_numbers")
 
     def __init__(self, n: int, frame: pd.DataFrame | None = None, columns: dict[str, list] | None = None):
         self.n = n
         self._frame = frame
         self._columns = columns if columns is not None else {}
+        self._numbers: dict[str, list[float | None]] = {}
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame | None) -> _Cells:
@@ -395,14 +396,19 @@ class _Cells:
             self._columns[name] = values
         return values
 
+    def floats(self, name: str) -> list[float | None]:
+        """The column as numbers (None when missing), worked out once: the rows and the
+        projects' block sums both read the weights and scores."""
+        numbers = self._numbers.get(name)
+        if numbers is None:
+            # the engine's columns are floats (NaN when missing): read without _float's checks
+            numbers = self._numbers[name] = [(v if v == v else None) if type(v) is float else _float(v)
+                                             for v in self[name]]
+        return numbers
+
 
 def _texts(values: list) -> list[str]:
     return [v.strip() if type(v) is str else text(v) for v in values]
-
-
-def _floats(values: list) -> list[float | None]:
-    # the engine's columns are floats (NaN when missing): read without _float's checks
-    return [(v if v == v else None) if type(v) is float else _float(v) for v in values]
 
 
 def _indicator_rows(cells: _Cells, groups: list[list[int]]) -> list[list[IndicatorRow]]:
@@ -420,7 +426,7 @@ def _indicator_rows(cells: _Cells, groups: list[list[int]]) -> list[list[Indicat
     if "ci_low" in cells or "ci_high" in cells:
         reading = [_with_interval(x, lo, hi) for x, lo, hi in zip(reading, cells["ci_low"], cells["ci_high"])]
     statuses = [status or NEEDS_REVIEW for status in _texts(cells["status"])]
-    weights, scores = _floats(cells["weight"]), _floats(cells["score"])
+    weights, scores = cells.floats("weight"), cells.floats("score")
     flags = [flag_list(f) for f in cells["flags"]]
     for row_flags, inferred in zip(flags, cells["inferred"]):
         if _truthy(inferred) and "inferred" not in row_flags:
@@ -567,7 +573,7 @@ def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[t
         by_project[_project_key(*key)].append(i)
     groups = [by_project.get(_project_key(p.get("unit_code"), p.get("project_code")), []) for p in projects]
     project_rows = _indicator_rows(indicators, groups)
-    weights, scores = _floats(indicators["weight"]), _floats(indicators["score"])
+    weights, scores = indicators.floats("weight"), indicators.floats("score")
     mon: dict[str, list[dict]] = defaultdict(list)
     for r in _records(ev.monitoring):
         mon[text(r.get("project_code"))].append(r)
