@@ -73,9 +73,10 @@ def shorten(label: str, max_width: float, size: float = FONT_SIZE) -> str:
         return label
     em, ellipsis = 0.0, _em("…")
     for end, ch in enumerate(label):
-        if (em + _em(ch) + ellipsis) * size > max_width:
+        width = _em(ch)
+        if (em + width + ellipsis) * size > max_width:
             return label[:end] + "…"
-        em += _em(ch)
+        em += width
     return label + "…"
 
 
