@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -15,7 +16,7 @@ from lxml import html as lxml_html
 from perfscore.writers import svg
 from perfscore.writers.report_format import FLAG_LABELS
 from perfscore.writers.report_rows import finding_rows, indicator_rows
-from perfscore.writers.report_view import FindingRow, IndicatorRow, _Cells, _indicator_rows, _records
+from perfscore.writers.report_view import FindingRow, IndicatorRow, ReportCells, _indicator_rows, _records
 
 HOSTILE = "<b>\"A&B\"</b> 'x'"
 
@@ -103,7 +104,7 @@ def test_a_frames_records_are_its_cells_as_python_values():
 
 
 def test_a_frames_cells_are_its_records_column_by_column():
-    """report_view._Cells: each column the values _records gives the rows, a column the
+    """report_view.ReportCells: each column the values _records gives the rows, a column the
     frame lacks None in every row (as record.get gives); from records the same."""
     frame = pd.DataFrame({
         "text": [" a ", None, "c"], "f": [1.5, float("nan"), -0.0], "i": np.array([1, 2, 3], dtype=np.int64),
@@ -111,14 +112,39 @@ def test_a_frames_cells_are_its_records_column_by_column():
         "s": pd.array(["x", None, "z"], dtype="string"),
     })
     records = _records(frame)
-    for cells in (_Cells.of_frame(frame), _Cells.of_records(records)):
+    for cells in (ReportCells.of_frame(frame), ReportCells.of_records(records)):
         assert len(cells) == 3 and "f" in cells and "missing" not in cells
         for c in frame.columns:
             got, want = cells[c], [r[c] for r in records]
             assert [type(g) for g in got] == [type(w) for w in want], c
             assert all(g == w or (isinstance(g, float) and math.isnan(g) and math.isnan(w)) for g, w in zip(got, want)), c
         assert cells["missing"] == [None, None, None]
-    assert len(_Cells.of_frame(frame.iloc[:0])) == 0 and _Cells.of_frame(None)["text"] == []
+    assert len(ReportCells.of_frame(frame.iloc[:0])) == 0 and ReportCells.of_frame(None)["text"] == []
+
+
+def test_a_part_of_the_cells_is_the_cells_of_those_rows():
+    """ReportCells.part (a batch unit's rows of its block's cells): every column, its numbers
+    and its texts are those of the cells of the rows alone, whichever is asked first, and the
+    indicator rows made from a part are the rows made from those rows alone."""
+    frame = _indicator_frame()
+    for start, stop in ((0, 5), (0, 3), (3, 5), (2, 2), (1, 4)):
+        block = ReportCells.of_frame(frame)
+        block.texts("level3")                   # some columns converted before the part is cut
+        part, alone = block.part(start, stop), ReportCells.of_frame(frame.iloc[start:stop].reset_index(drop=True))
+        assert len(part) == stop - start
+        for c in list(frame.columns) + ["missing"]:
+            assert (c in part) == (c in frame.columns)
+            assert part.texts(c) == alone.texts(c) and len(part.texts(c)) == stop - start, c
+            assert all(g == w or g != g and w != w for g, w in zip(part[c], alone[c], strict=True)), c
+        for c in ("weight", "score", "ci_low"):
+            assert part.floats(c) == alone.floats(c), c
+        if stop > start:
+            groups = [list(range(stop - start))]
+            assert _indicator_rows(block.part(start, stop), groups) == _indicator_rows(alone, groups)
+    with pytest.raises(ValueError):
+        ReportCells.of_frame(frame).part(3, 6)
+    with pytest.raises(ValueError):
+        ReportCells.of_frame(frame).part(4, 3)
 
 
 def _indicator_frame() -> pd.DataFrame:
@@ -144,7 +170,7 @@ def _indicator_frame() -> pd.DataFrame:
 
 
 def test_indicator_rows_are_worked_out_per_project():
-    first, second = _indicator_rows(_Cells.of_frame(_indicator_frame()), [[0, 1, 2], [3, 4]])
+    first, second = _indicator_rows(ReportCells.of_frame(_indicator_frame()), [[0, 1, 2], [3, 4]])
     assert [(r.level1_span, r.level2_span) for r in first] == [(1, 1), (2, 2), (0, 0)]
     assert [(r.level1_span, r.level2_span) for r in second] == [(2, 1), (0, 1)]
     c, a, b = first
@@ -164,7 +190,7 @@ def test_indicator_rows_are_worked_out_per_project():
 
 
 def test_indicator_rows_of_a_project_without_rows():
-    assert _indicator_rows(_Cells.of_frame(_indicator_frame()), [[], [4]])[0] == []
+    assert _indicator_rows(ReportCells.of_frame(_indicator_frame()), [[], [4]])[0] == []
 
 
 @given(st.text(alphabet=st.sampled_from(list("社区工作经费ab1 （）-…ＡＢ")), max_size=40),

@@ -1,5 +1,6 @@
 """A unit's tables cut from its block's text: results.csv and projects.csv, the
-indicator and project records of results.json, and its project columns of the summary.
+indicator and project records of results.json, its project columns of the summary and
+the cells its report reads.
 
 The block's cells (formatted once by :mod:`perfscore.writers.tabular`) are turned into
 CSV text once (:class:`perfscore.csvtext.CsvBlock`) and each unit's file is the header
@@ -14,6 +15,7 @@ import pandas as pd
 
 from perfscore.csvtext import CsvBlock
 from perfscore.io import BOM, atomic_write_bytes, write_csv
+from perfscore.writers.report_view import ReportCells
 
 
 class UnitTables:
@@ -22,11 +24,13 @@ class UnitTables:
 
     def __init__(self, ind: CsvBlock, ind_rows: tuple[int, int],
                  proj: CsvBlock | pd.DataFrame, proj_rows: tuple[int, int],
-                 json_lines: dict[str, list[str]] | None = None, digest: dict | None = None):
+                 json_lines: dict[str, list[str]] | None = None, digest: dict | None = None,
+                 cells: ReportCells | None = None):
         self.ind, self.ind_rows = ind, ind_rows
         self.proj, self.proj_rows = proj, proj_rows
         self.json_lines = json_lines   # the unit's record lines of results.json, when cut from the block
         self.digest = digest           # its columns of the summary's project rows (summary.project_columns)
+        self.cells = cells             # its part of the block's indicator cells, for its report
 
     @staticmethod
     def _write(path, part, rows: tuple[int, int]) -> None:

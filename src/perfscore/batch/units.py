@@ -41,6 +41,7 @@ from perfscore.scoring.aggregate import department_columns, department_totals
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.io import record_lines
 from perfscore.scoring.profile import Profile
+from perfscore.writers.report_view import ReportCells
 from perfscore.writers.tabular import indicators_csv_frame, projects_csv_frame
 
 
@@ -224,6 +225,7 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
     ind_json = record_lines(ev.indicators) if checks else None
     proj_json = record_lines(ev.projects) if checks and same_columns else None
     proj_digest = project_columns(ev.projects)
+    cells = ReportCells.of_frame(ev.indicators)   # columns converted when a report first reads them
     for w, unit_ev, p_rows, r_rows in cuts:
         json_lines = None
         if ind_json is not None:
@@ -236,7 +238,7 @@ def _score_shared(works: list[UnitWork], profile: Profile, as_of, checks: bool) 
             proj_part, p_rows = proj_csv.iloc[p_rows[0]: p_rows[1]].drop(columns=gone), (0, p_rows[1] - p_rows[0])
         else:
             proj_part = proj_text
-        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows, json_lines, digest)
+        w.tables = UnitTables(ind_text, r_rows, proj_part, p_rows, json_lines, digest, cells.part(*r_rows))
         w.evaluation = unit_ev
     if checks:   # what evaluate adds, for each unit's cut of the block's engine findings
         with_checks_by_unit(ev, view, [(w.evaluation, w.targets) for w in works], profile)

@@ -139,7 +139,7 @@ def write_unit(opt: Options, ordinal: int, key: str, name: str, folder: str, tar
         write_csv(where / RESULTS_CSV, indicators_csv_frame(ev))
         write_csv(where / PROJECTS_CSV, projects_csv_frame(ev))
     if opt.reports:
-        write_report(ev, where, pdf=opt.pdf, targets=targets)
+        write_report(ev, where, pdf=opt.pdf, targets=targets, cells=tables.cells if tables is not None else None)
     if opt.handin:
         write_handin_files(ev, where, opt.handin, targets=targets)
     dep = ev.department

@@ -22,7 +22,7 @@ from perfscore.io import atomic_write_bytes, atomic_write_text
 from perfscore.model import Targets
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.writers.report_rows import any_source, finding_rows, indicator_rows, na_icon, review_icon
-from perfscore.writers.report_view import build_view
+from perfscore.writers.report_view import ReportCells, build_view
 
 TEMPLATE = "report.html.j2"
 
@@ -44,26 +44,29 @@ def _environment() -> jinja2.Environment:
 
 
 def render_report(evaluation: Evaluation, *, previous: Evaluation | None = None,
-                  targets: Targets | None = None) -> str:
+                  targets: Targets | None = None, cells: ReportCells | None = None) -> str:
     """The report as HTML text.
 
     previous: last year's Evaluation, to add a comparison section.
     targets: the year's Targets, for what the Evaluation does not carry: the
         年度总体目标 sentences and the 年初预算数 with its 财政资金 / 其他资金 split.
+    cells: the cells of ``evaluation.indicators`` when the caller has them already
+        (a batch unit's part of its block's, see ``ReportCells``); the page is the same.
     """
-    view = build_view(evaluation, targets=targets, previous=previous, version=__version__)
+    view = build_view(evaluation, targets=targets, previous=previous, version=__version__, cells=cells)
     return _environment().get_template(TEMPLATE).render(r=view)
 
 
 def write_report(evaluation: Evaluation, out_dir: str | Path, *, pdf: bool = False,
-                 previous: Evaluation | None = None, targets: Targets | None = None) -> list[Path]:
+                 previous: Evaluation | None = None, targets: Targets | None = None,
+                 cells: ReportCells | None = None) -> list[Path]:
     """Write ``out_dir/report.html`` and, with ``pdf=True``, ``out_dir/report.pdf``.
 
     Returns the paths written. Raises ``UsageError`` (with the install hint) when a
     PDF is asked for and WeasyPrint is not installed — before writing anything.
     """
     out = Path(out_dir)
-    html = render_report(evaluation, previous=previous, targets=targets)
+    html = render_report(evaluation, previous=previous, targets=targets, cells=cells)
     pdf_bytes = None
     if pdf:
         from perfscore.writers.pdf import html_to_pdf

@@ -352,41 +352,64 @@ class _TargetsIndex:
 # --- indicators --------------------------------------------------------------------
 
 
-class _Cells:
+class ReportCells:
     """A frame's cells column by column, each column read when first asked for: the values
     ``_records`` gives (numpy scalars as Python ones, a missing extension cell None), a
     column the frame lacks as None in every row (as ``record.get`` gives). A report reads
-    a dozen of the engine's forty columns, so the rest are never converted."""
+    a dozen of the engine's forty columns, so the rest are never converted.
 
-    __slots__ = ("n", "_frame", "_columns", "_numbers")
+    A batch block makes one for the block's indicator frame and gives each unit's report
+    its :meth:`part`: a column is then converted (and stripped, and read as numbers) once
+    for the block, not once per unit (a column of a unit's frame costs as much to convert
+    as a block's thousand times longer: the cost is pandas' per call)."""
+
+    __slots__ = ("n", "_frame", "_columns", "_numbers", "_texts", "_parent", "_start")
 
     def __init__(self, n: int, frame: pd.DataFrame | None = None, columns: dict[str, list] | None = None):
         self.n = n
         self._frame = frame
         self._columns = columns if columns is not None else {}
         self._numbers: dict[str, list[float | None]] = {}
+        self._texts: dict[str, list[str]] = {}
+        self._parent: ReportCells | None = None
+        self._start = 0
 
     @classmethod
-    def of_frame(cls, frame: pd.DataFrame | None) -> _Cells:
+    def of_frame(cls, frame: pd.DataFrame | None) -> ReportCells:
         if frame is None or frame.empty:
             return cls(0)
         return cls(len(frame), frame)
 
     @classmethod
-    def of_records(cls, records: list[dict]) -> _Cells:
+    def of_records(cls, records: list[dict]) -> ReportCells:
         keys = dict.fromkeys(k for r in records for k in r)
         return cls(len(records), columns={k: [r.get(k) for r in records] for k in keys})
+
+    def part(self, start: int, stop: int) -> ReportCells:
+        """Rows ``start:stop``: their columns are slices of this one's."""
+        if not 0 <= start <= stop <= self.n:
+            raise ValueError(f"rows {start}:{stop} outside 0:{self.n}")
+        cells = ReportCells(stop - start)
+        cells._parent, cells._start = self, start
+        return cells
 
     def __len__(self) -> int:
         return self.n
 
     def __contains__(self, name: str) -> bool:
+        if self._parent is not None:
+            return name in self._parent
         return name in self._columns or (self._frame is not None and name in self._frame.columns)
+
+    def _slice(self, values: list) -> list:
+        return values[self._start: self._start + self.n]
 
     def __getitem__(self, name: str) -> list:
         values = self._columns.get(name)
         if values is None:
-            if self._frame is not None and name in self._frame.columns:
+            if self._parent is not None:
+                values = self._slice(self._parent[name])
+            elif self._frame is not None and name in self._frame.columns:
                 series = self._frame[name]
                 values = series.to_numpy(dtype=object).tolist()
                 if isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
@@ -401,31 +424,41 @@ class _Cells:
         projects' block sums both read the weights and scores."""
         numbers = self._numbers.get(name)
         if numbers is None:
-            # the engine's columns are floats (NaN when missing): read without _float's checks
-            numbers = self._numbers[name] = [(v if v == v else None) if type(v) is float else _float(v)
-                                             for v in self[name]]
+            if self._parent is not None:
+                numbers = self._slice(self._parent.floats(name))
+            else:
+                # the engine's columns are floats (NaN when missing): read without _float's checks
+                numbers = [(v if v == v else None) if type(v) is float else _float(v) for v in self[name]]
+            self._numbers[name] = numbers
         return numbers
 
+    def texts(self, name: str) -> list[str]:
+        """The column as free text (stripped; missing as ''), worked out once."""
+        values = self._texts.get(name)
+        if values is None:
+            if self._parent is not None:
+                values = self._slice(self._parent.texts(name))
+            else:
+                values = [v.strip() if type(v) is str else text(v) for v in self[name]]
+            self._texts[name] = values
+        return values
 
-def _texts(values: list) -> list[str]:
-    return [v.strip() if type(v) is str else text(v) for v in values]
 
-
-def _indicator_rows(cells: _Cells, groups: list[list[int]]) -> list[list[IndicatorRow]]:
+def _indicator_rows(cells: ReportCells, groups: list[list[int]]) -> list[list[IndicatorRow]]:
     """The rows of each group (a project's row numbers, in order) as IndicatorRows. Every
     cell is worked out once, column by column over all the rows; only the merged 一级 and
     二级 cells depend on the group, which is where a table starts."""
-    level1, level2 = _texts(cells["level1"]), _texts(cells["level2"])
+    level1, level2 = cells.texts("level1"), cells.texts("level2")
     l1_spans, l2_spans = [0] * len(cells), [0] * len(cells)
     for group in groups:
         ones = [level1[i] for i in group]
         for i, s1, s2 in zip(group, _spans(ones), _spans(list(zip(ones, [level2[i] for i in group])))):
             l1_spans[i], l2_spans[i] = s1, s2
-    target, canonical = _texts(cells["target"]), _texts(cells["target_canonical"])
-    actual, reading = _texts(cells["actual"]), _texts(cells["actual_reading"])
+    target, canonical = cells.texts("target"), cells.texts("target_canonical")
+    actual, reading = cells.texts("actual"), cells.texts("actual_reading")
     if "ci_low" in cells or "ci_high" in cells:
         reading = [_with_interval(x, lo, hi) for x, lo, hi in zip(reading, cells["ci_low"], cells["ci_high"])]
-    statuses = [status or NEEDS_REVIEW for status in _texts(cells["status"])]
+    statuses = [status or NEEDS_REVIEW for status in cells.texts("status")]
     weights, scores = cells.floats("weight"), cells.floats("score")
     flags = [flag_list(f) for f in cells["flags"]]
     for row_flags, inferred in zip(flags, cells["inferred"]):
@@ -454,10 +487,10 @@ def _indicator_rows(cells: _Cells, groups: list[list[int]]) -> list[list[Indicat
             missed=(status == SCORED and weight is not None and score is not None and score < weight - 1e-9),
         )
         for l1, l2, s1, s2, level3, tg, cn, ac, rd, status, weight, score, arithmetic, review_reason, row_flags,
-        reason, evidence in zip(level1, level2, l1_spans, l2_spans, _texts(cells["level3"]), target, canonical,
-                                actual, reading, statuses, weights, scores, _texts(cells["arithmetic"]),
-                                _texts(cells["review_reason"]), flags, _texts(cells["reason"]),
-                                _texts(cells["evidence"]))
+        reason, evidence in zip(level1, level2, l1_spans, l2_spans, cells.texts("level3"), target, canonical,
+                                actual, reading, statuses, weights, scores, cells.texts("arithmetic"),
+                                cells.texts("review_reason"), flags, cells.texts("reason"),
+                                cells.texts("evidence"))
     ]
     return [[rows[i] for i in group] for group in groups]
 
@@ -566,7 +599,7 @@ def _finding_row(f: Finding, project_names: dict[str, str], indicator_names: dic
 
 
 def _project_views(ev: Evaluation, targets: Targets | None, finding_rows: list[tuple[Finding, FindingRow]],
-                   projects: list[dict], indicators: _Cells) -> list[ProjectView]:
+                   projects: list[dict], indicators: ReportCells) -> list[ProjectView]:
     index = _TargetsIndex(targets)
     by_project: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, key in enumerate(zip(indicators["unit_code"], indicators["project_code"])):
@@ -691,7 +724,7 @@ def _nansum(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
-def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: _Cells) -> Markup:
+def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: ReportCells) -> Markup:
     """Score rate (得分率 = Σ得分 ÷ Σ分值 of the scored indicators) per 一级 block,
     with budget execution first, across all projects. (Sums as pandas makes them: numpy's,
     missing cells taken as 0.)"""
@@ -872,7 +905,7 @@ def _department_table(dep: dict) -> DepartmentTable | None:
         kind = "·".join(x for x in (text(r.get("level1")), text(r.get("level2"))) if x)
         r["level1"], r["level2"] = text(r.get("subgoal")), kind
         shaped.append(r)
-    rows = _indicator_rows(_Cells.of_records(shaped), [list(range(len(shaped)))])[0]
+    rows = _indicator_rows(ReportCells.of_records(shaped), [list(range(len(shaped)))])[0]
     total = _float(goals.get("total"))
     escore = _float(goals.get("exec_score"))
     earned, applicable = _float(goals.get("raw_total")), _float(goals.get("applicable_weight"))
@@ -924,12 +957,17 @@ def _grade_counts(dep: dict, views: list[ProjectView]) -> list[tuple[str, int]]:
 
 
 def build_view(ev: Evaluation, *, targets: Targets | None = None,
-               previous: Evaluation | None = None, version: str = "") -> ReportView:
+               previous: Evaluation | None = None, version: str = "",
+               cells: ReportCells | None = None) -> ReportView:
+    """``cells``: the cells of ``ev.indicators`` when the caller has them already (a batch
+    unit's :meth:`ReportCells.part` of its block's)."""
     meta = ev.meta or {}
     dep = ev.department or {}
     # Each frame's rows as dicts once; every part of the page reads these.
     projects = _records(ev.projects)
-    indicators = _Cells.of_frame(ev.indicators)
+    if cells is not None and len(cells) != len(ev.indicators):
+        raise ValueError(f"{len(cells)} rows of cells for {len(ev.indicators)} indicators")
+    indicators = ReportCells.of_frame(ev.indicators) if cells is None else cells
 
     unit_name = text(meta.get("unit_name")) or text(dep.get("unit_name"))
     if not unit_name and projects:
@@ -940,7 +978,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     year = text(meta.get("year"))
 
     project_names = {text(p.get("project_code")): text(p.get("project_name")) for p in projects}
-    indicator_names = dict(zip(_texts(indicators["indicator_id"]), _texts(indicators["level3"])))
+    indicator_names = dict(zip(indicators.texts("indicator_id"), indicators.texts("level3")))
     finding_rows = [(f, _finding_row(f, project_names, indicator_names)) for f in ev.findings]
     groups = []
     for sev in SEVERITY_ORDER:
@@ -959,7 +997,7 @@ def build_view(ev: Evaluation, *, targets: Targets | None = None,
     if exec_rate is None and budget:
         exec_rate = (executed or 0.0) / budget
 
-    statuses = Counter(_texts(indicators["status"]))
+    statuses = Counter(indicators.texts("status"))
     totals_title, totals_chart = _totals_chart(projects)
     mon_chart, mon_note = _monitoring_chart(ev, projects)
     comparison, comparison_css = _comparison(ev, previous)
