@@ -151,6 +151,19 @@ class ResultsContext:
             self._actuals[key] = a
         return a
 
+    def _pairs(self, df: pd.DataFrame) -> tuple[np.ndarray, list, list]:
+        """Each row's code among the distinct (target, 一级/二级/三级, project year, actual)
+        of ``df``, those keys, and each key's (parsed target, parsed actual) once read:
+        worked out once for the frame, which every ``judge`` reads."""
+        c = self._c(df)
+        if "pairs" not in c:
+            cols = [self.o(f, df) for f in ("target", "level1", "level2", "level3")]
+            cols += [self.years(df), self.o("actual", df)]
+            codes, keys = pd.factorize(pd.Series(list(zip(*cols)), dtype=object)) if len(df) \
+                else (np.zeros(0, dtype=np.int64), [])
+            c["pairs"] = (codes, list(keys), [None] * len(keys))
+        return c["pairs"]
+
     def judge(self, mask, fn, df: pd.DataFrame | None = None) -> np.ndarray:
         """``fn(target, actual)`` → bool for each row under ``mask``, computed once per
         distinct (target, 一级/二级/三级, project year, actual)."""
@@ -160,14 +173,17 @@ class ResultsContext:
         pos = np.flatnonzero(mask)
         if not len(pos):
             return out
-        cols = [self.o(f, df)[pos] for f in ("target", "level1", "level2", "level3")]
-        cols += [self.years(df)[pos], self.o("actual", df)[pos]]
-        codes, keys = pd.factorize(pd.Series(list(zip(*cols)), dtype=object))
+        codes, keys, read = self._pairs(df)
+        mine = codes[pos]
         verdict = np.zeros(len(keys), dtype=bool)
-        for k, key in enumerate(keys):
-            t = self.target_in_year(*key[:5])
-            verdict[k] = bool(fn(t, self.actual_of(key[5], t)))
-        out[pos] = verdict[codes]
+        for k in np.unique(mine).tolist():
+            pair = read[k]
+            if pair is None:
+                key = keys[k]
+                t = self.target_in_year(*key[:5])
+                pair = read[k] = (t, self.actual_of(key[5], t))
+            verdict[k] = bool(fn(*pair))
+        out[pos] = verdict[mine]
         return out
 
 
