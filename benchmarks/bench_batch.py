@@ -25,7 +25,11 @@ proportional set sizes from ``/proc/*/smaps_rollup`` are summed, sampled every 0
   sizes the same a chunk at a time (a 10^7-row table does not fit in memory as objects).
 
 Floor and batch runs alternate, so both see the same load on a shared machine; the load
-average is printed with each median. Wall times include the interpreter's start.
+average is printed with each median. Wall times include the interpreter's start. A full
+run also prints its CPU time, user and system, summed over its processes (from
+``wait4``): on two cores the wall time is about half their sum. **create** is the time to
+create one empty file in the output folder, measured before each run: system time that
+the file system alone decides (a default run creates five inodes a unit).
 """
 
 from __future__ import annotations
@@ -191,10 +195,11 @@ def _tree_pss_mb(pid: int) -> float:
     return total
 
 
-def run_child(code: str, *args: str) -> tuple[float, float, float, str]:
+def run_child(code: str, *args: str) -> tuple[float, float, float, str, float, float]:
     """(wall seconds, peak RSS of the largest process in MB, peak total PSS of the process tree
-    in MB, stdout) of a fresh Python process running ``code``; the rusage comes from wait4
-    (Popen's wait would reap the child without it), the PSS from sampling /proc every 0.2 s."""
+    in MB, stdout, user CPU s, system CPU s) of a fresh Python process running ``code``; the
+    rusage comes from wait4 (Popen's wait would reap the child without it; it counts the
+    worker processes the child waited for), the PSS from sampling /proc every 0.2 s."""
     import threading
 
     start = time.perf_counter()
@@ -219,36 +224,62 @@ def run_child(code: str, *args: str) -> tuple[float, float, float, str]:
         text, problems = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
         raise SystemExit(f"child failed ({proc.returncode}): {problems[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, peak[0], text
+    return wall, usage.ru_maxrss / 1024, peak[0], text, usage.ru_utime, usage.ru_stime
+
+
+def create_us(folder: Path, files: int = 300) -> float:
+    """Microseconds of system time to create an empty file in ``folder``: on this VM's ext4 it
+    has been seen anywhere from 15 to 800 µs from one hour to the next (kernel time, which
+    the runs are charged with: a default run creates five inodes a unit), so it is measured
+    beside every run and printed with the medians."""
+    work = Path(tempfile.mkdtemp(prefix="create_", dir=folder))
+    try:
+        start = time.perf_counter()
+        for i in range(files):
+            os.close(os.open(work / f"f{i}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        return (time.perf_counter() - start) / files * 1e6
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def measure(rows: int, runs: int, full: bool, streamed: bool = False, ppu=(20, 180)) -> dict:
     t, a = inputs(rows, projects_per_unit=tuple(ppu))
     mb_in = (t.stat().st_size + a.stat().st_size) / 1e6
-    res: dict[str, list] = {"floor": [], "batch": [], "full": [], "load": []}
+    res: dict[str, list] = {"floor": [], "batch": [], "full": [], "load": [], "create_us": []}
     work = Path(tempfile.mkdtemp(prefix="bench_batch_", dir=OUT))
     try:
         for _ in range(runs):
             res["load"].append(os.getloadavg()[0])
+            res["create_us"].append(create_us(work))
             floor_dir = work / "floor"
             floor_dir.mkdir(exist_ok=True)
-            res["floor"].append(run_child(FLOOR_STREAMED if streamed else FLOOR, str(t), str(a), str(floor_dir))[:3])
+            res["floor"].append(_kept(run_child(FLOOR_STREAMED if streamed else FLOOR, str(t), str(a),
+                                                str(floor_dir))))
             shutil.rmtree(work / "batch", ignore_errors=True)
-            res["batch"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "batch"),
-                                          "--tables-only", "--quiet")[:3])
+            res["batch"].append(_kept(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "batch"),
+                                                "--tables-only", "--quiet")))
             if full:
                 shutil.rmtree(work / "full", ignore_errors=True)
-                res["full"].append(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "full"),
-                                             "--quiet")[:3])
+                res["full"].append(_kept(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "full"),
+                                                   "--quiet")))
         mb_out = sum(p.stat().st_size for p in (work / "batch").rglob("*") if p.is_file()) / 1e6
         mb_full = sum(p.stat().st_size for p in (work / "full").rglob("*") if p.is_file()) / 1e6 if full else None
         units = sum(1 for _ in (work / "batch" / "units").iterdir())
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    med = {k: (statistics.median(x for x, _, _ in v), max(m for _, m, _ in v), max(p for _, _, p in v))
-           for k, v in res.items() if k != "load" and v}
+    # median wall, largest RSS, largest PSS, median user and system CPU
+    med = {k: (statistics.median(r[0] for r in v), max(r[1] for r in v), max(r[2] for r in v),
+               statistics.median(r[3] for r in v), statistics.median(r[4] for r in v))
+           for k, v in res.items() if k in ("floor", "batch", "full") and v}
     return {"rows": rows, "units": units, "mb_in": mb_in, "mb_out": mb_out, "mb_full": mb_full, "runs": runs,
-            "load": statistics.median(res["load"]), "median": med, "all": res}
+            "load": statistics.median(res["load"]), "create_us": statistics.median(res["create_us"]),
+            "median": med, "all": res}
+
+
+def _kept(run: tuple) -> tuple:
+    """What a measurement keeps of run_child's answer: all but the child's output."""
+    wall, rss, pss, _, user, system = run
+    return wall, rss, pss, user, system
 
 
 def reports(units: int) -> dict:
@@ -257,9 +288,10 @@ def reports(units: int) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench_reports_", dir=OUT))
     try:
         load = os.getloadavg()[0]
-        wall, peak, pss, text = run_child(REPORTS, str(t), str(a), str(work / "one"))
+        wall, peak, pss, text, _, _ = run_child(REPORTS, str(t), str(a), str(work / "one"))
         # The whole run as a user starts it (worker processes, reports included).
-        cli_wall, _, cli_pss, _ = run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "cli"), "--quiet")
+        cli_wall, _, cli_pss, _, _, _ = run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "cli"),
+                                                  "--quiet")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"rows": rows, "load": load, "wall": wall, "peak_mb": peak, "pss_mb": pss, "cli_wall": cli_wall,
@@ -294,15 +326,16 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     print(f"{'rows':>11} {'units':>6} {'MB in':>6} {'floor s':>8} {'batch s':>8} {'ratio':>6} {'RSS MB':>7} {'PSS MB':>7}"
-          f" {'full s':>7} {'PSS MB':>7} {'out MB':>7} {'load':>5}")
+          f" {'full s':>7} {'user s':>7} {'sys s':>6} {'PSS MB':>7} {'out MB':>7} {'load':>5} {'create':>7}")
     for rows, runs in [(n, args.runs) for n in args.sizes] + [(n, 1) for n in args.stream]:
         r = measure(rows, runs, args.full and rows not in args.stream, streamed=rows in args.stream, ppu=args.ppu)
         results.append(r)
         m = r["median"]
-        full = f"{m['full'][0]:>7.1f} {m['full'][2]:>7.0f} {r['mb_full']:>7.0f}" if "full" in m else f"{'':>7} {'':>7} {'':>7}"
+        full = (f"{m['full'][0]:>7.1f} {m['full'][3]:>7.1f} {m['full'][4]:>6.1f} {m['full'][2]:>7.0f}"
+                f" {r['mb_full']:>7.0f}") if "full" in m else f"{'':>7} {'':>7} {'':>6} {'':>7} {'':>7}"
         print(f"{rows:>11,} {r['units']:>6,} {r['mb_in']:>6.0f} {m['floor'][0]:>8.1f} {m['batch'][0]:>8.1f}"
               f" {m['batch'][0] / m['floor'][0]:>6.2f} {m['batch'][1]:>7.0f} {m['batch'][2]:>7.0f} {full}"
-              f" {r['load']:>5.1f}", flush=True)
+              f" {r['load']:>5.1f} {r['create_us']:>5.0f}µs", flush=True)
     if args.reports:
         r = reports(args.reports)
         results.append(r)
