@@ -29,7 +29,9 @@ average is printed with each median. Wall times include the interpreter's start.
 run also prints its CPU time, user and system, summed over its processes (from
 ``wait4``): on two cores the wall time is about half their sum. **create** is the time to
 create one empty file in the output folder, measured before each run: system time that
-the file system alone decides (a default run creates five inodes a unit).
+the file system alone decides (a default run creates five inodes a unit). Before each
+timed run the previous run's output is deleted and everything written out (``sync``), so
+no run pays for the I/O of the one before it.
 """
 
 from __future__ import annotations
@@ -227,6 +229,15 @@ def run_child(code: str, *args: str) -> tuple[float, float, float, str, float, f
     return wall, usage.ru_maxrss / 1024, peak[0], text, usage.ru_utime, usage.ru_stime
 
 
+def settle() -> None:
+    """Write out what the previous runs left in the page cache, and the deletion of their
+    outputs, before the next timed run: otherwise the kernel does it during that run (the
+    file system here is mounted with ``discard``: deleting a default run's 3 GB of output
+    leaves work to the journal's next commits) and the run is charged with its
+    predecessor's I/O."""
+    os.sync()
+
+
 def create_us(folder: Path, files: int = 300) -> float:
     """Microseconds of system time to create an empty file in ``folder``: on this VM's ext4 it
     has been seen anywhere from 15 to 800 µs from one hour to the next (kernel time, which
@@ -253,13 +264,16 @@ def measure(rows: int, runs: int, full: bool, streamed: bool = False, ppu=(20, 1
             res["create_us"].append(create_us(work))
             floor_dir = work / "floor"
             floor_dir.mkdir(exist_ok=True)
+            settle()
             res["floor"].append(_kept(run_child(FLOOR_STREAMED if streamed else FLOOR, str(t), str(a),
                                                 str(floor_dir))))
             shutil.rmtree(work / "batch", ignore_errors=True)
+            settle()
             res["batch"].append(_kept(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "batch"),
                                                 "--tables-only", "--quiet")))
             if full:
                 shutil.rmtree(work / "full", ignore_errors=True)
+                settle()
                 res["full"].append(_kept(run_child(BATCH, "evaluate", str(t), str(a), "-o", str(work / "full"),
                                                    "--quiet")))
         mb_out = sum(p.stat().st_size for p in (work / "batch").rglob("*") if p.is_file()) / 1e6
