@@ -83,3 +83,29 @@ def test_result_checks_stay_inside_each_unit():
     assert said[2][0].startswith("丙街道")
     # Checked as one department, the miss of unit two would hide the others' full scores.
     assert [f for f in check_results(block) if f.check == "all-full-scores"] == []
+
+
+def test_all_full_scores_needs_every_one_of_its_conditions_in_its_own_unit():
+    """Five units of the same all-full project, four of them each failing one condition of
+    all-full-scores (edited into the block's scores): only the first is named, with its own
+    counts. Each condition is tested on the unit's rows alone, whichever units stand around it."""
+    full = sound(changes={"宣传品数量": ("100个", "", "入库单")}, executed=67 * WAN)
+    names = ["甲街道", "乙街道", "丙街道", "丁街道", "戊街道"]
+    units = [full.model_copy(update={"unit": Unit(code=f"U{k}", name=name), "projects": [
+        p.model_copy(update={"code": f"P{k}"}) for p in full.projects]}) for k, name in enumerate(names)]
+    view, owner = block_of(units)
+    block = evaluate(view, as_of="2023-12-31", checks=False)
+    ind, proj = block.indicators.copy(), block.projects.copy()
+    scored = ind.index[(ind["status"] == "scored") & (ind["weight"] > 0)]
+    per_unit = len(scored) // len(units)
+    assert per_unit >= 6 and (proj["total"] >= 100 - 1e-9).all()
+    mine = {k: scored[ind.loc[scored, "project_code"] == f"P{k}"] for k in range(len(units))}
+    proj.loc[proj["project_code"] == "P1", "total"] = 99.0                 # a project below 100
+    ind.loc[mine[2][4:], "status"] = "not_applicable"                      # four scored indicators
+    ind.loc[mine[3][0], "score"] = ind.loc[mine[3][0], "weight"] - 1.0     # one below its weight
+    proj.loc[proj["project_code"] == "P4", "total"] = float("nan")         # a total not worked out
+    block.indicators, block.projects = ind, proj
+    got = check_results_by_unit(block, None, owner, names)
+    said = [[f.message for f in found if f.check == "all-full-scores"] for found in got]
+    assert said == [[f"甲街道全部1个项目、{len(mine[0])}个已评分指标均为满分，自评可能不够审慎，建议抽查佐证材料。"],
+                    [], [], [], []]
