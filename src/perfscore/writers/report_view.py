@@ -460,10 +460,19 @@ def _indicator_rows(cells: ReportCells, groups: list[list[int]]) -> list[list[In
         reading = [_with_interval(x, lo, hi) for x, lo, hi in zip(reading, cells["ci_low"], cells["ci_high"])]
     statuses = [status or NEEDS_REVIEW for status in cells.texts("status")]
     weights, scores = cells.floats("weight"), cells.floats("score")
-    flags = [flag_list(f) for f in cells["flags"]]
-    for row_flags, inferred in zip(flags, cells["inferred"]):
-        if _truthy(inferred) and "inferred" not in row_flags:
-            row_flags.append("inferred")
+    # Each row's flag labels, worked out once per distinct (flags, inferred) pair of cells:
+    # a unit's rows repeat a handful of them.
+    labels: dict[tuple, tuple[str, ...]] = {}
+    flags = []
+    for value, inferred in zip(cells["flags"], cells["inferred"]):
+        key = (value, inferred)
+        got = labels.get(key)
+        if got is None:
+            ids = flag_list(value)
+            if _truthy(inferred) and "inferred" not in ids:
+                ids.append("inferred")
+            got = labels[key] = tuple(flag_label(f) for f in ids)
+        flags.append(list(got))
     rows = [
         IndicatorRow(
             level1=l1,
@@ -481,7 +490,7 @@ def _indicator_rows(cells: ReportCells, groups: list[list[int]]) -> list[list[In
             status_label=STATUS_LABELS.get(status, status),
             arithmetic=arithmetic,
             review_reason=review_reason,
-            flags=[flag_label(f) for f in row_flags],
+            flags=row_flags,
             reason=reason,
             evidence=evidence,
             missed=(status == SCORED and weight is not None and score is not None and score < weight - 1e-9),
