@@ -4,6 +4,7 @@ indicators), scored by the engine from data/yanshan-2023/."""
 from __future__ import annotations
 
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -126,7 +127,22 @@ def test_evaluate_pdf_without_weasyprint_says_how_to_install(tmp_path, monkeypat
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "错误：生成PDF需要可选组件WeasyPrint，请先安装：pip install 'perfscore[pdf]'"
-    assert not (tmp_path / "out" / "report.pdf").exists()
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())   # nothing written
+
+
+def test_a_batch_with_pdf_without_weasyprint_writes_no_unit(tmp_path, monkeypatch, capsys):
+    """The batch refuses --pdf before its first unit (it used to write each unit's tables
+    and then fail on its report)."""
+    bureau = tmp_path / "bureau"
+    bureau.mkdir()
+    for name in ("甲.json", "乙.json"):
+        shutil.copyfile(DATA / "targets.json", bureau / name)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)   # import now fails
+    code = main(["evaluate", str(bureau), "-o", str(tmp_path / "out"), "--batch", "--pdf", "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == "错误：生成PDF需要可选组件WeasyPrint，请先安装：pip install 'perfscore[pdf]'"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*"))
 
 
 def test_the_two_department_scores_carry_distinct_labels(year):

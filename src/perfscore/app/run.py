@@ -19,6 +19,7 @@ from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.profile import Profile, load_profile
 from perfscore.writers.handin import write_handin_files
 from perfscore.writers.html import write_report
+from perfscore.writers.pdf import ensure_available
 from perfscore.writers.tabular import write_results
 
 
@@ -62,6 +63,8 @@ def evaluate_files(targets_path: str | os.PathLike, actuals_path: str | os.PathL
     last year's actuals. ``handin``: extensions of the files to hand in written beside
     report.html as ``report<ext>`` (``.docx``, ``.xlsx``; see perfscore.writers.handin)."""
     prof = load_profile(profile)
+    if pdf and report:
+        ensure_available()   # a PDF that cannot be made is refused before anything is written
     previous = None
     if previous_path is not None:
         previous = load_input(previous_path)

@@ -49,6 +49,7 @@ from perfscore.readers.join import join_key
 from perfscore.readers.actuals import attach_actuals, read_actuals
 from perfscore.safety import safe_filename
 from perfscore.scoring.profile import Profile, load_profile
+from perfscore.writers.pdf import ensure_available
 
 __all__ = ["BatchRun", "UnitResult", "evaluate_batch", "is_batch_input"]
 
@@ -179,6 +180,8 @@ def evaluate_batch(targets: str | os.PathLike, actuals: str | os.PathLike | None
     unit holds) stops the run before anything is written.
     """
     prof = load_profile(profile)
+    if pdf and reports and not tables_only:
+        ensure_available()   # refused before any unit is written, not once per unit
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     run = _Run(out, prof, as_of, reports=reports, pdf=pdf, tables_only=tables_only)
