@@ -282,7 +282,6 @@ def read(data: bytes, *, name: str) -> Document:
                                      hint="请只导出含绩效目标表的页面后重试。")
                 chars = unmapped = 0
                 images = False
-                n_tables = 0
                 open_table: dict | None = None  # the last table, while it may continue on the next page
 
                 def close() -> None:
@@ -315,7 +314,6 @@ def read(data: bytes, *, name: str) -> Document:
                                 _continue(open_table, item)  # the table runs on from the previous page
                                 continue
                             close()
-                            n_tables += 1
                             open_table = {"at": len(blocks), "cells": item.cells(0), "rows": item.n_rows,
                                           "xs": item.xs, "where": f"第{page_no}页第{page_tables}个表格",
                                           "open": item.open_cells()}

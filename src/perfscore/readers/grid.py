@@ -45,8 +45,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FORMATS = ("docx", "doc", "xlsx", "xls", "pdf", "html", "text")
-
 
 @dataclass(frozen=True, slots=True)
 class Cell:
