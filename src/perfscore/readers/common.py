@@ -212,8 +212,6 @@ def construct_unchecked(cls: type[BaseModel], values: dict) -> BaseModel:
     return obj
 
 
-
-
 @contextmanager
 def gc_paused():
     """Pause the cyclic garbage collector while millions of small acyclic objects (rows,
