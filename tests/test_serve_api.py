@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import sys
 import tomllib
 from pathlib import Path
 
@@ -94,6 +95,16 @@ def test_downloads_of_a_run(client):
     assert len(wb.sheetnames) >= 2
     missing = client.get(f"/runs/{run}/secrets.txt", headers={"Accept": "application/json"})
     assert missing.status_code == 404 and missing.json()["error"].startswith("没有这个文件")
+
+
+def test_a_pdf_without_weasyprint_is_a_4xx_that_says_how_to_install(client, monkeypatch):
+    files = {"targets": ("targets.json", TARGETS.read_bytes()), "actuals": ("actuals.csv", ACTUALS.read_bytes())}
+    run = client.post("/api/evaluate", files=files).json()["run"]
+    monkeypatch.setitem(sys.modules, "weasyprint", None)   # import now fails
+    pdf = client.get(f"/runs/{run}/report.pdf", headers={"Accept": "application/json"})
+    assert 400 <= pdf.status_code < 500
+    body = pdf.json()
+    assert body["error"] == "服务器上没有安装 WeasyPrint，不能生成 PDF" and "pip install 'perfscore[pdf]'" in body["hint"]
 
 
 def _cli_message(args: list[str], capsys) -> str:

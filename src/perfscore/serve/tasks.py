@@ -21,6 +21,7 @@ from perfscore.scoring import load_results
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.serve.service import Scratch, clean_name, outputs_from_folder, save_upload
 from perfscore.serve.workspace import Workspace
+from perfscore.writers.pdf import ensure_available, html_to_pdf
 from perfscore.writers.template import write_template
 
 # What a user may correct on the "what was read" page: the printed cells of an indicator.
@@ -41,8 +42,8 @@ def render_file(results_json: str, report_html: str, name: str) -> bytes:
             export_review(evaluation_from_text(results_json), tmp / "review.xlsx")
             return (tmp / "review.xlsx").read_bytes()
     try:
-        from perfscore.writers.pdf import html_to_pdf  # WeasyPrint is an optional extra, loaded late
-    except ImportError:
+        ensure_available()   # WeasyPrint is an optional extra, imported when a PDF is made
+    except UsageError:
         raise UsageError("服务器上没有安装 WeasyPrint，不能生成 PDF",
                          hint="安装：pip install 'perfscore[pdf]'，然后重新启动服务；也可打开报告后用浏览器打印为 PDF。") from None
     return html_to_pdf(report_html)

@@ -21,6 +21,7 @@ from perfscore import __version__
 from perfscore.io import atomic_write_bytes, atomic_write_text
 from perfscore.model import Targets
 from perfscore.scoring.evaluation import Evaluation
+from perfscore.writers.pdf import html_to_pdf
 from perfscore.writers.report_rows import any_source, finding_rows, indicator_rows, na_icon, review_icon
 from perfscore.writers.report_view import ReportCells, build_view
 
@@ -69,8 +70,6 @@ def write_report(evaluation: Evaluation, out_dir: str | Path, *, pdf: bool = Fal
     html = render_report(evaluation, previous=previous, targets=targets, cells=cells)
     pdf_bytes = None
     if pdf:
-        from perfscore.writers.pdf import html_to_pdf
-
         pdf_bytes = html_to_pdf(html)
     html_path = out / "report.html"
     atomic_write_text(html_path, html)
