@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import pandas as pd
 
 from perfscore.comparison.model import CHANGE_LABELS, Comparison, change_label, stricter_label
-
+from perfscore.scoring.numeric import round_half_up
 
 TABLE_COLUMNS = [
     "from_year", "to_year", "row_type",
@@ -27,7 +25,7 @@ def _cents(amount: float | None) -> float | None:
     0.07万元 × 10⁴ is 700.0000000000001)."""
     if amount is None:
         return None
-    return float(Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
+    return round_half_up(amount)
 
 
 def comparison_table(comparison: Comparison) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import datetime as _dt
 import io
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +35,7 @@ from perfscore.safety import check_office_file
 from perfscore.scoring import load_profile
 from perfscore.scoring.evaluation import Evaluation
 from perfscore.scoring.io import save_results
-from perfscore.scoring.numeric import format_fixed
+from perfscore.scoring.numeric import format_fixed, round_half_up
 from perfscore.writers.html import write_report
 from perfscore.writers.tabular import PROJECTS_CSV, RESULTS_CSV, RESULTS_JSON, indicators_csv_frame, projects_csv_frame
 from perfscore.writers.xlsx_safe import csv_safe_frame, save_workbook, write_frame
@@ -203,11 +203,6 @@ def read_filled(path: str | Path) -> dict[tuple[str, str, str], ReviewEntry]:
 # --- re-scoring -----------------------------------------------------------------------
 
 
-def _round(x: float, digits: int = 2) -> float:
-    q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP)) + 0.0
-
-
 def _text_or_none(value) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -345,7 +340,7 @@ def _scores_outside_tier(review, entries: dict[tuple[str, str, str], ReviewEntry
 def _dev(self_value: float, review_value: float) -> float:
     if math.isnan(self_value) and math.isnan(review_value):
         return math.nan
-    return _round((0.0 if math.isnan(self_value) else self_value) - (0.0 if math.isnan(review_value) else review_value))
+    return round_half_up((0.0 if math.isnan(self_value) else self_value) - (0.0 if math.isnan(review_value) else review_value))
 
 
 def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = "") -> MergeResult:
@@ -391,7 +386,7 @@ def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profi
     dept["review_total"] = r_dept
     dept["review_grade"] = review.department.get("grade", "")
     s_dept = dept.get("total")
-    dept["deviation"] = None if s_dept is None or r_dept is None else _round(float(s_dept) - float(r_dept))
+    dept["deviation"] = None if s_dept is None or r_dept is None else round_half_up(float(s_dept) - float(r_dept))
     meta = dict(evaluation.meta or {})
     meta["review"] = {"source": Path(source).name if source else "", "reviewed_indicators": len(entries)}
     merged = Evaluation(meta=meta, indicators=ind, projects=proj, blocks=list(evaluation.blocks),
@@ -464,7 +459,7 @@ def deviation_workbook(deviation: pd.DataFrame):
     ws.title = DEVIATION_SHEET
     frame = deviation.astype(object).where(deviation.notna(), None)
     for col in DEVIATION_NUMBERS:
-        frame[col] = [None if v is None else _round(float(v)) for v in frame[col]]
+        frame[col] = [None if v is None else round_half_up(float(v)) for v in frame[col]]
     write_frame(ws, frame)
     for cell in ws[1]:
         cell.font = Font(bold=True)

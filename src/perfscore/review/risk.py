@@ -23,6 +23,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from perfscore.scoring.numeric import round_half_up
+
 # The points of each component; the text below is printed in the pack and docs.
 POINTS = {"error": 3.0, "warn": 1.0, "money": 20.0, "lost": 1.0, "exec_gap": 0.5, "full_missed": 5.0,
           "needs_review": 2.0}
@@ -43,13 +45,6 @@ RISK_COLUMNS = ["rank", "unit_code", "project_code", "project_name", "budget", "
                 "p_needs_review", "risk"]
 
 _EPS = 0.005
-
-
-def _round2(x: float) -> float:
-    # Half up on the decimal text, so 0.125 → 0.13 like the engine's rounding.
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
 def risk_table(evaluation) -> pd.DataFrame:
@@ -103,7 +98,7 @@ def risk_table(evaluation) -> pd.DataFrame:
         p_exec = POINTS["exec_gap"] * abs(100.0 * (1.0 - rate)) if not math.isnan(rate) else 0.0
         p_full = POINTS["full_missed"] * len(fm_rows.get(key, set()) | fm_found.get(p.project_code, set()))
         p_nr = POINTS["needs_review"] * nr_by[key]
-        parts = [_round2(x) for x in (p_find, p_money, p_lost, p_exec, p_full, p_nr)]
+        parts = [round_half_up(x) for x in (p_find, p_money, p_lost, p_exec, p_full, p_nr)]
         named = names_by.get(p.project_code, Counter())
         rows.append({
             "unit_code": p.unit_code, "project_code": p.project_code, "project_name": p.project_name,
@@ -111,7 +106,7 @@ def risk_table(evaluation) -> pd.DataFrame:
             "findings": "；".join(f"{cid}×{n}" for cid, n in sorted(named.items())),
             "errors": sev["error"], "warns": sev["warn"],
             "p_findings": parts[0], "p_money": parts[1], "p_lost": parts[2], "p_exec_gap": parts[3],
-            "p_full_missed": parts[4], "p_needs_review": parts[5], "risk": _round2(sum(parts)),
+            "p_full_missed": parts[4], "p_needs_review": parts[5], "risk": round_half_up(sum(parts)),
             "_pos": pos,
         })
     table = pd.DataFrame(rows, columns=[c for c in RISK_COLUMNS if c != "rank"] + ["_pos"])

@@ -8,12 +8,23 @@ back to the block weight exactly.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 
 # A value within this many quanta of a half is treated as the half: the scores are
 # computed in binary floating point (8×1.82/1.95), and 0.125 must round to 0.13 even
 # when the product came out as 12.4999999999 quanta.
 _NOISE_DECIMALS = 6
+
+
+def round_half_up(x: float, digits: int = 2) -> float:
+    """One number rounded to ``digits`` decimals, half up on its decimal text (``repr``), as
+    a float: 0.125 → 0.13, 2.675 → 2.68 (the binary 2.675 is a hair below, but users wrote
+    2.675); −0.004 → 0.0, never −0.0. For amounts and deviations taken one at a time; the
+    engine's columns go through :func:`to_quanta`."""
+    exact = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return float(exact) + 0.0
 
 
 def to_quanta(values, digits: int, mode: str = "half_up") -> np.ndarray:
