@@ -34,6 +34,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import stat
 import unicodedata
 import zipfile
 import zlib
@@ -160,8 +161,6 @@ def input_limit_mb(path: str | os.PathLike) -> int:
 def check_input_file(path: str | os.PathLike, *, shown: str | None = None) -> None:
     """Refuse, before reading, an input that is not a regular file (a device such as
     /dev/zero, a named pipe: they never end) or that is larger than its limit."""
-    import stat
-
     where = Location(file=shown or str(path))
     try:
         st = os.stat(path)

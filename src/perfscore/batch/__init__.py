@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import multiprocessing as mp
 import os
 import shutil
 import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,7 +307,6 @@ def _stream_plan(tp: Path, ap: Path | None, notes: list[str], *, parallel: bool 
 
 
 def _forkable(ap: Path) -> bool:
-    import multiprocessing as mp
     try:
         big = ap.suffix.lower() == ".csv" and ap.stat().st_size >= PARALLEL_PASS1_BYTES
     except OSError:
@@ -327,8 +328,6 @@ class _Child:
     (None when it raised or died: the caller then does the work itself)."""
 
     def __init__(self, fn, *args):
-        import multiprocessing as mp
-
         ctx = mp.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_child_main, args=(send, fn, args), daemon=True)
@@ -412,10 +411,6 @@ def _run_stream(run: _Run, index, stream, tp: Path, ap: Path | None, block_rows:
 
 def _in_workers(run: _Run, jobs_iter, take, jobs: int) -> None:
     """Score the blocks in ``jobs`` processes, at most ``jobs + 1`` in flight, taken back in order."""
-    import multiprocessing as mp
-    from collections import deque
-
-
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(jobs) as pool:
         pending: deque = deque()

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from perfscore.app.score import evaluate
@@ -436,8 +437,6 @@ def _with_review_numbers(frame: pd.DataFrame, source: pd.DataFrame, columns: lis
     """The CSV frame of perfscore.writers.tabular with the review columns written as
     numbers: tabular writes columns it does not know as text (formula-guarded),
     which would turn a deviation of −6.25 into the text ``'-6.25``."""
-    import numpy as np
-
     # ``frame`` may hold more rows than ``source``: results.csv appends the 部门整体 goal
     # indicators (DEPT-nn) after the project indicators, and those are not reviewed.
     extra = len(frame) - len(source)

@@ -13,6 +13,7 @@ This module only formats: every decision (matching, change, flags) is made in
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -245,8 +246,6 @@ def _nice(value: float) -> float:
     """A round axis maximum at or above ``value`` (1, 2, 2.5 or 5 × 10^k)."""
     if value <= 0:
         return 1.0
-    import math
-
     exp = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * exp:

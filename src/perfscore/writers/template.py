@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
+
 from perfscore.errors import UsageError
 from perfscore.io import write_csv
 from perfscore.model import Indicator, Project, Targets
@@ -177,9 +179,6 @@ def _plain(d: Decimal) -> str:
 
 
 def _write_csv(rows: list[TemplateRow], path: Path) -> None:
-    import pandas as pd
-
-
     records = [["" if c is None else str(c) for c in r.cells] for r in rows]
     frame = pd.DataFrame(records, columns=list(TEMPLATE_HEADERS), dtype=object)
     write_csv(path, csv_safe_frame(frame))
