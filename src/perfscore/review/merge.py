@@ -341,7 +341,9 @@ def _scores_outside_tier(review, entries: dict[tuple[str, str, str], ReviewEntry
 def _dev(self_value: float, review_value: float) -> float:
     if math.isnan(self_value) and math.isnan(review_value):
         return math.nan
-    return round_half_up((0.0 if math.isnan(self_value) else self_value) - (0.0 if math.isnan(review_value) else review_value))
+    self_value = 0.0 if math.isnan(self_value) else self_value
+    review_value = 0.0 if math.isnan(review_value) else review_value
+    return round_half_up(self_value - review_value)
 
 
 def merge(evaluation, entries: dict[tuple[str, str, str], ReviewEntry], *, profile=None, source: str = "") -> MergeResult:
