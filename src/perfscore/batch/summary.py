@@ -238,8 +238,8 @@ class Summary:
         n = self.projects
         if not n:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        total, ordinal = self._column("total").astype(float), self._column("ordinal")
-        order = np.lexsort((np.arange(n), ordinal, np.where(np.isnan(total), 0.0, -total), np.isnan(total)))
+        total = self._column("total").astype(float)
+        order = _rank_order(total, self._column("ordinal"))
         return order, _competition_rank(total[order])
 
     def _project_rows(self, positions: np.ndarray, rank: np.ndarray) -> pd.DataFrame:
@@ -279,13 +279,17 @@ def _num(x) -> float:
 def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
     """Best total first; equal totals share a rank (1, 2, 2, 4); no total → no rank, last.
     Ties keep table order, so the order is the same on every run."""
-    total = frame["total"].to_numpy(dtype=float)
-    # no total sorts after every total, even an infinite one
-    missing = np.isnan(total)
-    order = np.lexsort((np.arange(len(frame)), frame["ordinal"].to_numpy(), np.where(missing, 0.0, -total), missing))
+    order = _rank_order(frame["total"].to_numpy(dtype=float), frame["ordinal"].to_numpy())
     out = frame.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", _competition_rank(out["total"].to_numpy(dtype=float)))
     return out
+
+
+def _rank_order(total: np.ndarray, ordinal: np.ndarray) -> np.ndarray:
+    """Positions best total first, ties in unit then table order; no total (NaN) after
+    every total, even an infinite one."""
+    missing = np.isnan(total)
+    return np.lexsort((np.arange(len(total)), ordinal, np.where(missing, 0.0, -total), missing))
 
 
 def _competition_rank(t: np.ndarray) -> np.ndarray:
