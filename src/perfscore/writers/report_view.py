@@ -746,8 +746,9 @@ def _blocks_chart(ev: Evaluation, projects: list[dict], indicators: ReportCells)
         rate = gsum / wsum * 100 if wsum > 0 else None
         bars.append(svg.Bar("预算执行", rate, BLOCK_FILL,
                             f"{pct_number(rate)}（{fixed(gsum)} / {fixed(wsum)}）" if rate is not None else ""))
+    # the weights and scores as the rows read them (numbers, None when missing)
     scored = [(level1, w, sc) for status, level1, w, sc in zip(indicators["status"], indicators["level1"],
-                                                               indicators["weight"], indicators["score"])
+                                                               indicators.floats("weight"), indicators.floats("score"))
               if status == SCORED]
     for label in ev.blocks:
         part = [(w, sc) for level1, w, sc in scored if level1 == label]
