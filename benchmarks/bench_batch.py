@@ -239,10 +239,10 @@ def settle() -> None:
 
 
 def create_us(folder: Path, files: int = 300) -> float:
-    """Microseconds of system time to create an empty file in ``folder``: on this VM's ext4 it
-    has been seen anywhere from 15 to 800 µs from one hour to the next (kernel time, which
-    the runs are charged with: a default run creates five inodes a unit), so it is measured
-    beside every run and printed with the medians."""
+    """Microseconds (wall) to create an empty file in ``folder``: on this VM's ext4 it has been
+    seen anywhere from 15 to 800 µs from one hour to the next, nearly all of it kernel time,
+    which the runs are charged with (a default run creates five inodes a unit), so it is
+    measured beside every run and printed with the medians."""
     work = Path(tempfile.mkdtemp(prefix="create_", dir=folder))
     try:
         start = time.perf_counter()
